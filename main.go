@@ -1,0 +1,247 @@
+// Command huifang runs the Huifang return-visit bot (回访教育助手).
+//
+//	huifang [serve]    run the Telegram bot (default)
+//	huifang console    the same bot in this terminal
+//	huifang migrate    apply database migrations and exit
+//	huifang demo       load the fictional demo roster
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // HUIFANG_TIMEZONE must resolve in a scratch container
+
+	"github.com/huifang/huifang/bot"
+	"github.com/huifang/huifang/config"
+	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/models"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Fixed Telegram ids of the demo roster's users, so `console --demo`
+// can act as them.
+const (
+	demoAdminID     = 10001
+	demoInspectorID = 10002
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "huifang:", err)
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: tests call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve", "migrate", "demo", "console":
+	case "help":
+		args = []string{"-help"}
+	default:
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo)", cmd)
+	}
+	var cons consoleFlags
+	if cmd == "console" {
+		var err error
+		if args, err = cons.parse(args); err != nil {
+			return err
+		}
+	}
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	log.Info("starting", "command", cmd, "version", version, "config", cfg)
+	switch cmd {
+	case "migrate":
+		store, err := openStore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		return store.Close()
+	case "demo":
+		return loadDemo(ctx, cfg, log)
+	case "console":
+		return runConsole(ctx, cfg, log, cons, stdin, stdout)
+	}
+	return serve(ctx, cfg, log)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens the database and applies migrations.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return store, nil
+}
+
+// openState opens Redis when configured, else the in-process store.
+func openState(ctx context.Context, cfg config.Config) (models.StateStore, error) {
+	if cfg.RedisURL == "" {
+		return models.NewMemoryState(), nil
+	}
+	st, err := models.OpenRedisState(ctx, cfg.RedisURL, "huifang:")
+	if err != nil {
+		return nil, fmt.Errorf("open redis: %w", err)
+	}
+	return st, nil
+}
+
+// newApp wires the stores into the handlers.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*handlers.App, func(), error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	state, err := openState(ctx, cfg)
+	if err != nil {
+		_ = store.Close()
+		return nil, nil, err
+	}
+	closeAll := func() {
+		if err := state.Close(); err != nil {
+			log.Warn("close state store", "err", err)
+		}
+		if err := store.Close(); err != nil {
+			log.Warn("close database", "err", err)
+		}
+	}
+	app, err := handlers.New(handlers.Options{
+		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
+		DraftTTL: cfg.DraftTTL, Logger: log,
+	})
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return app, closeAll, nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := cfg.RequireToken(); err != nil {
+		return err
+	}
+	app, closeAll, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	tg, err := bot.New(ctx, bot.Config{
+		Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, PollTimeout: cfg.PollTimeout,
+		Logger: log, Apology: app.Apology, Commands: app.Commands(),
+	}, app)
+	if err != nil {
+		return fmt.Errorf("connect to telegram: %w", err)
+	}
+	log.Info("serving", "bot", tg.Username())
+	return tg.Run(ctx)
+}
+
+func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.LoadDemo(ctx, demoAdminID, demoInspectorID); err != nil {
+		return fmt.Errorf("load demo roster: %w", err)
+	}
+	log.Info("demo roster loaded", "admin_id", demoAdminID, "inspector_id", demoInspectorID)
+	return nil
+}
+
+// consoleFlags are the console subcommand's own flags.
+type consoleFlags struct {
+	user int64
+	demo bool
+}
+
+// parse takes --user and --demo out of args and leaves the common
+// configuration flags for config.Load.
+func (c *consoleFlags) parse(args []string) ([]string, error) {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case !strings.HasPrefix(a, "-"):
+			rest = append(rest, a)
+		case name == "demo":
+			c.demo = !hasValue || value == "true" || value == "1"
+		case name == "user":
+			if !hasValue {
+				if i+1 >= len(args) {
+					return nil, errors.New("console: --user needs a Telegram user id")
+				}
+				i++
+				value = args[i]
+			}
+			id, err := strconv.ParseInt(value, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, fmt.Errorf("console: --user %q is not a Telegram user id", value)
+			}
+			c.user = id
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest, nil
+}
+
+func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons consoleFlags, stdin io.Reader, stdout io.Writer) error {
+	if cons.demo {
+		if err := loadDemo(ctx, cfg, log); err != nil {
+			return err
+		}
+		if cons.user == 0 {
+			cons.user = demoAdminID
+		}
+	}
+	if cons.user == 0 {
+		return errors.New("console: give --user ID (a registered Telegram id) or --demo")
+	}
+	app, closeAll, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	c := &bot.Console{In: stdin, Out: stdout, ChatID: cons.user, UserID: cons.user, Lang: "zh", Handler: app}
+	start := time.Now()
+	err = c.Run(ctx)
+	log.Debug("console ended", "after", time.Since(start))
+	return err
+}

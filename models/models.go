@@ -1,0 +1,165 @@
+// Package models holds Huifang's domain types and rules, their storage in
+// MySQL/MariaDB or SQLite through GORM, and the per-chat conversation state
+// (Redis or in-process). Nothing here knows Telegram.
+package models
+
+import "time"
+
+// Role is a user's role.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin      Role = "admin"
+	RoleSupervisor Role = "supervisor"
+	RoleInspector  Role = "inspector"
+)
+
+// Rank decides whether a member is a mandatory visit target.
+type Rank string
+
+// Ranks.
+const (
+	RankSectionCadre Rank = "section_cadre" // 科级领导干部
+	RankCivilServant Rank = "civil_servant" // 国家公务员
+	RankOther        Rank = "other"
+)
+
+// SanctionKind is one of the party or governmental sanctions of DOMAIN.md.
+type SanctionKind string
+
+// Sanction kinds; their periods are given by PeriodMonths.
+const (
+	PartyWarning        SanctionKind = "party_warning"         // 警告, 12 months
+	PartySeriousWarning SanctionKind = "party_serious_warning" // 严重警告, 18 months
+	PartyPostRemoval    SanctionKind = "party_post_removal"    // 撤销党内职务, 24 months
+	PartyProbation      SanctionKind = "party_probation"       // 留党察看, 12 or 24 months (ProbationMonths)
+	PartyExpulsion      SanctionKind = "party_expulsion"       // 开除党籍, 60 months (no re-admission)
+	GovWarning          SanctionKind = "gov_warning"           // 警告, 6 months
+	GovDemerit          SanctionKind = "gov_demerit"           // 记过, 12 months
+	GovMajorDemerit     SanctionKind = "gov_major_demerit"     // 记大过, 18 months
+	GovDemotion         SanctionKind = "gov_demotion"          // 降级, 24 months
+	GovDismissal        SanctionKind = "gov_dismissal"         // 撤职, 24 months
+	GovExpulsion        SanctionKind = "gov_expulsion"         // 开除, no period
+)
+
+// Visit methods (方式), types (类型), conclusions and recommendations are
+// stored as these codes; handlers/ owns their wording.
+const (
+	MethodTalk      = "talk"      // 谈心谈话
+	MethodHome      = "home"      // 上门走访
+	MethodRelatives = "relatives" // 走访亲友同事
+	MethodGroup     = "group"     // 个别座谈
+	MethodAppraisal = "appraisal" // 民主测评
+
+	TypeTalk        = "talk"        // 交谈式
+	TypeRecommend   = "recommend"   // 推荐式
+	TypeInteractive = "interactive" // 互动式
+
+	ConclusionGood       = "good"        // 好
+	ConclusionFairlyGood = "fairly_good" // 较好
+	ConclusionAverage    = "average"     // 一般
+	ConclusionPoor       = "poor"        // 差
+
+	RecommendContinue = "continue" // 继续帮扶
+	RecommendPost     = "post"     // 推荐使用
+	RecommendLift     = "lift"     // 支持解除处分/恢复党员权利
+)
+
+// Unit is a node of the unit tree. Path is the materialised path of ids
+// ("/1/4/9/") so that a subtree is one indexed prefix query.
+type Unit struct {
+	ID        uint64  `gorm:"primaryKey"`
+	ParentID  *uint64 `gorm:"index"`
+	Name      string  `gorm:"size:128;not null;index"`
+	Path      string  `gorm:"size:512;not null;index"`
+	CreatedAt time.Time
+}
+
+// User is a person allowed to use the bot, keyed by Telegram user id.
+type User struct {
+	ID         uint64 `gorm:"primaryKey"`
+	TelegramID int64  `gorm:"not null;uniqueIndex"`
+	Name       string `gorm:"size:64;not null"`
+	Role       Role   `gorm:"size:16;not null"`
+	UnitID     uint64 `gorm:"not null;index"`
+	Lang       string `gorm:"size:8;not null;default:zh"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Member is a sanctioned party member or official (受处分党员干部).
+type Member struct {
+	ID        uint64 `gorm:"primaryKey"`
+	Name      string `gorm:"size:64;not null;index"`
+	UnitID    uint64 `gorm:"not null;index"`
+	Post      string `gorm:"size:128;not null;default:''"`
+	Rank      Rank   `gorm:"size:24;not null;default:other"`
+	Key       bool   `gorm:"not null;default:false"` // 重点回访对象
+	KeyReason string `gorm:"size:256;not null;default:''"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Sanction is one disciplinary decision against a member. PeriodEnd is
+// computed from Kind, ProbationMonths and EffectiveDate, never typed.
+type Sanction struct {
+	ID              uint64       `gorm:"primaryKey"`
+	MemberID        uint64       `gorm:"not null;index:idx_sanctions_member_decision,priority:1"`
+	Kind            SanctionKind `gorm:"size:32;not null"`
+	DecisionNo      string       `gorm:"size:64;not null;uniqueIndex"` // 文号
+	DecisionDate    time.Time    `gorm:"type:date;not null;index:idx_sanctions_member_decision,priority:2"`
+	EffectiveDate   time.Time    `gorm:"type:date;not null"`
+	ProbationMonths int          `gorm:"not null;default:0"` // 12 or 24 for PartyProbation
+	PeriodEnd       *time.Time   `gorm:"type:date;index"`
+	Enforced        bool         `gorm:"not null;default:false"` // execution checked (处分决定执行落实)
+	LiftedOn        *time.Time   `gorm:"type:date"`              // 解除处分 / 恢复党员权利
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Visit is one saved return visit (回访). IdemKey is the draft's id: a unique
+// index on it makes saving the same draft twice impossible.
+type Visit struct {
+	ID                 uint64     `gorm:"primaryKey"`
+	IdemKey            string     `gorm:"size:64;not null;uniqueIndex"`
+	MemberID           uint64     `gorm:"not null;index:idx_visits_member_date,priority:1"`
+	AuthorID           int64      `gorm:"not null;index"` // Telegram id of the logging inspector
+	Date               time.Time  `gorm:"type:date;not null;index;index:idx_visits_member_date,priority:2"`
+	Methods            string     `gorm:"size:128;not null"` // comma-separated method codes
+	Type               string     `gorm:"size:16;not null"`
+	Inspectors         string     `gorm:"size:512;not null"`
+	Participants       string     `gorm:"size:512;not null;default:''"`
+	Thinking           string     `gorm:"type:text;not null"`
+	Work               string     `gorm:"type:text;not null"`
+	Difficulties       string     `gorm:"type:text"`
+	Opinions           string     `gorm:"type:text"`
+	Help               string     `gorm:"type:text"`
+	EnforcementOK      bool       `gorm:"not null"`
+	EnforcementProblem string     `gorm:"type:text"`
+	PayCorrectedFen    int64      `gorm:"not null;default:0"` // pay corrected, in fen (0.01 yuan)
+	Conclusion         string     `gorm:"size:16;not null"`
+	Recommendation     string     `gorm:"size:16;not null"`
+	FeedbackUnit       bool       `gorm:"not null"`
+	BranchInformed     bool       `gorm:"not null"`
+	NextVisit          *time.Time `gorm:"type:date"`
+	CreatedAt          time.Time
+}
+
+// VisitSanction links a visit to a sanction it was about.
+type VisitSanction struct {
+	VisitID    uint64 `gorm:"primaryKey;autoIncrement:false"`
+	SanctionID uint64 `gorm:"primaryKey;autoIncrement:false;index"`
+}
+
+// AuditEvent records who viewed or changed what. The application only ever
+// inserts audit rows. It holds ids and codes, never names or findings.
+type AuditEvent struct {
+	ID       uint64    `gorm:"primaryKey"`
+	At       time.Time `gorm:"not null;index"`
+	ActorID  int64     `gorm:"not null;index"` // Telegram id
+	Action   string    `gorm:"size:32;not null"`
+	MemberID *uint64   `gorm:"index"`
+	VisitID  *uint64
+	Detail   string `gorm:"size:255;not null;default:''"`
+}
