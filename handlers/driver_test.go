@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 )
 
 // chat drives an App like a Telegram client would: it numbers the bot's
@@ -128,9 +127,4 @@ func (c *chat) refute(part string) {
 	if all := c.text() + c.last.CallbackText; strings.Contains(all, part) {
 		c.t.Fatalf("response unexpectedly has %q:\n%s", part, all)
 	}
-}
-
-// fixedNow is the tests' clock: 2026-11-27 10:00 in Shanghai.
-func fixedNow() time.Time {
-	return time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 }

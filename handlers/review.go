@@ -38,7 +38,7 @@ func (s *session) reviewCard() Message {
 		rows = append(rows, row)
 	}
 	rows = append(rows, []Button{s.btn(s.t.T("btn_confirm"), "cf", ""), s.btn(s.t.T("btn_cancel"), "cx", "")})
-	return Message{Text: b.String(), Buttons: rows, Protect: true}
+	return Message{Text: b.String(), Buttons: rows}
 }
 
 // fieldValue renders one field of the draft for the review card.
@@ -128,7 +128,7 @@ func (s *session) confirm() error {
 		return fmt.Errorf("save visit of member %d: %w", d.MemberID, err)
 	}
 	card := s.reviewCard()
-	s.show(Message{Text: card.Text + "\n\n" + s.t.T("saved", "No", v.ID), Protect: true})
+	s.show(Message{Text: card.Text + "\n\n" + s.t.T("saved", "No", v.ID)})
 	s.toast("saved_short")
 	s.st.Draft, s.st.Flow, s.st.Step = nil, "", ""
 	return nil

@@ -40,8 +40,13 @@ func (s *session) today() time.Time {
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// send appends a new message.
-func (s *session) send(m Message) { s.resp.Messages = append(s.resp.Messages, m) }
+// send appends a message. Every message of a known user's conversation is
+// protected: an edit keeps the protection the message was sent with, so a
+// prompt that later turns into a status card must have had it from the start.
+func (s *session) send(m Message) {
+	m.Protect = true
+	s.resp.Messages = append(s.resp.Messages, m)
+}
 
 // say sends a plain catalogue message.
 func (s *session) say(id string, kv ...any) { s.send(Message{Text: s.t.T(id, kv...)}) }

@@ -54,7 +54,7 @@ func (s *session) showStatus(memberID uint64) error {
 		return fmt.Errorf("status of member %d: %w", memberID, err)
 	}
 	s.st.Flow, s.st.Step, s.st.Choices = "", "", nil
-	s.show(Message{Text: s.statusCard(st, today), Protect: true})
+	s.show(Message{Text: s.statusCard(st, today)})
 	return nil
 }
 

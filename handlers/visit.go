@@ -22,7 +22,7 @@ func (s *session) cmdVisit(args string) error {
 	}
 	if s.st.Draft != nil {
 		s.st.Pending = "/visit " + args
-		s.show(Message{Text: s.t.T("draft_exists", "Name", esc(s.st.Draft.MemberName)), Protect: true, Buttons: [][]Button{
+		s.show(Message{Text: s.t.T("draft_exists", "Name", esc(s.st.Draft.MemberName)), Buttons: [][]Button{
 			{s.btn(s.t.T("draft_resume"), "dr", ""), s.btn(s.t.T("draft_new"), "dn", "")},
 		}})
 		return nil
@@ -105,7 +105,7 @@ func (s *session) showChoices(matches []models.MemberMatch, action, heading stri
 		rows = append(rows, []Button{s.btn(label, action, strconv.FormatUint(m.Member.ID, 10))})
 	}
 	rows = append(rows, []Button{s.btn(s.t.T("btn_cancel"), "cx", "")})
-	s.show(Message{Text: text, Buttons: rows, Protect: true})
+	s.show(Message{Text: text, Buttons: rows})
 }
 
 // chosen checks that a pressed member button is one this chat was offered.
@@ -138,7 +138,7 @@ func (s *session) startDraft(memberID uint64) error {
 	}
 	d.Step = nextStep(d, "")
 	s.st.Draft, s.st.Flow, s.st.Step, s.st.Choices = d, flowVisit, "", nil
-	s.send(Message{Text: s.t.T("visit_started", "Name", esc(m.Name), "Unit", esc(unit)), Protect: true})
+	s.send(Message{Text: s.t.T("visit_started", "Name", esc(m.Name), "Unit", esc(unit))})
 	s.send(s.visitPrompt())
 	return nil
 }

@@ -234,7 +234,7 @@ func (s *session) visitPrompt() Message {
 	if cur := s.currentValue(d); cur != "" {
 		text += "\n" + s.t.T("current_value", "Value", cur)
 	}
-	m := Message{Text: s.progress(d) + text, Protect: true}
+	m := Message{Text: s.progress(d) + text}
 	m.Buttons = append(s.stepButtons(d), s.navRow(d.Step))
 	return m
 }

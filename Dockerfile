@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+
+# Build a static binary: SQLite is pure Go (modernc), so no cgo.
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/huifang . \
+	&& mkdir -p /out/data
+
+# distroless static: CA certificates, no shell, runs as nonroot (65532).
+# Time zones come from the binary (main imports time/tzdata).
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/huifang /huifang
+# The embedded SQLite database, used when MYSQL_DSN is empty.
+COPY --from=build --chown=65532:65532 /out/data /data
+VOLUME /data
+WORKDIR /data
+ENV HUIFANG_LOG_FORMAT=json \
+	HUIFANG_SQLITE_PATH=/data/huifang.db
+USER 65532:65532
+ENTRYPOINT ["/huifang"]
+CMD ["serve"]

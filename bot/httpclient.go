@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// ctxDoer is the tgbotapi.HTTPClient of one call: tgbotapi has no context, so
+// every call runs on a shallow copy of the BotAPI whose Client carries the
+// caller's ctx into the request. Cancelling ctx aborts the request, a long
+// poll included.
+type ctxDoer struct {
+	ctx    context.Context
+	client *http.Client
+	token  string
+}
+
+// Do sends req with the call's context and strips the token from any
+// transport error (net/http's errors quote the URL, which holds the token).
+func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.client.Do(req.WithContext(d.ctx))
+	if err != nil {
+		return nil, redactError(err, d.token)
+	}
+	return resp, nil
+}
+
+// api runs calls against one BotAPI with a per-call context.
+type api struct {
+	base  *tgbotapi.BotAPI
+	token string
+}
+
+// with returns a copy of the BotAPI whose requests use ctx and client.
+func (a api) with(ctx context.Context, client *http.Client) *tgbotapi.BotAPI {
+	b := *a.base
+	b.Client = ctxDoer{ctx: ctx, client: client, token: a.token}
+	b.Debug = false
+	return &b
+}
+
+// redactedError hides the token in an error's text while keeping the chain
+// for errors.Is (context.Canceled, net errors) intact.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactError returns err with every form of token removed from its text.
+func redactError(err error, token string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := redact(msg, token)
+	if clean == msg {
+		return err
+	}
+	return &redactedError{msg: clean, err: err}
+}
+
+// redact replaces token, raw and URL-escaped, in s.
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	for _, form := range []string{token, url.PathEscape(token), url.QueryEscape(token)} {
+		s = strings.ReplaceAll(s, form, "<redacted>")
+	}
+	return s
+}
+
+// errText is the text to log for err: always redacted.
+func (t *Telegram) errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return redact(err.Error(), t.cfg.Token)
+}

@@ -1,0 +1,193 @@
+// Package bot holds Huifang's transports: the Telegram Bot API (long
+// polling) and a terminal console. It turns updates into handlers.Input,
+// runs the handler with per-chat ordering, and sends handlers.Response back
+// through one paced sender that honours Telegram's rate limits and errors.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/huifang/huifang/handlers"
+)
+
+// Defaults of Config.
+const (
+	DefaultPollTimeout  = 50 * time.Second
+	DefaultSendTimeout  = 15 * time.Second
+	DefaultGlobalRate   = 30
+	DefaultChatRate     = 1
+	DefaultDrainTimeout = 10 * time.Second
+)
+
+// ErrBlocked is wrapped by send errors when Telegram answers 403: the user
+// blocked the bot, left, or the bot may not write to that chat.
+var ErrBlocked = errors.New("bot blocked by user")
+
+// ErrRateLimited is wrapped by send errors when Telegram asks to wait longer
+// than the sender is willing to block (see Config.MaxRetryAfter); nothing is
+// sent to that chat before the wait is over.
+var ErrRateLimited = errors.New("chat rate limited by telegram")
+
+// Config configures a Telegram transport. Zero values take the defaults.
+type Config struct {
+	Token        string
+	Endpoint     string        // like tgbotapi.APIEndpoint ("https://api.telegram.org/bot%s/%s"), the default
+	PollTimeout  time.Duration // getUpdates long-poll timeout, default 50s, capped at 50s
+	SendTimeout  time.Duration // HTTP timeout of every other call, default 15s
+	GlobalRate   float64       // messages per second overall, default 30
+	ChatRate     float64       // messages per second to one chat, default 1 (burst 3)
+	Logger       *slog.Logger
+	Apology      func(in handlers.Input) handlers.Response // sent when the handler panics
+	Commands     map[string][]handlers.Command             // language code ("" = default) → "/" menu, set at start
+	DrainTimeout time.Duration                             // how long Run waits for in-flight updates on shutdown, default 10s
+	// MaxRetryAfter is the longest 429 retry_after a send waits out before
+	// failing with ErrRateLimited, default 60s.
+	MaxRetryAfter time.Duration
+	// Transport carries the HTTP requests; nil means a clone of
+	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
+	Transport http.RoundTripper
+}
+
+func (c Config) withDefaults() Config {
+	if c.Endpoint == "" {
+		c.Endpoint = tgbotapi.APIEndpoint
+	}
+	if c.PollTimeout <= 0 || c.PollTimeout > DefaultPollTimeout {
+		c.PollTimeout = DefaultPollTimeout
+	}
+	if c.SendTimeout <= 0 {
+		c.SendTimeout = DefaultSendTimeout
+	}
+	if c.GlobalRate <= 0 {
+		c.GlobalRate = DefaultGlobalRate
+	}
+	if c.ChatRate <= 0 {
+		c.ChatRate = DefaultChatRate
+	}
+	if c.DrainTimeout <= 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.MaxRetryAfter <= 0 {
+		c.MaxRetryAfter = time.Minute
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Transport == nil {
+		c.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	return c
+}
+
+// Telegram is the Bot API transport: it long-polls for updates, runs the
+// handler and sends its responses.
+type Telegram struct {
+	cfg        Config
+	api        api
+	username   string
+	pollClient *http.Client
+	sendClient *http.Client
+	handler    handlers.Handler
+	send       *sender
+	log        *slog.Logger
+
+	running   atomic.Bool
+	mu        sync.Mutex // guards offset and confirmed
+	offset    int        // next getUpdates offset: highest handled id + 1
+	confirmed int        // offset last sent to Telegram
+}
+
+// New connects to the Bot API, retrying getMe with backoff until it answers
+// or ctx is done, and registers cfg.Commands. An invalid token fails at once.
+func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("new telegram: empty token")
+	}
+	if h == nil {
+		return nil, errors.New("new telegram: nil handler")
+	}
+	cfg = cfg.withDefaults()
+	t := &Telegram{
+		cfg:        cfg,
+		log:        cfg.Logger,
+		sendClient: &http.Client{Timeout: cfg.SendTimeout, Transport: cfg.Transport},
+		// The poll request may legitimately last the whole long-poll timeout.
+		pollClient: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: cfg.Transport},
+	}
+	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(h))
+	base, err := t.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.api = api{base: base, token: cfg.Token}
+	t.username = base.Self.UserName
+	t.send = newSender(t.call, cfg.GlobalRate, cfg.ChatRate, cfg.MaxRetryAfter)
+	t.setCommands(ctx)
+	return t, nil
+}
+
+// connect builds the BotAPI; its constructor calls getMe, retried here.
+func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
+	for attempt := 1; ; attempt++ {
+		client := ctxDoer{ctx: ctx, client: t.sendClient, token: t.cfg.Token}
+		base, err := tgbotapi.NewBotAPIWithClient(t.cfg.Token, t.cfg.Endpoint, client)
+		if err == nil {
+			base.Debug = false
+			return base, nil
+		}
+		err = redactError(err, t.cfg.Token)
+		var tgErr *tgbotapi.Error
+		if errors.As(err, &tgErr) && (tgErr.Code == http.StatusUnauthorized || tgErr.Code == http.StatusNotFound) {
+			return nil, fmt.Errorf("connect to telegram: invalid token: %w", err)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("connect to telegram: %w", err)
+		}
+		t.log.Warn("telegram getMe failed, retrying", "attempt", attempt, "err", t.errText(err))
+		if !sleep(ctx, backoff(attempt, 500*time.Millisecond, 30*time.Second)) {
+			return nil, fmt.Errorf("connect to telegram: %w", ctx.Err())
+		}
+	}
+}
+
+// setCommands registers the "/" menus; a failure is logged, not fatal.
+func (t *Telegram) setCommands(ctx context.Context) {
+	for lang, cmds := range t.cfg.Commands {
+		list := make([]tgbotapi.BotCommand, 0, len(cmds))
+		for _, c := range cmds {
+			list = append(list, tgbotapi.BotCommand{Command: strings.TrimPrefix(c.Name, "/"), Description: c.Description})
+		}
+		params := tgbotapi.Params{}
+		if err := params.AddInterface("commands", list); err != nil {
+			t.log.Error("encode bot commands", "lang", lang, "err", err)
+			continue
+		}
+		params.AddNonEmpty("language_code", lang)
+		if _, err := t.send.do(ctx, 0, "setMyCommands", params); err != nil {
+			t.log.Warn("set bot commands", "lang", lang, "err", t.errText(err))
+		}
+	}
+}
+
+// Username is the bot's @username, without the @.
+func (t *Telegram) Username() string { return t.username }
+
+// call makes one Bot API request bounded by ctx and the send timeout; the
+// sender adds the method to its errors.
+func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	resp, err := t.api.with(ctx, t.sendClient).MakeRequest(method, p)
+	if err != nil {
+		return nil, redactError(err, t.cfg.Token)
+	}
+	return resp, nil
+}

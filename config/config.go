@@ -1,0 +1,431 @@
+// Package config reads Huifang's settings from environment variables and
+// command-line flags, applies defaults and checks them. It holds no
+// package-level state: main calls Load once and hands values down.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults of the settings that have one.
+const (
+	DefaultTelegramEndpoint = "https://api.telegram.org/bot%s/%s"
+	DefaultSQLitePath       = "huifang.db"
+	DefaultTimezone         = "Asia/Shanghai"
+	DefaultDraftTTL         = 168 * time.Hour
+	DefaultPollTimeout      = 50 * time.Second
+	DefaultLogFormat        = "text"
+)
+
+// Limits enforced by Validate.
+const (
+	MinDraftTTL    = time.Hour
+	MinPollTimeout = time.Second
+	MaxPollTimeout = 50 * time.Second
+)
+
+// Config is every setting Huifang reads at start-up.
+type Config struct {
+	TelegramToken    string         // TELEGRAM_BOT_TOKEN, -telegram-token; empty unless serving
+	TelegramEndpoint string         // TELEGRAM_API_ENDPOINT, -telegram-api-endpoint; two %s: token, method
+	MySQLDSN         string         // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
+	SQLitePath       string         // HUIFANG_SQLITE_PATH, -sqlite-path
+	RedisURL         string         // REDIS_URL, -redis-url; empty keeps chat state in process
+	Admins           []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
+	Timezone         *time.Location // HUIFANG_TIMEZONE, -timezone
+	DraftTTL         time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
+	PollTimeout      time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
+	LogLevel         slog.Level     // HUIFANG_LOG_LEVEL, -log-level
+	LogFormat        string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
+}
+
+// setting describes one variable: where it is read from, its default and how
+// its text is stored into a Config.
+type setting struct {
+	env   string
+	flag  string
+	def   string
+	help  string
+	parse func(c *Config, v string) error
+}
+
+// settings lists every variable in the order Usage prints them.
+func settings() []setting {
+	return []setting{
+		{"TELEGRAM_BOT_TOKEN", "telegram-token", "", "bot token from @BotFather; required by serve", parseToken},
+		{"TELEGRAM_API_ENDPOINT", "telegram-api-endpoint", DefaultTelegramEndpoint, "Bot API URL pattern: two %s, for the token and the method", parseEndpoint},
+		{"MYSQL_DSN", "mysql-dsn", "", "MySQL/MariaDB DSN, user:pass@tcp(host:3306)/db?charset=utf8mb4&parseTime=True&loc=UTC; empty: embedded SQLite", parseMySQLDSN},
+		{"HUIFANG_SQLITE_PATH", "sqlite-path", DefaultSQLitePath, "SQLite database file, used when MYSQL_DSN is empty", parseSQLitePath},
+		{"REDIS_URL", "redis-url", "", "Redis URL for chat state, redis://[:pass@]host:6379/0; empty: kept in process", parseRedisURL},
+		{"HUIFANG_ADMINS", "admins", "", "comma-separated Telegram user ids of the administrators", parseAdmins},
+		{"HUIFANG_TIMEZONE", "timezone", DefaultTimezone, "IANA time zone for dates, reminders and digests", parseTimezone},
+		{"HUIFANG_DRAFT_TTL", "draft-ttl", DefaultDraftTTL.String(), "how long an unfinished form is kept (Go duration, at least 1h)", parseDraftTTL},
+		{"HUIFANG_POLL_TIMEOUT", "poll-timeout", DefaultPollTimeout.String(), "Telegram long-poll timeout, whole seconds from 1s to 50s", parsePollTimeout},
+		{"HUIFANG_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", parseLogLevel},
+		{"HUIFANG_LOG_FORMAT", "log-format", DefaultLogFormat, "text or json", parseLogFormat},
+	}
+}
+
+// Load reads the settings from getenv and then from args (flags only, no
+// command name), a flag overriding its variable. It prints usage to stderr
+// and returns flag.ErrHelp for -h or -help. An empty value means the default;
+// a nil getenv reads no variables, a nil stderr discards usage.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	fs := flag.NewFlagSet("huifang", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { Usage(stderr) }
+	list := settings()
+	values := make([]*string, len(list))
+	for i, s := range list {
+		values[i] = fs.String(s.flag, "", s.help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q: settings are flags such as -admins=1", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var c Config
+	var errs []error
+	for i, s := range list {
+		v, name := getenv(s.env), s.env
+		if set[s.flag] {
+			v, name = *values[i], fmt.Sprintf("%s (flag -%s)", s.env, s.flag)
+		}
+		v = strings.TrimSpace(v)
+		if v == "" {
+			v = s.def
+		}
+		if err := s.parse(&c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Usage prints every setting with its variable, flag, default and meaning.
+func Usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("Settings: each environment variable below may be overridden by its flag.\n\n")
+	for _, s := range settings() {
+		def := s.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "  %s, -%s\n      %s\n      default: %s\n", s.env, s.flag, s.help, def)
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+// Validate checks the rules a Config must satisfy, whether it came from Load
+// or was built by hand; errors name the variable concerned.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(env, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", env, fmt.Sprintf(format, args...)))
+	}
+	if err := checkEndpoint(c.TelegramEndpoint); err != nil {
+		bad("TELEGRAM_API_ENDPOINT", "%v", err)
+	}
+	if c.MySQLDSN == "" && strings.TrimSpace(c.SQLitePath) == "" {
+		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
+	}
+	for _, id := range c.Admins {
+		if id <= 0 {
+			bad("HUIFANG_ADMINS", "%d is not a Telegram user id", id)
+		}
+	}
+	if c.Timezone == nil {
+		bad("HUIFANG_TIMEZONE", "not set")
+	}
+	if c.DraftTTL < MinDraftTTL {
+		bad("HUIFANG_DRAFT_TTL", "%s is below the minimum of %s", c.DraftTTL, MinDraftTTL)
+	}
+	if c.PollTimeout < MinPollTimeout || c.PollTimeout > MaxPollTimeout || c.PollTimeout%time.Second != 0 {
+		bad("HUIFANG_POLL_TIMEOUT", "%s is not a whole number of seconds from %s to %s", c.PollTimeout, MinPollTimeout, MaxPollTimeout)
+	}
+	switch c.LogLevel {
+	case slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError:
+	default:
+		bad("HUIFANG_LOG_LEVEL", "%s is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("HUIFANG_LOG_FORMAT", "%q is not text or json", c.LogFormat)
+	}
+	return errors.Join(errs...)
+}
+
+// RequireToken reports an error when no Telegram bot token is set; serve
+// calls it, the commands that never reach Telegram do not.
+func (c Config) RequireToken() error {
+	if c.TelegramToken == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN: not set (or pass -telegram-token): serve needs the token from @BotFather")
+	}
+	return nil
+}
+
+// String renders the settings on one line with every secret redacted.
+func (c Config) String() string {
+	var b strings.Builder
+	for i, a := range c.attrs() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%s", a.Key, a.Value)
+	}
+	return b.String()
+}
+
+// LogValue implements slog.LogValuer with every secret redacted.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(c.attrs()...)
+}
+
+func (c Config) attrs() []slog.Attr {
+	admins := make([]string, len(c.Admins))
+	for i, id := range c.Admins {
+		admins[i] = strconv.FormatInt(id, 10)
+	}
+	tz := ""
+	if c.Timezone != nil {
+		tz = c.Timezone.String()
+	}
+	return []slog.Attr{
+		slog.String("telegram_token", RedactToken(c.TelegramToken)),
+		slog.String("telegram_endpoint", c.TelegramEndpoint),
+		slog.String("mysql_dsn", RedactDSN(c.MySQLDSN)),
+		slog.String("sqlite_path", c.SQLitePath),
+		slog.String("redis_url", RedactRedisURL(c.RedisURL)),
+		slog.String("admins", strings.Join(admins, ",")),
+		slog.String("timezone", tz),
+		slog.String("draft_ttl", c.DraftTTL.String()),
+		slog.String("poll_timeout", c.PollTimeout.String()),
+		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
+		slog.String("log_format", c.LogFormat),
+	}
+}
+
+const redacted = "xxxxx"
+
+// RedactToken keeps a bot token's public bot id and hides its secret part:
+// "123456:ABC..." becomes "123456:xxxxx".
+func RedactToken(token string) string {
+	if token == "" {
+		return ""
+	}
+	id, _, ok := strings.Cut(token, ":")
+	if !ok || id == "" || strings.Trim(id, "0123456789") != "" {
+		return redacted
+	}
+	return id + ":" + redacted
+}
+
+// RedactDSN hides the password of a Go MySQL driver DSN
+// (user:pass@tcp(host)/db). It errs towards hiding too much: everything
+// between the user's colon and the last '@' goes.
+func RedactDSN(dsn string) string {
+	at := strings.LastIndexByte(dsn, '@')
+	if at < 0 {
+		return dsn
+	}
+	colon := strings.IndexByte(dsn[:at], ':')
+	if colon < 0 {
+		return dsn
+	}
+	return dsn[:colon+1] + redacted + dsn[at:]
+}
+
+// RedactRedisURL hides the password of a Redis URL, in its user info or in a
+// password query parameter. A URL that does not parse is hidden whole.
+func RedactRedisURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return redacted
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", redacted)
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// The parse functions store one setting's text, already trimmed and
+// defaulted, into c. Their errors omit the variable's name; Load adds it.
+
+func parseToken(c *Config, v string) error {
+	for _, r := range v {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ':' || r == '_' || r == '-') {
+			return errors.New("a bot token has only letters, digits, ':', '_' and '-' (as given by @BotFather)")
+		}
+	}
+	c.TelegramToken = v
+	return nil
+}
+
+func parseEndpoint(c *Config, v string) error {
+	if err := checkEndpoint(v); err != nil {
+		return err
+	}
+	c.TelegramEndpoint = v
+	return nil
+}
+
+// checkEndpoint requires an http(s) URL pattern with exactly two %s verbs,
+// which tgbotapi fills with the token and the method name.
+func checkEndpoint(v string) error {
+	if strings.Count(v, "%s") != 2 || strings.Count(v, "%") != 2 {
+		return fmt.Errorf("%q must contain exactly two %%s (token, method) and no other %%", v)
+	}
+	u, err := url.Parse(fmt.Sprintf(v, "TOKEN", "getMe"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL pattern like %s", v, DefaultTelegramEndpoint)
+	}
+	return nil
+}
+
+func parseMySQLDSN(c *Config, v string) error {
+	if v != "" {
+		if strings.Contains(v, "://") {
+			return errors.New("use the Go MySQL driver form user:pass@tcp(host:3306)/db?parseTime=True, not a URL")
+		}
+		if !strings.Contains(v, "/") {
+			return errors.New("missing the '/' before the database name: user:pass@tcp(host:3306)/db")
+		}
+	}
+	c.MySQLDSN = v
+	return nil
+}
+
+func parseSQLitePath(c *Config, v string) error {
+	c.SQLitePath = v
+	return nil
+}
+
+func parseRedisURL(c *Config, v string) error {
+	if v != "" {
+		u, err := url.Parse(v)
+		if err != nil {
+			// url's error repeats the URL, password included.
+			return errors.New("not a URL like redis://[:password@]host:6379/0")
+		}
+		switch u.Scheme {
+		case "redis", "rediss":
+			if u.Host == "" {
+				return fmt.Errorf("%s has no host", RedactRedisURL(v))
+			}
+		case "unix":
+			if u.Path == "" {
+				return fmt.Errorf("%s has no socket path", RedactRedisURL(v))
+			}
+		default:
+			return fmt.Errorf("scheme %q is not redis, rediss or unix", u.Scheme)
+		}
+	}
+	c.RedisURL = v
+	return nil
+}
+
+func parseAdmins(c *Config, v string) error {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("%q is not a Telegram user id", f)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	c.Admins = ids
+	return nil
+}
+
+func parseTimezone(c *Config, v string) error {
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		return fmt.Errorf("unknown time zone %q (want an IANA name such as %s)", v, DefaultTimezone)
+	}
+	c.Timezone = loc
+	return nil
+}
+
+func parseDraftTTL(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 168h", v)
+	}
+	if d < MinDraftTTL {
+		return fmt.Errorf("%s is below the minimum of %s", d, MinDraftTTL)
+	}
+	c.DraftTTL = d
+	return nil
+}
+
+func parsePollTimeout(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 50s", v)
+	}
+	if d < MinPollTimeout || d > MaxPollTimeout || d%time.Second != 0 {
+		return fmt.Errorf("%s is not a whole number of seconds from %s to %s", d, MinPollTimeout, MaxPollTimeout)
+	}
+	c.PollTimeout = d
+	return nil
+}
+
+func parseLogLevel(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return fmt.Errorf("%q is not one of debug, info, warn, error", v)
+	}
+	return nil
+}
+
+func parseLogFormat(c *Config, v string) error {
+	v = strings.ToLower(v)
+	if v != "text" && v != "json" {
+		return fmt.Errorf("%q is not text or json", v)
+	}
+	c.LogFormat = v
+	return nil
+}

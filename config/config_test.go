@@ -1,0 +1,343 @@
+package config_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/huifang/huifang/config"
+)
+
+// env returns a getenv reading from m.
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func mustLocation(tb testing.TB, name string) *time.Location {
+	tb.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		tb.Fatalf("load location %q: %v", name, err)
+	}
+	return loc
+}
+
+// defaults is the Config Load returns for an empty environment.
+func defaults(tb testing.TB) config.Config {
+	tb.Helper()
+	return config.Config{
+		TelegramEndpoint: "https://api.telegram.org/bot%s/%s",
+		SQLitePath:       "huifang.db",
+		Timezone:         mustLocation(tb, "Asia/Shanghai"),
+		DraftTTL:         168 * time.Hour,
+		PollTimeout:      50 * time.Second,
+		LogLevel:         slog.LevelInfo,
+		LogFormat:        "text",
+	}
+}
+
+var cmpLocation = cmp.Comparer(func(a, b *time.Location) bool {
+	return a.String() == b.String()
+})
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want func(c *config.Config) // applied to defaults
+	}{
+		{"Defaults", nil, nil, func(*config.Config) {}},
+		{"Token", map[string]string{"TELEGRAM_BOT_TOKEN": " 123456:AAE-x_y "}, nil,
+			func(c *config.Config) { c.TelegramToken = "123456:AAE-x_y" }},
+		{"Endpoint", map[string]string{"TELEGRAM_API_ENDPOINT": "http://127.0.0.1:8081/bot%s/%s"}, nil,
+			func(c *config.Config) { c.TelegramEndpoint = "http://127.0.0.1:8081/bot%s/%s" }},
+		{"MySQLDSN", map[string]string{"MYSQL_DSN": "u:p@tcp(db:3306)/huifang?parseTime=True"}, nil,
+			func(c *config.Config) { c.MySQLDSN = "u:p@tcp(db:3306)/huifang?parseTime=True" }},
+		{"SQLitePath", map[string]string{"HUIFANG_SQLITE_PATH": "/data/h.db"}, nil,
+			func(c *config.Config) { c.SQLitePath = "/data/h.db" }},
+		{"RedisURL", map[string]string{"REDIS_URL": "redis://:pw@127.0.0.1:6379/1"}, nil,
+			func(c *config.Config) { c.RedisURL = "redis://:pw@127.0.0.1:6379/1" }},
+		{"RedisURLTLS", map[string]string{"REDIS_URL": "rediss://cache:6380"}, nil,
+			func(c *config.Config) { c.RedisURL = "rediss://cache:6380" }},
+		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock"}, nil,
+			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock" }},
+		{"Admins", map[string]string{"HUIFANG_ADMINS": " 12, 34,,12 ,"}, nil,
+			func(c *config.Config) { c.Admins = []int64{12, 34} }},
+		{"Timezone", map[string]string{"HUIFANG_TIMEZONE": "Europe/Paris"}, nil,
+			func(c *config.Config) { c.Timezone = mustLocation(t, "Europe/Paris") }},
+		{"TimezoneUTC", map[string]string{"HUIFANG_TIMEZONE": "UTC"}, nil,
+			func(c *config.Config) { c.Timezone = time.UTC }},
+		{"DraftTTL", map[string]string{"HUIFANG_DRAFT_TTL": "24h"}, nil,
+			func(c *config.Config) { c.DraftTTL = 24 * time.Hour }},
+		{"DraftTTLMinimum", map[string]string{"HUIFANG_DRAFT_TTL": "60m"}, nil,
+			func(c *config.Config) { c.DraftTTL = time.Hour }},
+		{"PollTimeoutMin", map[string]string{"HUIFANG_POLL_TIMEOUT": "1s"}, nil,
+			func(c *config.Config) { c.PollTimeout = time.Second }},
+		{"PollTimeoutMax", map[string]string{"HUIFANG_POLL_TIMEOUT": "50s"}, nil,
+			func(c *config.Config) { c.PollTimeout = 50 * time.Second }},
+		{"LogLevelDebug", map[string]string{"HUIFANG_LOG_LEVEL": "DEBUG"}, nil,
+			func(c *config.Config) { c.LogLevel = slog.LevelDebug }},
+		{"LogLevelWarn", map[string]string{"HUIFANG_LOG_LEVEL": "warn"}, nil,
+			func(c *config.Config) { c.LogLevel = slog.LevelWarn }},
+		{"LogLevelError", map[string]string{"HUIFANG_LOG_LEVEL": "error"}, nil,
+			func(c *config.Config) { c.LogLevel = slog.LevelError }},
+		{"LogFormatJSON", map[string]string{"HUIFANG_LOG_FORMAT": "JSON"}, nil,
+			func(c *config.Config) { c.LogFormat = "json" }},
+		{"EmptyMeansDefault", map[string]string{"HUIFANG_TIMEZONE": " ", "HUIFANG_DRAFT_TTL": ""}, nil,
+			func(*config.Config) {}},
+		{"FlagsOnly", nil, []string{
+			"-telegram-token=1:t", "-telegram-api-endpoint=http://x/bot%s/%s", "-mysql-dsn=u@tcp(h)/d",
+			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
+			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
+		}, func(c *config.Config) {
+			*c = config.Config{
+				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
+				SQLitePath: "a.db", RedisURL: "redis://r:6379", Admins: []int64{7}, Timezone: time.UTC,
+				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
+			}
+		}},
+		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
+			[]string{"-admins", "3"},
+			func(c *config.Config) { c.Admins = []int64{3}; c.LogLevel = slog.LevelError }},
+		{"EmptyFlagClearsEnv", map[string]string{"MYSQL_DSN": "u:p@tcp(h)/d", "REDIS_URL": "redis://r"},
+			[]string{"-mysql-dsn=", "-redis-url="}, func(*config.Config) {}},
+		{"EmptyFlagMeansDefault", map[string]string{"HUIFANG_TIMEZONE": "UTC"}, []string{"-timezone="},
+			func(*config.Config) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := defaults(t)
+			tt.want(&want)
+			got, err := config.Load(tt.args, env(tt.env), nil)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if diff := cmp.Diff(want, got, cmpLocation); diff != "" {
+				t.Errorf("Load mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoad_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string // substrings of the error
+	}{
+		{"TokenSpace", map[string]string{"TELEGRAM_BOT_TOKEN": "123 456"}, nil, []string{"TELEGRAM_BOT_TOKEN:", "bot token"}},
+		{"TokenSlash", map[string]string{"TELEGRAM_BOT_TOKEN": "1:a/b"}, nil, []string{"TELEGRAM_BOT_TOKEN:"}},
+		{"EndpointOneVerb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s"}, nil, []string{"TELEGRAM_API_ENDPOINT:", "two %s"}},
+		{"EndpointThreeVerbs", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/%s/bot%s/%s"}, nil, []string{"TELEGRAM_API_ENDPOINT:"}},
+		{"EndpointOtherVerb", map[string]string{"TELEGRAM_API_ENDPOINT": "https://x/bot%s/%s?%d"}, nil, []string{"TELEGRAM_API_ENDPOINT:"}},
+		{"EndpointNoScheme", map[string]string{"TELEGRAM_API_ENDPOINT": "api.telegram.org/bot%s/%s"}, nil, []string{"TELEGRAM_API_ENDPOINT:", "http(s) URL"}},
+		{"EndpointFTP", map[string]string{"TELEGRAM_API_ENDPOINT": "ftp://x/bot%s/%s"}, nil, []string{"TELEGRAM_API_ENDPOINT:"}},
+		{"DSNURL", map[string]string{"MYSQL_DSN": "mysql://u:secret@h/d"}, nil, []string{"MYSQL_DSN:", "not a URL"}},
+		{"DSNNoSlash", map[string]string{"MYSQL_DSN": "u:secret@tcp(h:3306)"}, nil, []string{"MYSQL_DSN:", "'/'"}},
+		{"RedisScheme", map[string]string{"REDIS_URL": "http://r:6379"}, nil, []string{"REDIS_URL:", `"http"`}},
+		{"RedisNoHost", map[string]string{"REDIS_URL": "redis://:secret@/0"}, nil, []string{"REDIS_URL:", "no host"}},
+		{"RedisUnixNoPath", map[string]string{"REDIS_URL": "unix://"}, nil, []string{"REDIS_URL:", "socket path"}},
+		{"RedisUnparsable", map[string]string{"REDIS_URL": "redis://:secret@h:port/0"}, nil, []string{"REDIS_URL:", "not a URL"}},
+		{"AdminsLetters", map[string]string{"HUIFANG_ADMINS": "12x"}, nil, []string{`HUIFANG_ADMINS: "12x" is not a Telegram user id`}},
+		{"AdminsNegative", map[string]string{"HUIFANG_ADMINS": "1,-100123"}, nil, []string{`"-100123" is not a Telegram user id`}},
+		{"AdminsZero", map[string]string{"HUIFANG_ADMINS": "0"}, nil, []string{`"0" is not`}},
+		{"AdminsOverflow", map[string]string{"HUIFANG_ADMINS": "99999999999999999999"}, nil, []string{"HUIFANG_ADMINS:"}},
+		{"AdminsSpaceSeparated", map[string]string{"HUIFANG_ADMINS": "1 2"}, nil, []string{`"1 2" is not`}},
+		{"Timezone", map[string]string{"HUIFANG_TIMEZONE": "Mars/Olympus"}, nil, []string{`HUIFANG_TIMEZONE: unknown time zone "Mars/Olympus"`}},
+		{"DraftTTLSyntax", map[string]string{"HUIFANG_DRAFT_TTL": "7d"}, nil, []string{`HUIFANG_DRAFT_TTL: "7d" is not a duration`}},
+		{"DraftTTLShort", map[string]string{"HUIFANG_DRAFT_TTL": "59m"}, nil, []string{"HUIFANG_DRAFT_TTL: 59m0s is below the minimum of 1h0m0s"}},
+		{"DraftTTLNegative", map[string]string{"HUIFANG_DRAFT_TTL": "-2h"}, nil, []string{"HUIFANG_DRAFT_TTL:"}},
+		{"PollTimeoutSyntax", map[string]string{"HUIFANG_POLL_TIMEOUT": "50"}, nil, []string{`HUIFANG_POLL_TIMEOUT: "50" is not a duration`}},
+		{"PollTimeoutLong", map[string]string{"HUIFANG_POLL_TIMEOUT": "51s"}, nil, []string{"HUIFANG_POLL_TIMEOUT:", "from 1s to 50s"}},
+		{"PollTimeoutShort", map[string]string{"HUIFANG_POLL_TIMEOUT": "500ms"}, nil, []string{"HUIFANG_POLL_TIMEOUT:"}},
+		{"PollTimeoutFraction", map[string]string{"HUIFANG_POLL_TIMEOUT": "1.5s"}, nil, []string{"HUIFANG_POLL_TIMEOUT:", "whole number"}},
+		{"LogLevel", map[string]string{"HUIFANG_LOG_LEVEL": "verbose"}, nil, []string{`HUIFANG_LOG_LEVEL: "verbose" is not one of`}},
+		{"LogLevelNumeric", map[string]string{"HUIFANG_LOG_LEVEL": "DEBUG+2"}, nil, []string{"HUIFANG_LOG_LEVEL:"}},
+		{"LogFormat", map[string]string{"HUIFANG_LOG_FORMAT": "xml"}, nil, []string{`HUIFANG_LOG_FORMAT: "xml" is not text or json`}},
+		{"FlagNamed", nil, []string{"-admins=abc"}, []string{`HUIFANG_ADMINS (flag -admins): "abc" is not a Telegram user id`}},
+		{"FlagBadOverridesGoodEnv", map[string]string{"HUIFANG_LOG_FORMAT": "json"}, []string{"-log-format=yaml"}, []string{"flag -log-format"}},
+		{"AllErrorsAtOnce", map[string]string{"HUIFANG_ADMINS": "x", "HUIFANG_TIMEZONE": "Nowhere"}, nil, []string{"HUIFANG_ADMINS:", "HUIFANG_TIMEZONE:"}},
+		{"UnknownFlag", nil, []string{"-verbose"}, []string{"-verbose"}},
+		{"PositionalArgument", nil, []string{"-admins=1", "serve"}, []string{`unexpected argument "serve"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(tt.args, env(tt.env), nil)
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error %q leaks a password", err)
+			}
+		})
+	}
+}
+
+func TestLoad_Help(t *testing.T) {
+	for _, arg := range []string{"-h", "--help", "-help"} {
+		t.Run(arg, func(t *testing.T) {
+			var out bytes.Buffer
+			_, err := config.Load([]string{arg}, env(nil), &out)
+			if !errors.Is(err, flag.ErrHelp) {
+				t.Fatalf("Load(%s) error = %v, want flag.ErrHelp", arg, err)
+			}
+			if !strings.Contains(out.String(), "HUIFANG_ADMINS, -admins") {
+				t.Errorf("usage not printed to stderr:\n%s", out.String())
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out bytes.Buffer
+	config.Usage(&out)
+	for _, w := range []string{
+		"TELEGRAM_BOT_TOKEN, -telegram-token", "TELEGRAM_API_ENDPOINT, -telegram-api-endpoint",
+		"MYSQL_DSN, -mysql-dsn", "HUIFANG_SQLITE_PATH, -sqlite-path", "REDIS_URL, -redis-url",
+		"HUIFANG_ADMINS, -admins", "HUIFANG_TIMEZONE, -timezone", "HUIFANG_DRAFT_TTL, -draft-ttl",
+		"HUIFANG_POLL_TIMEOUT, -poll-timeout", "HUIFANG_LOG_LEVEL, -log-level", "HUIFANG_LOG_FORMAT, -log-format",
+		"default: Asia/Shanghai", "default: 168h0m0s", "default: 50s", "default: huifang.db",
+		"default: https://api.telegram.org/bot%s/%s", "default: info", "default: text",
+	} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("usage lacks %q:\n%s", w, out.String())
+		}
+	}
+}
+
+func TestConfig_Validate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(c *config.Config)
+		want   string // substring of the error; empty: valid
+	}{
+		{"OK", func(*config.Config) {}, ""},
+		{"MySQLWithoutSQLitePath", func(c *config.Config) { c.MySQLDSN = "u@tcp(h)/d"; c.SQLitePath = "" }, ""},
+		{"NoDatabase", func(c *config.Config) { c.SQLitePath = "" }, "HUIFANG_SQLITE_PATH: must be set when MYSQL_DSN is empty"},
+		{"Endpoint", func(c *config.Config) { c.TelegramEndpoint = "" }, "TELEGRAM_API_ENDPOINT:"},
+		{"Admin", func(c *config.Config) { c.Admins = []int64{-5} }, "HUIFANG_ADMINS: -5 is not a Telegram user id"},
+		{"Timezone", func(c *config.Config) { c.Timezone = nil }, "HUIFANG_TIMEZONE: not set"},
+		{"DraftTTL", func(c *config.Config) { c.DraftTTL = 0 }, "HUIFANG_DRAFT_TTL:"},
+		{"PollTimeoutZero", func(c *config.Config) { c.PollTimeout = 0 }, "HUIFANG_POLL_TIMEOUT:"},
+		{"PollTimeoutFraction", func(c *config.Config) { c.PollTimeout = 1500 * time.Millisecond }, "HUIFANG_POLL_TIMEOUT:"},
+		{"LogLevel", func(c *config.Config) { c.LogLevel = slog.LevelInfo + 2 }, "HUIFANG_LOG_LEVEL:"},
+		{"LogFormat", func(c *config.Config) { c.LogFormat = "" }, "HUIFANG_LOG_FORMAT:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := defaults(t)
+			tt.change(&c)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Validate: %v", err)
+			case tt.want != "" && err == nil:
+				t.Fatalf("Validate succeeded, want error containing %q", tt.want)
+			case tt.want != "" && !strings.Contains(err.Error(), tt.want):
+				t.Fatalf("Validate error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfig_RequireToken(t *testing.T) {
+	c := defaults(t)
+	if err := c.RequireToken(); err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("RequireToken without a token = %v, want an error naming TELEGRAM_BOT_TOKEN", err)
+	}
+	c.TelegramToken = "1:x"
+	if err := c.RequireToken(); err != nil {
+		t.Errorf("RequireToken with a token: %v", err)
+	}
+}
+
+func TestConfig_Redaction(t *testing.T) {
+	c := defaults(t)
+	c.TelegramToken = "123456:AAHsecretTOKEN"
+	c.MySQLDSN = "huifang:s3cr@t:pw@tcp(mysql:3306)/huifang?charset=utf8mb4"
+	c.RedisURL = "redis://user:redispass@redis:6379/0?password=querypass"
+	c.Admins = []int64{1, 2}
+
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
+	for name, s := range map[string]string{"String": c.String(), "LogValue": logged.String()} {
+		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s leaks %q: %s", name, secret, s)
+			}
+		}
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info"} {
+			if !strings.Contains(s, kept) {
+				t.Errorf("%s lacks %q: %s", name, kept, s)
+			}
+		}
+	}
+}
+
+func TestRedactToken(t *testing.T) {
+	tests := map[string]string{
+		"":               "",
+		"123:abc":        "123:xxxxx",
+		"noColonAtAll":   "xxxxx",
+		"abc:def":        "xxxxx",
+		":onlysecret":    "xxxxx",
+		"123:":           "123:xxxxx",
+		"123:abc:extra1": "123:xxxxx",
+	}
+	for in, want := range tests {
+		if got := config.RedactToken(in); got != want {
+			t.Errorf("RedactToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	tests := map[string]string{
+		"":                                      "",
+		"root@tcp(127.0.0.1:3306)/test":         "root@tcp(127.0.0.1:3306)/test",
+		"u:p@tcp(h:3306)/d":                     "u:xxxxx@tcp(h:3306)/d",
+		"u:p@ss:w/rd@tcp(h:3306)/d?loc=UTC":     "u:xxxxx@tcp(h:3306)/d?loc=UTC",
+		"u:@tcp(h)/d":                           "u:xxxxx@tcp(h)/d",
+		"tcp(h:3306)/d":                         "tcp(h:3306)/d",
+		"u:p@unix(/run/mysqld/mysqld.sock)/d":   "u:xxxxx@unix(/run/mysqld/mysqld.sock)/d",
+		"u:p@tcp(h:3306)/d?x=a@b":               "u:xxxxx@b",
+		"/d?parseTime=true":                     "/d?parseTime=true",
+		"u:p@/d":                                "u:xxxxx@/d",
+		"user:pass@tcp([::1]:3306)/db?tls=true": "user:xxxxx@tcp([::1]:3306)/db?tls=true",
+	}
+	for in, want := range tests {
+		if got := config.RedactDSN(in); got != want {
+			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedactRedisURL(t *testing.T) {
+	tests := map[string]string{
+		"":                              "",
+		"redis://127.0.0.1:6379":        "redis://127.0.0.1:6379",
+		"redis://:pw@r:6379/0":          "redis://:xxxxx@r:6379/0",
+		"redis://user:pw@r:6379/0":      "redis://user:xxxxx@r:6379/0",
+		"rediss://r:6380?password=pw":   "rediss://r:6380?password=xxxxx",
+		"redis://:pw@r:port":            "xxxxx",
+		"unix://:pw@/run/redis.sock?db": "unix://:xxxxx@/run/redis.sock?db",
+	}
+	for in, want := range tests {
+		if got := config.RedactRedisURL(in); got != want {
+			t.Errorf("RedactRedisURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

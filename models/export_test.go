@@ -1,0 +1,80 @@
+package models
+
+import (
+	"context"
+	"log/slog"
+
+	"gorm.io/gorm"
+)
+
+// Hooks for the external tests in package models_test; compiled only into
+// test binaries.
+
+// InsertForTest inserts rows as they are (fixtures the API cannot create).
+func InsertForTest(ctx context.Context, s *Store, rows ...any) error {
+	for _, r := range rows {
+		if err := s.db.WithContext(ctx).Create(r).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExecForTest runs a statement, such as dropping a table.
+func ExecForTest(ctx context.Context, s *Store, sql string, args ...any) error {
+	return s.db.WithContext(ctx).Exec(sql, args...).Error
+}
+
+// LogToForTest sends the store's query log to log.
+func LogToForTest(s *Store, log *slog.Logger) {
+	s.db.Logger = &gormLogger{log: log}
+}
+
+// CountForTest counts the rows of table matching where (may be "").
+func CountForTest(ctx context.Context, s *Store, table, where string, args ...any) (int64, error) {
+	q := s.db.WithContext(ctx).Table(table)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	var n int64
+	err := q.Count(&n).Error
+	return n, err
+}
+
+// AuditForTest returns the audit rows of an action, oldest first.
+func AuditForTest(ctx context.Context, s *Store, action string) ([]AuditEvent, error) {
+	var out []AuditEvent
+	err := s.db.WithContext(ctx).Where("action = ?", action).Order("id").Find(&out).Error
+	return out, err
+}
+
+// CreateVisitSkippingPrecheckForTest runs CreateVisit without its first
+// look-up of the key, as when another replica inserts the same draft between
+// that look-up and the insert.
+func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v Viewer, visit *Visit, ids []uint64) (bool, error) {
+	return s.createVisit(ctx, v, visit, ids)
+}
+
+// SchemaDriftForTest lists the columns and indexes of the structs in
+// models.go that the migrations did not create.
+func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
+	var missing []string
+	m := s.db.WithContext(ctx).Migrator()
+	for _, model := range []any{&Unit{}, &User{}, &Member{}, &Sanction{}, &Visit{}, &VisitSanction{}, &AuditEvent{}} {
+		stmt := &gorm.Statement{DB: s.db}
+		if err := stmt.Parse(model); err != nil {
+			return nil, err
+		}
+		for _, f := range stmt.Schema.Fields {
+			if f.DBName != "" && !m.HasColumn(model, f.DBName) {
+				missing = append(missing, stmt.Schema.Table+"."+f.DBName)
+			}
+		}
+		for _, idx := range stmt.Schema.ParseIndexes() {
+			if !m.HasIndex(model, idx.Name) {
+				missing = append(missing, stmt.Schema.Table+" index "+idx.Name)
+			}
+		}
+	}
+	return missing, nil
+}

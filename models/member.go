@@ -1,0 +1,136 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// Search limits.
+const (
+	defaultSearchLimit = 20
+	maxSearchLimit     = 100
+)
+
+// MemberMatch is one search result: a member and the name of their unit.
+type MemberMatch struct {
+	Member   Member
+	UnitName string
+}
+
+// SearchMembers finds the members v may see. A query of digits is a member
+// id; anything else matches names exactly or, when no name is equal to it,
+// names that contain it. Results are ordered by name then id, at most limit
+// of them (20 when limit ≤ 0, never more than 100). No match, or an empty
+// query, is ErrNotFound. Every search writes one "search_member" audit row
+// with the number of results (never the query) in the same transaction; if
+// that fails, no results are returned.
+func (s *Store) SearchMembers(ctx context.Context, v Viewer, query string, limit int) ([]MemberMatch, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, fmt.Errorf("search members: empty query: %w", ErrNotFound)
+	}
+	if limit <= 0 {
+		limit = defaultSearchLimit
+	}
+	limit = min(limit, maxSearchLimit)
+	var rows []memberRow
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		rows, err = searchRows(tx, v, query, limit)
+		if errors.Is(err, ErrNotFound) { // the viewer's unit is gone: sees nothing
+			rows, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		return writeAudit(tx, v, AuditSearch, nil, nil, fmt.Sprintf("results=%d", len(rows)))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search members: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("search members: %w", ErrNotFound)
+	}
+	matches := make([]MemberMatch, len(rows))
+	for i, r := range rows {
+		matches[i] = MemberMatch{Member: r.Member, UnitName: r.UnitName}
+	}
+	return matches, nil
+}
+
+// searchRows runs the id, exact-name and substring searches in turn.
+func searchRows(tx *gorm.DB, v Viewer, query string, limit int) ([]memberRow, error) {
+	find := func(cond string, arg any) ([]memberRow, error) {
+		q, err := scopedMembers(tx, v)
+		if err != nil {
+			return nil, err
+		}
+		var rows []memberRow
+		err = q.Select(memberRowColumns).Where(cond, arg).
+			Order("members.name, members.id").Limit(limit).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("query members: %w", err)
+		}
+		return rows, nil
+	}
+	if allDigits(query) {
+		id, err := strconv.ParseUint(query, 10, 64)
+		if err != nil {
+			return nil, nil // too large to be an id
+		}
+		return find("members.id = ?", id)
+	}
+	rows, err := find("members.name = ?", query)
+	if err != nil || len(rows) > 0 {
+		return rows, err
+	}
+	return find("members.name LIKE ?"+likeEscapeClause, "%"+likeEscape(query)+"%")
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// MemberSanctions returns a member v may see, the name of their unit and
+// their sanctions, newest decision first. A member outside v's scope is
+// ErrNotFound, exactly like an absent one. The view is audited
+// ("open_member") in the same transaction; if the audit row cannot be
+// written, nothing is returned.
+func (s *Store) MemberSanctions(ctx context.Context, v Viewer, memberID uint64) (Member, string, []Sanction, error) {
+	var (
+		row       memberRow
+		sanctions []Sanction
+	)
+	err := s.viewAudited(ctx, v, AuditOpenMember, memberID, func(tx *gorm.DB) error {
+		var err error
+		if row, err = findMember(tx, v, memberID); err != nil {
+			return err
+		}
+		sanctions, err = memberSanctions(tx, memberID)
+		return err
+	})
+	if err != nil {
+		return Member{}, "", nil, err
+	}
+	return row.Member, row.UnitName, sanctions, nil
+}
+
+// memberSanctions loads a member's sanctions, newest decision first.
+func memberSanctions(tx *gorm.DB, memberID uint64) ([]Sanction, error) {
+	var out []Sanction
+	err := tx.Where("member_id = ?", memberID).Order("decision_date DESC, id DESC").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("load sanctions of member %d: %w", memberID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,179 @@
+// Package modelstest opens real, isolated stores for tests: a fresh MySQL
+// database, a SQLite file or a Redis key prefix, each removed when the test
+// ends. When a server does not answer the test is skipped loudly, or fails
+// where CI=true or HUIFANG_TEST_REQUIRE_SERVICES=1.
+package modelstest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/huifang/huifang/models"
+)
+
+// Defaults for HUIFANG_TEST_MYSQL_DSN and HUIFANG_TEST_REDIS_URL.
+const (
+	DefaultMySQLDSN = "root@tcp(127.0.0.1:3306)/test"
+	DefaultRedisURL = "redis://127.0.0.1:6379"
+)
+
+const connectTimeout = 3 * time.Second
+
+// OpenMySQL creates a database named huifang_test_<random> on the server of
+// HUIFANG_TEST_MYSQL_DSN, opens and migrates a Store on it, and drops the
+// database when tb ends.
+func OpenMySQL(tb testing.TB) *models.Store {
+	tb.Helper()
+	cfg, err := mysql.ParseDSN(env("HUIFANG_TEST_MYSQL_DSN", DefaultMySQLDSN))
+	if err != nil {
+		tb.Fatalf("HUIFANG_TEST_MYSQL_DSN is not a valid DSN")
+	}
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		tb.Fatalf("open mysql: %v", err)
+	}
+	tb.Cleanup(func() { _ = admin.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	if err := admin.PingContext(ctx); err != nil {
+		unavailable(tb, "MySQL/MariaDB at "+cfg.Addr, "HUIFANG_TEST_MYSQL_DSN", err)
+	}
+	name := "huifang_test_" + randomHex(tb)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci"); err != nil {
+		tb.Fatalf("create database %s: %v", name, err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+			tb.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	cfg.DBName = name
+	return openStore(tb, cfg.FormatDSN(), "")
+}
+
+// OpenSQLite opens and migrates a Store on a SQLite file in tb's temporary
+// directory.
+func OpenSQLite(tb testing.TB) *models.Store {
+	tb.Helper()
+	return openStore(tb, "", filepath.Join(tb.TempDir(), "huifang.db"))
+}
+
+func openStore(tb testing.TB, dsn, path string) *models.Store {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := models.Open(ctx, dsn, path, Logger())
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Errorf("close store: %v", err)
+		}
+	})
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// OpenRedis opens a RedisState on HUIFANG_TEST_REDIS_URL with a unique key
+// prefix and deletes every key under that prefix when tb ends.
+func OpenRedis(tb testing.TB) *models.RedisState {
+	tb.Helper()
+	url := env("HUIFANG_TEST_REDIS_URL", DefaultRedisURL)
+	prefix := "huifang_test:" + randomHex(tb) + ":"
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	st, err := models.OpenRedisState(ctx, url, prefix)
+	if err != nil {
+		unavailable(tb, "Redis", "HUIFANG_TEST_REDIS_URL", err)
+	}
+	tb.Cleanup(func() {
+		if err := deleteKeys(url, prefix); err != nil {
+			tb.Errorf("delete test keys: %v", err)
+		}
+		if err := st.Close(); err != nil {
+			tb.Errorf("close redis: %v", err)
+		}
+	})
+	return st
+}
+
+// deleteKeys removes every key starting with prefix.
+func deleteKeys(redisURL, prefix string) error {
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return fmt.Errorf("parse redis url: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	defer func() { _ = rdb.Close() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+	for iter.Next(ctx) {
+		if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+			return fmt.Errorf("del: %w", err)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	return nil
+}
+
+// Required reports whether missing services fail tests instead of skipping
+// them: CI=true or HUIFANG_TEST_REQUIRE_SERVICES=1.
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("HUIFANG_TEST_REQUIRE_SERVICES") == "1"
+}
+
+func unavailable(tb testing.TB, what, envVar string, err error) {
+	tb.Helper()
+	msg := fmt.Sprintf("\n"+
+		"########################################################################\n"+
+		"### %s DOES NOT ANSWER: %v\n"+
+		"### Tests that need it are SKIPPED. Start it (.ci/run) or set %s.\n"+
+		"### Set CI=true or HUIFANG_TEST_REQUIRE_SERVICES=1 to fail instead.\n"+
+		"########################################################################",
+		what, err, envVar)
+	if Required() {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+}
+
+// Logger returns the logger stores under test use: warnings and errors to
+// stderr.
+func Logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+func randomHex(tb testing.TB) string {
+	tb.Helper()
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		tb.Fatalf("random: %v", err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,128 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// StateStore keeps each chat's conversation state between updates, with
+// optimistic concurrency: every stored value has a version, and a write
+// succeeds only against the version the writer read.
+type StateStore interface {
+	// Load returns the state of (chatID, userID) and its version, or
+	// ErrNotFound when there is none or it has expired.
+	Load(ctx context.Context, chatID, userID int64) (data []byte, version int64, err error)
+	// Save stores data if the stored version equals version (0: nothing
+	// may be stored) and returns version+1; otherwise it fails with
+	// ErrConflict. Every save restarts the ttl.
+	Save(ctx context.Context, chatID, userID int64, data []byte, version int64, ttl time.Duration) (newVersion int64, err error)
+	// Delete removes the state under the same condition as Save. Deleting
+	// an absent state with version 0 succeeds.
+	Delete(ctx context.Context, chatID, userID int64, version int64) error
+	// Close releases the store's resources.
+	Close() error
+}
+
+var (
+	_ StateStore = (*MemoryState)(nil)
+	_ StateStore = (*RedisState)(nil)
+)
+
+// sweepEvery is how many saves pass between sweeps of expired states.
+const sweepEvery = 1024
+
+// MemoryState is an in-process StateStore for a single replica, the console
+// and tests. Expired states vanish when touched and in a periodic sweep.
+type MemoryState struct {
+	mu      sync.Mutex
+	entries map[stateKey]memEntry
+	saves   int
+	now     func() time.Time
+}
+
+type stateKey struct{ chat, user int64 }
+
+type memEntry struct {
+	data    []byte
+	version int64
+	expires time.Time
+}
+
+// NewMemoryState returns an empty in-process StateStore.
+func NewMemoryState() *MemoryState {
+	return &MemoryState{entries: make(map[stateKey]memEntry), now: time.Now}
+}
+
+// current returns the live entry for k, dropping it if expired. m.mu is held.
+func (m *MemoryState) current(k stateKey) (memEntry, bool) {
+	e, ok := m.entries[k]
+	if ok && !m.now().Before(e.expires) {
+		delete(m.entries, k)
+		return memEntry{}, false
+	}
+	return e, ok
+}
+
+// Load implements StateStore.
+func (m *MemoryState) Load(_ context.Context, chatID, userID int64) ([]byte, int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.current(stateKey{chatID, userID})
+	if !ok {
+		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, ErrNotFound)
+	}
+	return append([]byte(nil), e.data...), e.version, nil
+}
+
+// Save implements StateStore.
+func (m *MemoryState) Save(_ context.Context, chatID, userID int64, data []byte, version int64, ttl time.Duration) (int64, error) {
+	if ttl <= 0 {
+		return 0, errors.New("save state: ttl must be positive")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := stateKey{chatID, userID}
+	e, _ := m.current(k)
+	if e.version != version {
+		return 0, fmt.Errorf("save state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrConflict)
+	}
+	m.entries[k] = memEntry{data: append([]byte(nil), data...), version: version + 1, expires: m.now().Add(ttl)}
+	if m.saves++; m.saves%sweepEvery == 0 {
+		m.sweep()
+	}
+	return version + 1, nil
+}
+
+// sweep drops every expired entry. m.mu is held.
+func (m *MemoryState) sweep() {
+	now := m.now()
+	for k, e := range m.entries {
+		if !now.Before(e.expires) {
+			delete(m.entries, k)
+		}
+	}
+}
+
+// Delete implements StateStore.
+func (m *MemoryState) Delete(_ context.Context, chatID, userID int64, version int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := stateKey{chatID, userID}
+	e, _ := m.current(k)
+	if e.version != version {
+		return fmt.Errorf("delete state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrConflict)
+	}
+	delete(m.entries, k)
+	return nil
+}
+
+// Close implements StateStore; it drops every state.
+func (m *MemoryState) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.entries)
+	return nil
+}
