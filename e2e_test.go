@@ -23,7 +23,7 @@ const e2eToken = "123456:E2E-TEST-TOKEN"
 
 // e2e is one running bot process against the fake API.
 type e2e struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *telegramtest.Server
 	store  *models.Store
 	state  models.StateStore
@@ -31,7 +31,7 @@ type e2e struct {
 	done   chan error
 }
 
-func startE2E(t *testing.T) *e2e {
+func startE2E(t testing.TB) *e2e {
 	t.Helper()
 	store := modelstest.OpenMySQL(t)
 	state := modelstest.OpenRedis(t)
@@ -53,7 +53,7 @@ func (e *e2e) start() {
 		e.t.Fatalf("new app: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := bot.New(ctx, bot.Config{Token: e2eToken, Endpoint: e.srv.Endpoint(), PollTimeout: time.Second, ChatRate: 1000,
+	tg, err := bot.New(ctx, bot.Config{Token: e2eToken, Endpoint: e.srv.Endpoint(), PollTimeout: time.Second, ChatRate: 1e6, GlobalRate: 1e6,
 		Apology: app.Apology, Commands: app.Commands(), Logger: modelstest.Logger()}, app)
 	if err != nil {
 		cancel()

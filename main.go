@@ -47,6 +47,28 @@ func main() {
 	}
 }
 
+const usage = `Huifang 回访: a Telegram bot for return visits to sanctioned party members.
+
+Usage: huifang [command] [flags]
+
+Commands:
+  serve                        run the Telegram bot (default)
+  console [--user ID] [--demo] the same bot in this terminal; --demo loads a fictional roster
+  migrate                      apply database migrations and exit
+  demo                         load the fictional demo roster into the configured database
+
+`
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
 // run is main without the process: tests call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
@@ -59,6 +81,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		args = []string{"-help"}
 	default:
 		return fmt.Errorf("unknown command %q (serve, console, migrate, demo)", cmd)
+	}
+	if wantsHelp(args) {
+		fmt.Fprint(stderr, usage)
 	}
 	var cons consoleFlags
 	if cmd == "console" {

@@ -87,6 +87,9 @@ func mysqlDSNWithDefaults(dsn string) (string, error) {
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.ClientFoundRows = true
+	// Client-side interpolation (escaped by the driver for utf8mb4) turns a
+	// query's prepare, execute and close round trips into one.
+	cfg.InterpolateParams = true
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second // dial timeout; the driver's default is the OS's
 	}
