@@ -19,18 +19,7 @@ func (s *session) cmdStatus(args string) error {
 	return s.statusQuery(args)
 }
 
-func (s *session) statusQuery(q string) error {
-	matches, ok, err := s.searchMembers(q)
-	if err != nil || !ok {
-		return err
-	}
-	if len(matches) == 1 {
-		return s.showStatus(matches[0].Member.ID)
-	}
-	s.st.Step = stepPick
-	s.showChoices(matches, "sp", "pick_member")
-	return nil
-}
+func (s *session) statusQuery(q string) error { return s.lookup(q, "sp", s.showStatus) }
 
 func (s *session) statusPick(arg string) error {
 	id, ok := s.chosen(arg)

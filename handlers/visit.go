@@ -53,16 +53,20 @@ func (s *session) onDraftChoice(action string) error {
 }
 
 // memberSearch looks a member up by name or number for the visit flow.
-func (s *session) memberSearch(q string) error {
+func (s *session) memberSearch(q string) error { return s.lookup(q, "mb", s.startDraft) }
+
+// lookup searches members and acts on the only match, or offers the
+// matches as buttons with the given callback action.
+func (s *session) lookup(q, action string, one func(uint64) error) error {
 	matches, ok, err := s.searchMembers(q)
 	if err != nil || !ok {
 		return err
 	}
 	if len(matches) == 1 {
-		return s.startDraft(matches[0].Member.ID)
+		return one(matches[0].Member.ID)
 	}
 	s.st.Step = stepPick
-	s.showChoices(matches, "mb", "pick_member")
+	s.showChoices(matches, action, "pick_member")
 	return nil
 }
 
