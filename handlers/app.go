@@ -25,13 +25,14 @@ type Store interface {
 
 // Options configure an App.
 type Options struct {
-	Store    Store
-	State    models.StateStore
-	Admins   []int64        // Telegram ids that are admins even when not in the users table
-	Location *time.Location // the office's time zone; "today" is computed in it
-	DraftTTL time.Duration  // how long an idle conversation (and its draft) is kept
-	Now      func() time.Time
-	Logger   *slog.Logger
+	Store     Store
+	State     models.StateStore
+	Admins    []int64        // Telegram ids that are admins even when not in the users table
+	Location  *time.Location // the office's time zone; "today" is computed in it
+	DraftTTL  time.Duration  // how long an idle conversation (and its draft) is kept
+	Now       func() time.Time
+	Logger    *slog.Logger
+	InviteTTL time.Duration // how long an invitation code is valid; default 72h
 }
 
 // App routes every Input to its flow. It is safe for concurrent use; bot/
@@ -46,6 +47,18 @@ type App struct {
 	now    func() time.Time
 	log    *slog.Logger
 	cat    *Catalogue
+
+	inviteTTL time.Duration
+	// Set by SetTransport once bot/ is connected.
+	botName string
+	files   FileGetter
+}
+
+// SetTransport tells the App the bot's username (for invitation links)
+// and how to download documents users send. main calls it after bot/ has
+// connected, before updates flow.
+func (a *App) SetTransport(botUsername string, files FileGetter) {
+	a.botName, a.files = botUsername, files
 }
 
 // New builds an App.
@@ -74,6 +87,10 @@ func New(o Options) (*App, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.inviteTTL = o.InviteTTL
+	if a.inviteTTL <= 0 {
+		a.inviteTTL = 72 * time.Hour
+	}
 	return a, nil
 }
 
@@ -88,6 +105,9 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 	}
 	user, err := a.findUser(ctx, in.UserID)
 	if errors.Is(err, models.ErrNotFound) {
+		if resp, ok := a.redeemInvite(ctx, in); ok {
+			return resp
+		}
 		return a.refusal(in)
 	}
 	if err != nil {
@@ -188,6 +208,9 @@ func (a *App) groupRefusal(in Input) Response {
 	return Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("private_only")}}}
 }
 
+// menuCommands are the commands shown in Telegram's "/" menu.
+var menuCommands = []string{"visit", "status", "member", "units", "users", "invite", "cancel", "help", "lang", "start"}
+
 // Commands lists the "/" menu per language code for setMyCommands; ""
 // is Telegram's default (Chinese).
 func (a *App) Commands() map[string][]Command {
@@ -195,7 +218,7 @@ func (a *App) Commands() map[string][]Command {
 	for _, lang := range []string{LangZH, LangEN} {
 		t := a.cat.lang(lang)
 		var cmds []Command
-		for _, name := range []string{"visit", "status", "cancel", "help", "lang", "start"} {
+		for _, name := range menuCommands {
 			cmds = append(cmds, Command{Name: name, Description: t.T("cmd_" + name)})
 		}
 		out[lang] = cmds

@@ -40,7 +40,8 @@ func (s *session) onCommand(name, args string) error {
 
 func knownCommand(name string) bool {
 	switch name {
-	case "start", "visit", "status", "adduser", "help", "lang", "cancel":
+	case "start", "visit", "status", "adduser", "help", "lang", "cancel",
+		"units", "invite", "users", "revoke", "member", "sanction", "template", "history", "audit":
 		return true
 	}
 	return false
@@ -50,10 +51,23 @@ func (s *session) runCommand(name, args string) error {
 	switch name {
 	case "start":
 		s.st.Flow, s.st.Step = "", ""
+		if args != "" {
+			s.say("already_registered")
+			return nil
+		}
 		s.send(s.menu(s.t.T("welcome", "Name", esc(s.displayName()), "Role", s.t.T("role_"+string(s.user.Role)))))
 		return nil
 	case "visit":
+		if rest, ok := strings.CutPrefix(args, "edit"); ok && (rest == "" || rest[0] == ' ') {
+			return s.cmdVisitEdit(strings.TrimSpace(rest))
+		}
 		return s.cmdVisit(args)
+	case "history":
+		return s.cmdHistory(args)
+	case "audit":
+		return s.cmdAudit(args)
+	case "units", "invite", "users", "revoke", "member", "sanction", "template":
+		return s.rosterCommand(name, args)
 	case "status":
 		return s.cmdStatus(args)
 	case "adduser":

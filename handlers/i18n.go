@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"html"
+	"io/fs"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -30,7 +31,13 @@ type Catalogue struct {
 func NewCatalogue() (*Catalogue, error) {
 	b := i18n.NewBundle(language.Chinese)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	for _, f := range []string{"locales/zh.toml", "locales/en.toml"} {
+	files, err := fs.Glob(localeFS, "locales/*.toml")
+	if err != nil {
+		return nil, fmt.Errorf("list message files: %w", err)
+	}
+	// zh.toml, en.toml and <part>.zh.toml, <part>.en.toml: go-i18n takes the
+	// language from the last name part before the extension.
+	for _, f := range files {
 		if _, err := b.LoadMessageFileFS(localeFS, f); err != nil {
 			return nil, fmt.Errorf("load message file %s: %w", f, err)
 		}

@@ -12,15 +12,27 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-func loadKeys(t *testing.T, file string) map[string]bool {
+// loadKeys reads every message id of one language: locales/<lang>.toml
+// and locales/<part>.<lang>.toml.
+func loadKeys(t *testing.T, lang string) map[string]bool {
 	t.Helper()
-	var m map[string]any
-	if _, err := toml.DecodeFile(filepath.Join("locales", file), &m); err != nil {
-		t.Fatalf("decode %s: %v", file, err)
-	}
-	keys := make(map[string]bool, len(m))
-	for k := range m {
-		keys[k] = true
+	files, _ := filepath.Glob(filepath.Join("locales", "*.toml"))
+	keys := map[string]bool{}
+	for _, f := range files {
+		base := filepath.Base(f)
+		if base != lang+".toml" && !strings.HasSuffix(base, "."+lang+".toml") {
+			continue
+		}
+		var m map[string]any
+		if _, err := toml.DecodeFile(f, &m); err != nil {
+			t.Fatalf("decode %s: %v", f, err)
+		}
+		for k := range m {
+			if keys[k] {
+				t.Errorf("%s: message %q is defined twice", f, k)
+			}
+			keys[k] = true
+		}
 	}
 	return keys
 }
@@ -28,7 +40,7 @@ func loadKeys(t *testing.T, file string) map[string]bool {
 // TestCatalogue_Complete checks that zh and en hold the same messages and
 // that every message the code asks for exists.
 func TestCatalogue_Complete(t *testing.T) {
-	zh, en := loadKeys(t, "zh.toml"), loadKeys(t, "en.toml")
+	zh, en := loadKeys(t, "zh"), loadKeys(t, "en")
 	for k := range zh {
 		if !en[k] {
 			t.Errorf("en.toml lacks %q", k)
@@ -88,7 +100,7 @@ func usedIDs(t *testing.T) []string {
 		{"method_", methodCodes}, {"type_", typeCodes}, {"concl_", conclCodes}, {"rec_", recCodes},
 		{"reason_", []string{"key", "before_expiry", "after_expiry", "routine", "planned"}},
 		{"role_", []string{"admin", "supervisor", "inspector"}},
-		{"cmd_", []string{"visit", "status", "cancel", "help", "lang", "start"}},
+		{"cmd_", menuCommands},
 	} {
 		for _, c := range group.codes {
 			ids = append(ids, group.prefix+c)

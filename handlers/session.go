@@ -80,8 +80,7 @@ func (s *session) dispatch() error {
 		name, args := splitCommand(text)
 		return s.onCommand(name, args)
 	case s.in.Document != nil:
-		s.say("document_unsupported")
-		return nil
+		return s.onDocument()
 	case text == "":
 		s.say("empty_input")
 		return nil
@@ -91,6 +90,8 @@ func (s *session) dispatch() error {
 		return s.visitText(text)
 	case flowStatus:
 		return s.statusQuery(text)
+	case flowRoster:
+		return s.rosterText(text)
 	}
 	s.idleHint()
 	return nil
@@ -120,8 +121,11 @@ func (s *session) onCallback() error {
 	case "dr", "dn":
 		return s.onDraftChoice(cb.Action)
 	}
-	if s.st.Flow == flowVisit {
+	switch s.st.Flow {
+	case flowVisit:
 		return s.visitButton(cb)
+	case flowRoster:
+		return s.rosterButton(cb)
 	}
 	s.toast("button_expired")
 	return nil

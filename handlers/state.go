@@ -18,21 +18,23 @@ const maxSeen = 16
 
 // State is one chat's conversation state, kept in the state store as JSON.
 type State struct {
-	V       int      `json:"v"`
-	Seq     int      `json:"q"`           // bumped whenever new buttons are issued; older buttons expire
-	Flow    string   `json:"f,omitempty"` // "", flowVisit, flowStatus
-	Step    string   `json:"s,omitempty"`
-	Draft   *Draft   `json:"d,omitempty"` // an unfinished visit, kept even while another command runs
-	Choices []uint64 `json:"c,omitempty"` // member ids offered as buttons
-	Pending string   `json:"p,omitempty"` // a command typed mid-visit, waiting for keep/drop
-	Seen    []int    `json:"u,omitempty"`
-	Lang    string   `json:"l,omitempty"` // language of a bootstrap admin with no users row
+	V       int          `json:"v"`
+	Seq     int          `json:"q"`           // bumped whenever new buttons are issued; older buttons expire
+	Flow    string       `json:"f,omitempty"` // "", flowVisit, flowStatus
+	Step    string       `json:"s,omitempty"`
+	Draft   *Draft       `json:"d,omitempty"` // an unfinished visit, kept even while another command runs
+	Choices []uint64     `json:"c,omitempty"` // member ids offered as buttons
+	Pending string       `json:"p,omitempty"` // a command typed mid-visit, waiting for keep/drop
+	Seen    []int        `json:"u,omitempty"`
+	Lang    string       `json:"l,omitempty"` // language of a bootstrap admin with no users row
+	Roster  *RosterState `json:"r,omitempty"` // a roster wizard (units, members, sanctions, import)
 }
 
 // Flows.
 const (
 	flowVisit  = "visit"
 	flowStatus = "status"
+	flowRoster = "roster"
 )
 
 // Draft is a visit being logged. Dates are "2006-01-02".

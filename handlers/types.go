@@ -48,6 +48,27 @@ type Message struct {
 	// Protect marks messages that carry member data: bot/ sends them with
 	// protect_content so they cannot be forwarded or saved.
 	Protect bool
+	// Document, when set, is sent as a file with Text as its caption
+	// (captions are limited to 1024 characters).
+	Document *File
+}
+
+// File is a document to send.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Outgoing is a message to another chat than the one being answered, such
+// as the note to an inviter that their invitation was used.
+type Outgoing struct {
+	ChatID  int64
+	Message Message
+}
+
+// FileGetter downloads a document a user sent; bot/ implements it.
+type FileGetter interface {
+	GetFile(ctx context.Context, fileID string) ([]byte, error)
 }
 
 // Response is what handling one Input produces.
@@ -57,6 +78,8 @@ type Response struct {
 	// CallbackText is the short toast shown for a pressed button; bot/
 	// always answers the callback query, with this text or with none.
 	CallbackText string
+	// Notify are messages to other chats, sent after Messages.
+	Notify []Outgoing
 }
 
 // Handler handles one Input. Implementations never panic on any input;
