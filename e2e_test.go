@@ -27,6 +27,7 @@ type e2e struct {
 	srv    *telegramtest.Server
 	store  *models.Store
 	state  models.StateStore
+	app    *handlers.App
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -59,6 +60,8 @@ func (e *e2e) start() {
 		cancel()
 		e.t.Fatalf("bot.New: %v", err)
 	}
+	app.SetTransport(tg.Username(), tg)
+	e.app = app
 	e.cancel, e.done = cancel, make(chan error, 1)
 	go func() { e.done <- tg.Run(ctx) }()
 }

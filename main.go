@@ -192,6 +192,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("connect to telegram: %w", err)
 	}
+	app.SetTransport(tg.Username(), tg)
 	log.Info("serving", "bot", tg.Username())
 	return tg.Run(ctx)
 }

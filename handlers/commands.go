@@ -66,7 +66,9 @@ func (s *session) runCommand(name, args string) error {
 		return s.cmdHistory(args)
 	case "audit":
 		return s.cmdAudit(args)
-	case "units", "invite", "users", "revoke", "member", "sanction", "template":
+	case "units", "invite", "users", "revoke":
+		return s.accessCommand(name, args)
+	case "member", "sanction", "template":
 		return s.rosterCommand(name, args)
 	case "status":
 		return s.cmdStatus(args)

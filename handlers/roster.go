@@ -1,24 +1,14 @@
 package handlers
 
-// Roster flows (issue 3): units, invitations, users, members, sanctions,
-// import. Stubs until implemented.
+// Member, sanction and import flows (issue 3). Stubs until implemented.
 
-import (
-	"context"
-)
-
-// RosterState is the state of a roster wizard.
+// RosterState is the state of a member, sanction or import wizard.
 type RosterState struct {
 	Kind string `json:"k,omitempty"`
 	Step string `json:"s,omitempty"`
 }
 
-// redeemInvite handles "/start <code>" from a person who is not a user
-// yet; ok is false when the input is not an invitation.
-func (a *App) redeemInvite(ctx context.Context, in Input) (Response, bool) {
-	return Response{}, false
-}
-
+// rosterCommand handles /member, /sanction and /template.
 func (s *session) rosterCommand(name, args string) error {
 	s.say("not_yet")
 	return nil
@@ -35,7 +25,7 @@ func (s *session) rosterButton(cb Callback) error {
 	return nil
 }
 
-// onDocument handles a document the user sent.
+// onDocument handles a document the user sent (an import file).
 func (s *session) onDocument() error {
 	s.say("document_unsupported")
 	return nil

@@ -92,6 +92,8 @@ func (s *session) dispatch() error {
 		return s.statusQuery(text)
 	case flowRoster:
 		return s.rosterText(text)
+	case flowAccess:
+		return s.accessText(text)
 	}
 	s.idleHint()
 	return nil
@@ -126,6 +128,8 @@ func (s *session) onCallback() error {
 		return s.visitButton(cb)
 	case flowRoster:
 		return s.rosterButton(cb)
+	case flowAccess:
+		return s.accessButton(cb)
 	}
 	s.toast("button_expired")
 	return nil

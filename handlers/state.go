@@ -27,7 +27,8 @@ type State struct {
 	Pending string       `json:"p,omitempty"` // a command typed mid-visit, waiting for keep/drop
 	Seen    []int        `json:"u,omitempty"`
 	Lang    string       `json:"l,omitempty"` // language of a bootstrap admin with no users row
-	Roster  *RosterState `json:"r,omitempty"` // a roster wizard (units, members, sanctions, import)
+	Roster  *RosterState `json:"r,omitempty"` // a member, sanction or import wizard
+	Access  *AccessState `json:"a,omitempty"` // a units, invitation or users wizard
 }
 
 // Flows.
@@ -35,6 +36,7 @@ const (
 	flowVisit  = "visit"
 	flowStatus = "status"
 	flowRoster = "roster"
+	flowAccess = "access"
 )
 
 // Draft is a visit being logged. Dates are "2006-01-02".
@@ -69,6 +71,8 @@ type Draft struct {
 	BranchSet    bool            `json:"bs,omitempty"`
 	Branch       bool            `json:"br,omitempty"`
 	Next         string          `json:"nx,omitempty"`
+	EditOf       uint64          `json:"ed,omitempty"` // id of the saved visit being edited; 0 for a new visit
+	EditReason   string          `json:"er,omitempty"`
 }
 
 // SanctionBrief is what a draft needs of a sanction.
