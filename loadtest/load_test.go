@@ -1,0 +1,402 @@
+//go:build load
+
+// Package loadtest measures the running bot from outside, as a separate
+// process: a form step's latency, the process's CPU per step and its
+// memory, idle and under load. It builds the huifang binary, points it at
+// a fake Bot API on loopback, MariaDB and Redis, and drives simulated
+// inspectors through the visit form.
+//
+//	go test -tags load -run TestLoad -v -timeout 10m ./loadtest/
+//
+// It is not part of `go test ./...` (build tag) because it takes about a
+// minute and its figures are measurements, not pass/fail checks.
+package loadtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+
+	"github.com/huifang/huifang/bot/telegramtest"
+)
+
+const token = "424242:LOAD-TEST"
+
+// A simulated inspector waits this long between steps: Telegram allows a
+// bot about one message a second per chat, and people are slower still.
+const thinkTime = 1100 * time.Millisecond
+
+func TestLoad(t *testing.T) {
+	bin := buildBinary(t)
+	dsn := createDatabase(t)
+	fake := telegramtest.NewServer(t, token)
+	px := newProxy(t, fake)
+	users := make([]int64, 30)
+	ids := make([]string, len(users))
+	for i := range users {
+		users[i] = int64(300001 + i)
+		ids[i] = strconv.FormatInt(users[i], 10)
+	}
+	env := append(os.Environ(),
+		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+px.endpoint(),
+		"MYSQL_DSN="+dsn, "REDIS_URL=redis://127.0.0.1:6379/15",
+		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=10s", "HUIFANG_LOG_LEVEL=warn")
+	run(t, bin, env, "demo")
+	proc := start(t, bin, env)
+	px.waitPolling(t)
+	time.Sleep(2 * time.Second)
+	idle := proc.sample(t)
+	t.Logf("idle: RSS %.1f MB", idle.rssMB)
+
+	light := drive(t, fake, px, proc, users[:5], 15)
+	t.Logf("light load (5 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), light)
+	heavy := drive(t, fake, px, proc, users[5:], 15)
+	t.Logf("load (25 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), heavy)
+	t.Logf("peak RSS over the run (VmHWM): %.1f MB", proc.sample(t).hwmMB)
+}
+
+// result is what one phase measured.
+type result struct {
+	steps    int
+	p50, p99 time.Duration
+	cpuPer   time.Duration
+	rssMaxMB float64
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("%d steps, latency p50 %.2f ms p99 %.2f ms, bot CPU %.3f ms/step, max RSS %.1f MB",
+		r.steps, ms(r.p50), ms(r.p99), ms(r.cpuPer), r.rssMaxMB)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// drive runs each user through /visit and `steps` method toggles, all
+// users at once, and measures the phase.
+func drive(t *testing.T, fake *telegramtest.Server, px *proxy, proc *process, users []int64, steps int) result {
+	t.Helper()
+	for _, u := range users { // open the form first; not measured
+		px.step(t, fake, u, func() { fake.SendText(u, u, "/visit 李四") })
+		px.press(t, fake, u, "今天")
+	}
+	before := proc.sample(t)
+	stop := make(chan struct{})
+	rssMax := make(chan float64, 1)
+	go proc.watchRSS(stop, rssMax)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for _, u := range users {
+		wg.Add(1)
+		go func(u int64) {
+			defer wg.Done()
+			for i := 0; i < steps; i++ {
+				time.Sleep(thinkTime)
+				d := px.press(t, fake, u, "谈心谈话")
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}(u)
+	}
+	wg.Wait()
+	close(stop)
+	after := proc.sample(t)
+	slices.Sort(lat)
+	return result{
+		steps:    len(lat),
+		p50:      lat[len(lat)/2],
+		p99:      lat[(len(lat)*99)/100],
+		cpuPer:   (after.cpu - before.cpu) / time.Duration(len(lat)),
+		rssMaxMB: <-rssMax,
+	}
+}
+
+// buildBinary builds the bot, or takes HUIFANG_LOAD_BIN when set.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("HUIFANG_LOAD_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(t.TempDir(), "huifang")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func createDatabase(t *testing.T) string {
+	t.Helper()
+	root := os.Getenv("HUIFANG_TEST_MYSQL_DSN")
+	if root == "" {
+		root = "root@tcp(127.0.0.1:3306)/test"
+	}
+	db, err := sql.Open("mysql", root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := "huifang_load_" + hex.EncodeToString(b)
+	if _, err := db.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4"); err != nil {
+		t.Fatalf("create database (is MariaDB running?): %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = db.Exec("DROP DATABASE " + name)
+		_ = db.Close()
+	})
+	return strings.Replace(root, "/test", "/"+name, 1)
+}
+
+func run(t *testing.T, bin string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+}
+
+// process is the bot under test.
+type process struct{ cmd *exec.Cmd }
+
+func start(t *testing.T, bin string, env []string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = env
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if logs.Len() > 0 {
+			t.Logf("bot log:\n%s", logs.String())
+		}
+	})
+	return &process{cmd: cmd}
+}
+
+type sample struct {
+	cpu          time.Duration
+	rssMB, hwmMB float64
+}
+
+// sample reads the process's CPU time and memory from /proc.
+func (p *process) sample(t *testing.T) sample {
+	t.Helper()
+	pid := p.cmd.Process.Pid
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fields after the command name (which may hold spaces) in parentheses.
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // CLK_TCK on Linux
+	s := sample{cpu: time.Duration(utime+stime) * time.Second / ticks}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		switch k {
+		case "VmRSS":
+			s.rssMB = kb / 1024
+		case "VmHWM":
+			s.hwmMB = kb / 1024
+		}
+	}
+	return s
+}
+
+func (p *process) watchRSS(stop chan struct{}, out chan<- float64) {
+	maxMB := 0.0
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			out <- maxMB
+			return
+		case <-tick.C:
+			status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(status), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+					kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+					maxMB = max(maxMB, kb/1024)
+				}
+			}
+		}
+	}
+}
+
+// proxy stands between the bot and the fake Bot API and notes, per chat,
+// when a message with buttons was sent or edited, and its keyboard.
+type proxy struct {
+	srv    *httptest.Server
+	fake   *telegramtest.Server
+	mu     sync.Mutex
+	chats  map[int64]*chatLog
+	polled chan struct{}
+	once   sync.Once
+}
+
+type chatLog struct {
+	msgID   int
+	markup  string
+	arrived chan struct{} // a message with buttons arrived
+}
+
+func newProxy(t *testing.T, fake *telegramtest.Server) *proxy {
+	p := &proxy{fake: fake, chats: map[int64]*chatLog{}, polled: make(chan struct{})}
+	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *proxy) endpoint() string { return p.srv.URL + "/bot%s/%s" }
+
+func (p *proxy) chat(id int64) *chatLog {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c := p.chats[id]
+	if c == nil {
+		c = &chatLog{arrived: make(chan struct{}, 16)}
+		p.chats[id] = c
+	}
+	return c
+}
+
+func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	target := strings.TrimSuffix(p.fake.Endpoint(), "/bot%s/%s") + r.URL.Path
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, target, bytes.NewReader(body))
+	req.Header = r.Header.Clone()
+	resp, err := p.fake.Client().Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	if method == "getUpdates" {
+		p.once.Do(func() { close(p.polled) })
+	}
+	if method == "sendMessage" || method == "editMessageText" {
+		p.note(body, out, method)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(out)
+}
+
+// note records a message with buttons for its chat.
+func (p *proxy) note(body, answer []byte, method string) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("reply_markup") == "" {
+		return
+	}
+	chatID, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
+	msgID, _ := strconv.Atoi(form.Get("message_id"))
+	if method == "sendMessage" {
+		var a struct {
+			Result struct {
+				MessageID int `json:"message_id"`
+			} `json:"result"`
+		}
+		_ = json.Unmarshal(answer, &a)
+		msgID = a.Result.MessageID
+	}
+	c := p.chat(chatID)
+	p.mu.Lock()
+	c.msgID, c.markup = msgID, form.Get("reply_markup")
+	p.mu.Unlock()
+	c.arrived <- struct{}{}
+}
+
+func (p *proxy) waitPolling(t *testing.T) {
+	select {
+	case <-p.polled:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the bot did not start polling within 30 s")
+	}
+}
+
+// step runs send and waits for the next message with buttons in chat u.
+func (p *proxy) step(t *testing.T, fake *telegramtest.Server, u int64, send func()) time.Duration {
+	c := p.chat(u)
+	for len(c.arrived) > 0 {
+		<-c.arrived
+	}
+	start := time.Now()
+	send()
+	select {
+	case <-c.arrived:
+		return time.Since(start)
+	case <-time.After(20 * time.Second):
+		t.Errorf("chat %d: no answer within 20 s", u)
+		return 20 * time.Second
+	}
+}
+
+// press presses the button of chat u's newest keyboard labelled label.
+func (p *proxy) press(t *testing.T, fake *telegramtest.Server, u int64, label string) time.Duration {
+	c := p.chat(u)
+	p.mu.Lock()
+	msgID, markup := c.msgID, c.markup
+	p.mu.Unlock()
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(markup), &kb); err != nil {
+		t.Fatalf("chat %d keyboard: %v", u, err)
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if strings.Contains(b.Text, label) {
+				return p.step(t, fake, u, func() { fake.Press(u, u, msgID, b.CallbackData) })
+			}
+		}
+	}
+	t.Fatalf("chat %d: no button %q in %s", u, label, markup)
+	return 0
+}
+
