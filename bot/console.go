@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/huifang/huifang/handlers"
 )
 
 // Console runs the handler in a terminal: each line typed is a text message,
-// and a number presses that button of the latest message with buttons.
+// a number presses that button of the latest message with buttons, and
+// "/file <path>" sends that file as a document, which the handler then
+// reads through the console's GetFile. Documents the bot sends are saved
+// into Dir. A Console must not be copied after first use.
 type Console struct {
 	In        io.Reader
 	Out       io.Writer
@@ -26,11 +30,18 @@ type Console struct {
 	Apology func(in handlers.Input) handlers.Response
 	// Logger receives panics; nil discards them.
 	Logger *slog.Logger
+	// Dir is where documents the bot sends are saved; "" is the current
+	// directory.
+	Dir string
+
+	mu    sync.Mutex
+	files consoleFiles // documents sent with /file, for GetFile
 }
 
 // consoleState is what one Run remembers of the conversation.
 type consoleState struct {
 	w        *errWriter
+	dir      string // where documents are saved
 	updateID int
 	nextID   int
 	printed  map[int]bool
@@ -46,7 +57,7 @@ func (c *Console) Run(ctx context.Context) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	h := recoverer(log, c.Apology)(c.Handler)
-	st := &consoleState{w: &errWriter{w: c.Out}, printed: make(map[int]bool)}
+	st := &consoleState{w: &errWriter{w: c.Out}, dir: c.Dir, printed: make(map[int]bool)}
 	lines := readLines(ctx, c.In)
 	for {
 		st.w.print("> ")
@@ -65,16 +76,28 @@ func (c *Console) Run(ctx context.Context) error {
 			}
 			line = l
 		}
-		in := c.input(st, strings.TrimSpace(line))
-		if in.Text == "" && in.Callback == "" {
+		in, ok := c.input(st, strings.TrimSpace(line))
+		if !ok {
 			continue
 		}
 		st.show(h.Handle(ctx, in))
 	}
 }
 
-// input makes the Input of a typed line: a button press or a text.
-func (c *Console) input(st *consoleState, line string) handlers.Input {
+// input makes the Input of a typed line: a button press, a document
+// (/file) or a text. It reports false when there is nothing to handle.
+func (c *Console) input(st *consoleState, line string) (handlers.Input, bool) {
+	if line == "" {
+		return handlers.Input{}, false
+	}
+	var doc *handlers.Document
+	if arg, ok := fileCommand(line); ok {
+		var err error
+		if doc, err = c.readFile(arg); err != nil {
+			st.w.print("（" + err.Error() + "）\n")
+			return handlers.Input{}, false
+		}
+	}
 	st.updateID++
 	in := handlers.Input{
 		UpdateID:  st.updateID,
@@ -84,30 +107,38 @@ func (c *Console) input(st *consoleState, line string) handlers.Input {
 		FirstName: c.FirstName,
 		LangCode:  c.Lang,
 	}
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(st.kb) {
+	switch n, err := strconv.Atoi(line); {
+	case doc != nil:
+		in.Document = doc
+	case err == nil && n >= 1 && n <= len(st.kb):
 		in.Callback = st.kb[n-1].Data
 		in.CallbackID = "console-" + strconv.Itoa(st.updateID)
 		in.MessageID = st.kbID
-		return in
+	default:
+		in.Text = line
 	}
-	in.Text = line
-	return in
+	return in, true
 }
 
 // show prints a response: the callback toast, then each message with its
-// buttons numbered across rows.
+// buttons numbered across rows, then the notifications to other chats.
 func (st *consoleState) show(resp handlers.Response) {
 	if resp.CallbackText != "" {
 		st.w.print("（提示）" + resp.CallbackText + "\n")
 	}
 	for _, m := range resp.Messages {
 		id := m.EditID
-		if id == 0 || !st.printed[id] {
+		if id == 0 || m.Document != nil || !st.printed[id] {
 			st.nextID++
 			id = st.nextID
 			st.printed[id] = true
 		}
-		st.w.print(plainText(m.Text) + "\n")
+		if m.Document != nil {
+			st.saveDocument(m.Document)
+		}
+		if text := plainText(m.Text); text != "" || m.Document == nil {
+			st.w.print(text + "\n")
+		}
 		var flat []handlers.Button
 		for _, row := range m.Buttons {
 			cells := make([]string, 0, len(row))
@@ -125,6 +156,30 @@ func (st *consoleState) show(resp handlers.Response) {
 		case id == st.kbID:
 			st.kbID, st.kb = 0, nil
 		}
+	}
+	for _, o := range resp.Notify {
+		st.showNotification(o)
+	}
+}
+
+// showNotification prints a message to another chat. Its buttons are
+// listed but not numbered: they are that chat's to press, not ours.
+func (st *consoleState) showNotification(o handlers.Outgoing) {
+	st.w.print(fmt.Sprintf("（发给 %d 的通知）", o.ChatID))
+	if o.Message.Document != nil {
+		st.saveDocument(o.Message.Document)
+	}
+	if text := plainText(o.Message.Text); text != "" || o.Message.Document == nil {
+		st.w.print(text + "\n")
+	}
+	var cells []string
+	for _, row := range o.Message.Buttons {
+		for _, b := range row {
+			cells = append(cells, "["+b.Text+"]")
+		}
+	}
+	if len(cells) > 0 {
+		st.w.print(strings.Join(cells, "  ") + "\n")
 	}
 }
 

@@ -22,9 +22,14 @@ const (
 
 // Send sends m to chatID through the paced sender: the scheduler's way to
 // reach a user outside an update. Texts over Telegram's limit are split, the
-// buttons going with the last part. An error wraps ErrBlocked when the user
-// blocked the bot, and ErrRateLimited when Telegram asks for a long pause.
+// buttons going with the last part. A message with a Document is uploaded
+// with its text as the caption (see sendDocument). An error wraps ErrBlocked
+// when the user blocked the bot, ErrRateLimited when Telegram asks for a
+// long pause, and ErrFileTooLarge for a document over MaxUploadSize.
 func (t *Telegram) Send(ctx context.Context, chatID int64, m handlers.Message) error {
+	if m.Document != nil {
+		return t.sendDocument(ctx, chatID, m)
+	}
 	parts := splitHTML(m.Text, maxText)
 	if len(parts) == 0 {
 		return fmt.Errorf("send to chat %d: empty text", chatID)
@@ -108,7 +113,8 @@ func (t *Telegram) answerCallback(ctx context.Context, id, text string) error {
 }
 
 // deliver sends the response to the input that produced it: the callback
-// answer first, then each message in order.
+// answer first, then each message in order, then the notifications to
+// other chats, which go out whatever became of the reply.
 func (t *Telegram) deliver(ctx context.Context, in handlers.Input, resp handlers.Response) {
 	if in.CallbackID != "" {
 		if err := t.answerCallback(ctx, in.CallbackID, resp.CallbackText); err != nil {
@@ -124,10 +130,29 @@ func (t *Telegram) deliver(ctx context.Context, in handlers.Input, resp handlers
 		if err == nil {
 			continue
 		}
-		level := slogLevelFor(err)
-		t.log.Log(ctx, level, "send reply", "update_id", in.UpdateID, "chat_id", chatID, "err", t.errText(err))
+		t.log.Log(ctx, slogLevelFor(err), "send reply", "update_id", in.UpdateID, "chat_id", chatID, "err", t.errText(err))
 		if errors.Is(err, ErrBlocked) || errors.Is(err, ErrRateLimited) || ctx.Err() != nil {
+			break
+		}
+	}
+	t.notify(ctx, in, resp.Notify)
+}
+
+// notify sends messages to other chats than the one answered. A failure is
+// logged with ids only (Info for a recipient who blocked the bot) and does
+// not stop the other notifications.
+func (t *Telegram) notify(ctx context.Context, in handlers.Input, out []handlers.Outgoing) {
+	for i, o := range out {
+		if ctx.Err() != nil {
+			t.log.Warn("notifications not sent: shutting down", "update_id", in.UpdateID, "chat_id", in.ChatID, "count", len(out)-i)
 			return
+		}
+		if o.ChatID == 0 {
+			t.log.Error("notification without chat id dropped", "update_id", in.UpdateID, "chat_id", in.ChatID)
+			continue
+		}
+		if err := t.Send(ctx, o.ChatID, o.Message); err != nil {
+			t.log.Log(ctx, slogLevelFor(err), "send notification", "update_id", in.UpdateID, "chat_id", in.ChatID, "to_chat_id", o.ChatID, "err", t.errText(err))
 		}
 	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,14 +16,26 @@ import (
 // MaxFileSize is the largest file the public Bot API lets a bot download.
 const MaxFileSize = 20 << 20
 
+// ErrFileTooLarge is wrapped by GetFile's error for a file over MaxFileSize
+// and by Send's for a document over MaxUploadSize.
+var ErrFileTooLarge = errors.New("file too large for the Bot API")
+
 const fileTimeout = 2 * time.Minute
 
 // GetFile downloads a file a user sent (handlers.Document.FileID), up to
-// MaxFileSize. The download URL is derived from Config.Endpoint, not from
-// tgbotapi's constant public host, so a local Bot API server or a test fake
-// serves it too.
+// MaxFileSize; a larger one fails with ErrFileTooLarge before any byte is
+// downloaded (Telegram refuses getFile for it, a local Bot API server
+// announces its size), or as soon as the download passes the limit. The
+// download URL is derived from Config.Endpoint, not from tgbotapi's
+// constant public host, so a local Bot API server or a test fake serves it
+// too. Handlers that want to spare the call compare Input.Document.Size with
+// MaxFileSize first.
 func (t *Telegram) GetFile(ctx context.Context, fileID string) ([]byte, error) {
 	resp, err := t.send.do(ctx, 0, "getFile", tgbotapi.Params{"file_id": fileID})
+	var tgErr *tgbotapi.Error
+	if errors.As(err, &tgErr) && strings.Contains(strings.ToLower(tgErr.Message), "file is too big") {
+		return nil, fmt.Errorf("get file: %w: %w", ErrFileTooLarge, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get file: %w", err)
 	}
@@ -31,7 +44,10 @@ func (t *Telegram) GetFile(ctx context.Context, fileID string) ([]byte, error) {
 		return nil, fmt.Errorf("get file: decode: %w", err)
 	}
 	if f.FileSize > MaxFileSize {
-		return nil, fmt.Errorf("get file: %d bytes, over the %d limit", f.FileSize, MaxFileSize)
+		return nil, fmt.Errorf("get file: %d bytes, over the %d limit: %w", f.FileSize, MaxFileSize, ErrFileTooLarge)
+	}
+	if f.FilePath == "" {
+		return nil, errors.New("get file: no file path in the answer")
 	}
 	base, ok := strings.CutSuffix(t.cfg.Endpoint, "/bot%s/%s")
 	if !ok {
@@ -63,7 +79,7 @@ func (t *Telegram) download(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("download: %w", redactError(err, t.cfg.Token))
 	}
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("download: over the %d byte limit", MaxFileSize)
+		return nil, fmt.Errorf("download: over the %d byte limit: %w", MaxFileSize, ErrFileTooLarge)
 	}
 	return data, nil
 }

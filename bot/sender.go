@@ -70,8 +70,16 @@ func newSender(call callFunc, global, chat float64, maxWait time.Duration) *send
 // do makes the call method(p) for chatID. chatID 0 marks calls that are not
 // messages to a chat (callback answers, commands): they are not paced.
 func (s *sender) do(ctx context.Context, chatID int64, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	return s.doFunc(ctx, chatID, method, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+		return s.call(ctx, method, p)
+	})
+}
+
+// doFunc is do for a request that call makes, such as a file upload: it is
+// paced, retried and its errors classified like any other call.
+func (s *sender) doFunc(ctx context.Context, chatID int64, method string, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
 	if chatID == 0 {
-		resp, err := s.attempts(ctx, nil, method, p)
+		resp, err := s.attempts(ctx, nil, call)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", method, err)
 		}
@@ -82,7 +90,7 @@ func (s *sender) do(ctx context.Context, chatID int64, method string, p tgbotapi
 		return nil, fmt.Errorf("%s to chat %d: %w", method, chatID, err)
 	}
 	defer s.release(slot)
-	resp, err := s.attempts(ctx, slot, method, p)
+	resp, err := s.attempts(ctx, slot, call)
 	if err != nil {
 		return nil, fmt.Errorf("%s to chat %d: %w", method, chatID, err)
 	}
@@ -90,13 +98,13 @@ func (s *sender) do(ctx context.Context, chatID int64, method string, p tgbotapi
 }
 
 // attempts runs the call until it succeeds, fails for good, or ctx ends.
-func (s *sender) attempts(ctx context.Context, slot *chatSlot, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+func (s *sender) attempts(ctx context.Context, slot *chatSlot, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
 	failures, floods := 0, 0
 	for {
 		if err := s.pace(ctx, slot); err != nil {
 			return nil, err
 		}
-		resp, err := s.call(ctx, method, p)
+		resp, err := call(ctx)
 		if err == nil {
 			return resp, nil
 		}

@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string)
 		s.getUpdates(w, r)
 	case "sendMessage":
 		s.sendMessage(w, r)
+	case "sendDocument":
+		s.sendDocument(w, r)
 	case "editMessageText":
 		s.editMessageText(w, r)
 	case "answerCallbackQuery":
@@ -136,6 +139,9 @@ func (s *Server) editMessageText(w http.ResponseWriter, r *http.Request) {
 	case !found:
 		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0)
 		return
+	case old.document:
+		writeError(w, http.StatusBadRequest, "Bad Request: there is no text in the message to edit", 0)
+		return
 	case old.text == text && old.markup == markup:
 		writeError(w, http.StatusBadRequest, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
 		return
@@ -236,17 +242,21 @@ func (s *Server) setMyCommands(w http.ResponseWriter, r *http.Request) {
 	writeResult(w, true)
 }
 
-// getFile answers a File whose path serveFile knows.
+// getFile answers a File whose path serveFile knows. Like the public Bot
+// API it refuses files over the 20 MB bots may download.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	id := r.FormValue("file_id")
 	s.mu.Lock()
 	data, ok := s.files[id]
 	s.mu.Unlock()
-	if !ok {
+	switch {
+	case !ok:
 		writeError(w, http.StatusBadRequest, "Bad Request: invalid file_id", 0)
-		return
+	case len(data) > maxDownload:
+		writeError(w, http.StatusBadRequest, "Bad Request: file is too big", 0)
+	default:
+		writeResult(w, tgbotapi.File{FileID: id, FileUniqueID: id, FileSize: len(data), FilePath: "documents/" + url.PathEscape(id)})
 	}
-	writeResult(w, tgbotapi.File{FileID: id, FileUniqueID: id, FileSize: len(data), FilePath: "documents/" + id})
 }
 
 func (s *Server) serveFile(w http.ResponseWriter, path string) {

@@ -1,7 +1,8 @@
 // Package telegramtest is a fake Telegram Bot API server for tests. It
-// speaks the HTTP protocol that tgbotapi uses (form-encoded POSTs to
-// /bot<token>/<method>, JSON answers), queues updates for getUpdates with
-// Telegram's offset semantics, and records what the bot sends.
+// speaks the HTTP protocol that tgbotapi uses (form-encoded or multipart
+// POSTs to /bot<token>/<method>, JSON answers, file downloads from
+// /file/bot<token>/<path>), queues updates for getUpdates with Telegram's
+// offset semantics, and records what the bot sends, documents included.
 package telegramtest
 
 import (
@@ -25,13 +26,17 @@ var Bot = tgbotapi.User{ID: 1000001, IsBot: true, FirstName: "Huifang", UserName
 
 // Sent is one message the bot sent or edited.
 type Sent struct {
-	Method    string // "sendMessage" or "editMessageText"
+	Method    string // "sendMessage", "editMessageText" or "sendDocument"
 	ChatID    int64
 	MessageID int
-	Text      string
+	Text      string // the caption of a document
 	ParseMode string
 	Buttons   [][]handlers.Button
 	Protect   bool
+	// Document and DocumentData are the file name and content of a
+	// sendDocument.
+	Document     string
+	DocumentData []byte
 }
 
 // Server is a fake Bot API. Its methods are safe for concurrent use.
@@ -52,6 +57,7 @@ type Server struct {
 	chats      map[int64]*chat
 	users      map[int64]profile
 	files      map[string][]byte
+	blocked    map[int64]bool
 	nextQuery  int
 }
 
@@ -71,7 +77,10 @@ type chat struct {
 	messages map[int]stored
 }
 
-type stored struct{ text, markup string }
+type stored struct {
+	text, markup string
+	document     bool // a document, whose text is its caption
+}
 
 // NewServer starts a fake Bot API for token, closed when the test ends.
 func NewServer(tb testing.TB, token string) *Server {
@@ -86,6 +95,7 @@ func NewServer(tb testing.TB, token string) *Server {
 		chats:      make(map[int64]*chat),
 		users:      make(map[int64]profile),
 		files:      make(map[string][]byte),
+		blocked:    make(map[int64]bool),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	tb.Cleanup(s.srv.Close)
@@ -128,7 +138,9 @@ func (s *Server) SendGroupText(chatID, userID int64, text string) int {
 }
 
 // SendDocument queues a private message carrying a document whose content
-// getFile and the file download then serve; it returns the update id.
+// getFile and the file download (at the path getFile answers, under
+// Endpoint's host) then serve; it returns the update id. As on Telegram,
+// getFile refuses a file over 20 MB with 400 "file is too big".
 func (s *Server) SendDocument(chatID, userID int64, fileID, fileName string, data []byte) int {
 	s.mu.Lock()
 	s.files[fileID] = append([]byte(nil), data...)
@@ -170,8 +182,12 @@ func (s *Server) Press(chatID, userID int64, messageID int, data string) int {
 			From:      &bot,
 			Date:      int(time.Now().Unix()),
 			Chat:      &tgbotapi.Chat{ID: chatID, Type: chatType(chatID)},
-			Text:      s.chatLocked(chatID).messages[messageID].text,
 		},
+	}
+	if m := s.chatLocked(chatID).messages[messageID]; m.document {
+		q.Message.Caption = m.text
+	} else {
+		q.Message.Text = m.text
 	}
 	return s.enqueueLocked(tgbotapi.Update{CallbackQuery: q})
 }
@@ -285,6 +301,36 @@ func (s *Server) FailNext(method string, code int, retryAfter int) {
 	s.failures[method] = append(s.failures[method], failure{code: code, retryAfter: retryAfter})
 }
 
+// Block makes every later message to chatID (sendMessage, editMessageText,
+// sendDocument) fail with 403, as when that user blocked the bot.
+func (s *Server) Block(chatID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.blocked[chatID] = true
+}
+
+// Unblock undoes Block.
+func (s *Server) Unblock(chatID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.blocked, chatID)
+}
+
+func (s *Server) isBlocked(method string, r *http.Request) bool {
+	switch method {
+	case "sendMessage", "editMessageText", "sendDocument":
+	default:
+		return false
+	}
+	chatID, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.blocked[chatID]
+}
+
 // Confirmed returns the highest update id confirmed by the latest
 // getUpdates offset that confirmed any (0 if none yet).
 func (s *Server) Confirmed() int {
@@ -316,12 +362,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized", 0)
 		return
 	}
+	// Larger parts of a multipart upload go to temporary files, which
+	// net/http removes when the handler returns.
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
 	}
 	if f, ok := s.takeFailure(method); ok {
 		writeError(w, f.code, describe(f.code, f.retryAfter), f.retryAfter)
+		return
+	}
+	if s.isBlocked(method, r) {
+		writeError(w, http.StatusForbidden, describe(http.StatusForbidden, 0), 0)
 		return
 	}
 	s.dispatch(w, r, method)
