@@ -265,7 +265,9 @@ func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons c
 		return err
 	}
 	defer closeAll()
-	c := &bot.Console{In: stdin, Out: stdout, ChatID: cons.user, UserID: cons.user, Lang: "zh", Handler: app}
+	c := &bot.Console{In: stdin, Out: stdout, ChatID: cons.user, UserID: cons.user, Lang: "zh",
+		Handler: app, Apology: app.Apology, Logger: log}
+	app.SetTransport("huifang_console", c)
 	start := time.Now()
 	err = c.Run(ctx)
 	log.Debug("console ended", "after", time.Since(start))
