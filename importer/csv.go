@@ -1,0 +1,153 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+
+	// binaryMagic starts files that are surely not CSV text: old .xls and
+	// password-protected .xlsx (OLE2), PDF, images, other archives.
+	binaryMagic = [][]byte{
+		{0xD0, 0xCF, 0x11, 0xE0}, []byte("%PDF"), []byte("\x89PNG"), {0xFF, 0xD8, 0xFF},
+		[]byte("GIF8"), {0x1F, 0x8B}, []byte("Rar!"), []byte("7z\xBC\xAF"), []byte("PK\x05\x06"),
+	}
+)
+
+// parseCSV reads a CSV file holding one sheet.
+func parseCSV(data []byte, today time.Time) (Result, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	p := newSheetParser("", kindUnknown, date1900, today, &res)
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = sniffComma(text)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	var pos rowCounter
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: read csv: %w", ErrFileType, err)
+		}
+		line, _ := r.FieldPos(0)
+		lastLine, _ := r.FieldPos(len(rec) - 1)
+		row := pos.next(line, lastLine+strings.Count(rec[len(rec)-1], "\n"))
+		if err := p.add(row, rec); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := emptyCheck(p); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// rowCounter turns CSV records into spreadsheet row numbers: a spreadsheet
+// shows each blank line (which encoding/csv skips) as an empty row, and a
+// quoted field spanning lines as one row.
+type rowCounter struct {
+	row, endLine int
+}
+
+// next takes the lines a record starts and ends on and returns its row.
+func (c *rowCounter) next(start, end int) int {
+	if c.row == 0 {
+		c.row = start // blank lines before the first record
+	} else {
+		c.row += start - c.endLine
+	}
+	c.endLine = end
+	return c.row
+}
+
+// decodeText returns the file as UTF-8 text, or ErrFileType for bytes
+// that are not text in an encoding we know.
+func decodeText(data []byte) (string, error) {
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(data, m) {
+			return "", fmt.Errorf("%w: binary file, not CSV text", ErrFileType)
+		}
+	}
+	var (
+		text string
+		err  error
+	)
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		text = string(data[len(bomUTF8):])
+		if !utf8.ValidString(text) {
+			return "", fmt.Errorf("%w: invalid UTF-8 after a UTF-8 byte order mark", ErrFileType)
+		}
+	case bytes.HasPrefix(data, bomUTF16LE), bytes.HasPrefix(data, bomUTF16BE):
+		text, err = decodeWith(xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM), data)
+	case utf8.Valid(data):
+		text = string(data)
+	default:
+		text, err = decodeWith(simplifiedchinese.GB18030, data)
+	}
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(strings.TrimLeftFunc(text, unicode.IsSpace), "<") {
+		return "", fmt.Errorf("%w: HTML or XML, not CSV text", ErrFileType)
+	}
+	if i := strings.IndexFunc(text, isBinaryRune); i >= 0 {
+		return "", fmt.Errorf("%w: control character at byte %d, not CSV text", ErrFileType, i)
+	}
+	return text, nil
+}
+
+// decodeWith decodes data, refusing bytes the encoding cannot map.
+func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
+	b, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", fmt.Errorf("%w: decode text: %w", ErrFileType, err)
+	}
+	if bytes.ContainsRune(b, utf8.RuneError) {
+		return "", fmt.Errorf("%w: neither UTF-8 nor GB18030 text", ErrFileType)
+	}
+	return string(b), nil
+}
+
+// isBinaryRune reports a C0 control other than tab, line feed, carriage
+// return and the DOS end-of-file mark: none of them appears in CSV text.
+func isBinaryRune(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != 0x1A
+}
+
+// sniffComma returns the separator of the first line: a comma, or a tab or
+// semicolon when the line has those and no comma.
+func sniffComma(text string) rune {
+	first, _, _ := strings.Cut(text, "\n")
+	if strings.Contains(first, ",") {
+		return ','
+	}
+	for _, c := range []rune{'\t', ';'} {
+		if strings.ContainsRune(first, c) {
+			return c
+		}
+	}
+	return ','
+}

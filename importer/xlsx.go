@@ -1,0 +1,152 @@
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// maxUnzippedBytes bounds a workbook's unpacked size (a zip bomb is small
+// on the wire); 20,000 rows of this template need a few MB.
+const maxUnzippedBytes = 128 << 20
+
+// sheetNames maps the accepted sheet names (lower case) to their kind.
+var sheetNames = map[string]sheetKind{
+	"人员": kindMembers, "members": kindMembers,
+	"处分": kindSanctions, "sanctions": kindSanctions,
+}
+
+// parseXLSX reads a workbook. Sheets named 人员/处分 (or members/sanctions)
+// hold what their name says; any other sheet is told apart by its header
+// row, as a CSV file is. When some sheet has one of those names, other
+// sheets whose headers fit neither kind (such as 说明) are ignored.
+func parseXLSX(data []byte, today time.Time) (res Result, err error) {
+	if err := checkZip(data); err != nil {
+		return Result{}, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: maxUnzippedBytes,
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: open workbook: %w", ErrFileType, err)
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close workbook: %w", cerr)
+		}
+	}()
+	sys := date1900
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil && *props.Date1904 {
+		sys = date1904
+	}
+	var parsers []*sheetParser
+	for _, sheet := range planSheets(f.GetSheetList()) {
+		p := newSheetParser(sheet.name, sheet.kind, sys, today, &res)
+		p.optional = sheet.optional
+		if err := readSheet(f, p); err != nil {
+			return Result{}, err
+		}
+		parsers = append(parsers, p)
+	}
+	if err := checkKinds(parsers); err != nil {
+		return Result{}, err
+	}
+	if err := emptyCheck(parsers...); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// checkZip refuses archives that are not workbooks, or that unpack to more
+// than maxUnzippedBytes (archive/zip enforces the declared sizes).
+func checkZip(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("%w: read zip: %w", ErrFileType, err)
+	}
+	var total uint64
+	workbook := false
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		workbook = workbook || strings.EqualFold(zf.Name, "xl/workbook.xml")
+	}
+	if !workbook {
+		return fmt.Errorf("%w: zip archive without xl/workbook.xml", ErrFileType)
+	}
+	if total > maxUnzippedBytes {
+		return fmt.Errorf("%w: workbook unpacks to %d bytes, at most %d", ErrTooLarge, total, maxUnzippedBytes)
+	}
+	return nil
+}
+
+// plannedSheet is a sheet to read, the kind its name says, and whether it
+// may be skipped when its headers fit neither kind.
+type plannedSheet struct {
+	name     string
+	kind     sheetKind
+	optional bool
+}
+
+// planSheets gives each sheet the kind its name says; when any sheet has
+// an accepted name, the others become optional.
+func planSheets(names []string) []plannedSheet {
+	plan := make([]plannedSheet, len(names))
+	named := false
+	for i, n := range names {
+		k := sheetNames[strings.ToLower(cleanText(n))]
+		plan[i] = plannedSheet{name: n, kind: k}
+		named = named || k != kindUnknown
+	}
+	for i := range plan {
+		plan[i].optional = named && plan[i].kind == kindUnknown
+	}
+	return plan
+}
+
+// readSheet streams a sheet's rows into p, with raw cell values: a date
+// comes as its serial number, not as text in some display format.
+func readSheet(f *excelize.File, p *sheetParser) (err error) {
+	rows, err := f.Rows(p.sheet)
+	if err != nil {
+		return fmt.Errorf("%w: read sheet %q: %w", ErrFileType, p.sheet, err)
+	}
+	defer func() {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("%w: read sheet %q: %w", ErrFileType, p.sheet, cerr)
+		}
+	}()
+	raw := excelize.Options{RawCellValue: true}
+	for n := 1; rows.Next(); n++ {
+		cells, err := rows.Columns(raw)
+		if err != nil {
+			return fmt.Errorf("%w: read sheet %q row %d: %w", ErrFileType, p.sheet, n, err)
+		}
+		if err := p.add(n, cells); err != nil {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return fmt.Errorf("%w: read sheet %q: %w", ErrFileType, p.sheet, err)
+	}
+	return nil
+}
+
+// checkKinds refuses a workbook with two sheets of the same kind: which
+// one to import would be a guess.
+func checkKinds(parsers []*sheetParser) error {
+	seen := map[sheetKind]string{}
+	for _, p := range parsers {
+		if p.b == nil {
+			continue // an empty sheet
+		}
+		if other, ok := seen[p.kind]; ok {
+			return fmt.Errorf("%w: sheets %q and %q both hold %s", ErrHeaders, other, p.sheet, p.kind)
+		}
+		seen[p.kind] = p.sheet
+	}
+	return nil
+}
