@@ -60,7 +60,7 @@ func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v Viewer,
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 	var missing []string
 	m := s.db.WithContext(ctx).Migrator()
-	for _, model := range []any{&Unit{}, &User{}, &Member{}, &Sanction{}, &Visit{}, &VisitSanction{}, &AuditEvent{}} {
+	for _, model := range []any{&Unit{}, &User{}, &Member{}, &Sanction{}, &Visit{}, &VisitSanction{}, &AuditEvent{}, &Invitation{}, &VisitRevision{}} {
 		stmt := &gorm.Statement{DB: s.db}
 		if err := stmt.Parse(model); err != nil {
 			return nil, err
@@ -77,4 +77,10 @@ func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 		}
 	}
 	return missing, nil
+}
+
+// BackfillPinyinForTest runs the pinyin backfill of migration
+// 202611270002_roster again.
+func BackfillPinyinForTest(ctx context.Context, s *Store) error {
+	return backfillPinyin(s.db.WithContext(ctx))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Search limits.
@@ -23,7 +24,11 @@ type MemberMatch struct {
 }
 
 // SearchMembers finds the members v may see. A query of digits is a member
-// id; anything else matches names exactly or, when no name is equal to it,
+// id. A query of ASCII letters only (any case) is also pinyin: it matches
+// names that contain it, pinyin initials equal to it or starting with it
+// ("zs", "ZS" find 张三) and full pinyin starting with it ("zhang",
+// "zhangsan"); exact matches (name, initials or full pinyin) come first.
+// Anything else matches names exactly or, when no name is equal to it,
 // names that contain it. Results are ordered by name then id, at most limit
 // of them (20 when limit ≤ 0, never more than 100). No match, or an empty
 // query, is ErrNotFound. Every search writes one "search_member" audit row
@@ -85,11 +90,47 @@ func searchRows(tx *gorm.DB, v Viewer, query string, limit int) ([]memberRow, er
 		}
 		return find("members.id = ?", id)
 	}
+	if asciiLetters(query) {
+		return pinyinRows(tx, v, query, limit)
+	}
 	rows, err := find("members.name = ?", query)
 	if err != nil || len(rows) > 0 {
 		return rows, err
 	}
 	return find("members.name LIKE ?"+likeEscapeClause, "%"+likeEscape(query)+"%")
+}
+
+// pinyinRows runs the search of a query of ASCII letters.
+func pinyinRows(tx *gorm.DB, v Viewer, query string, limit int) ([]memberRow, error) {
+	q, err := scopedMembers(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	lower := strings.ToLower(query)
+	prefix := likeEscape(lower) + "%"
+	exactFirst := clause.OrderBy{Expression: clause.Expr{
+		SQL:                "CASE WHEN members.name = ? OR members.name_initials = ? OR members.name_pinyin = ? THEN 0 ELSE 1 END, members.name, members.id",
+		Vars:               []any{query, lower, lower},
+		WithoutParentheses: true,
+	}}
+	var rows []memberRow
+	err = q.Select(memberRowColumns).
+		Where("members.name LIKE ?"+likeEscapeClause+" OR members.name_initials LIKE ?"+likeEscapeClause+
+			" OR members.name_pinyin LIKE ?"+likeEscapeClause, "%"+likeEscape(query)+"%", prefix, prefix).
+		Order(exactFirst).Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("query members by pinyin: %w", err)
+	}
+	return rows, nil
+}
+
+func asciiLetters(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func allDigits(s string) bool {

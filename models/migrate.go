@@ -46,6 +46,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "202611270001_initial", Migrate: migrateInitial, Rollback: rollbackInitial},
+		{ID: "202611270002_roster", Migrate: migrateRoster, Rollback: rollbackRoster},
 	}
 }
 

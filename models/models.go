@@ -86,6 +86,7 @@ type User struct {
 	Lang       string `gorm:"size:8;not null;default:zh"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	RevokedAt  *time.Time // access removed; the row stays so that audit rows and visit authors resolve
 }
 
 // Member is a sanctioned party member or official (受处分党员干部).
@@ -99,6 +100,11 @@ type Member struct {
 	KeyReason string `gorm:"size:256;not null;default:''"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	AssigneeID     *int64 `gorm:"index"`                              // Telegram id of the inspector of interactive (互动式) visits
+	IntervalMonths int    `gorm:"not null;default:0"`                 // months between interactive visits; 0: none
+	NamePinyin     string `gorm:"size:255;not null;default:'';index"` // "zhangsan", set on every save
+	NameInitials   string `gorm:"size:64;not null;default:'';index"`  // "zs", set on every save
 }
 
 // Sanction is one disciplinary decision against a member. PeriodEnd is
@@ -112,8 +118,9 @@ type Sanction struct {
 	EffectiveDate   time.Time    `gorm:"type:date;not null"`
 	ProbationMonths int          `gorm:"not null;default:0"` // 12 or 24 for PartyProbation
 	PeriodEnd       *time.Time   `gorm:"type:date;index"`
-	Enforced        bool         `gorm:"not null;default:false"` // execution checked (处分决定执行落实)
-	LiftedOn        *time.Time   `gorm:"type:date"`              // 解除处分 / 恢复党员权利
+	Enforced        bool         `gorm:"not null;default:false"`      // execution checked (处分决定执行落实)
+	LiftedOn        *time.Time   `gorm:"type:date"`                   // 解除处分 / 恢复党员权利
+	LiftDecisionNo  string       `gorm:"size:64;not null;default:''"` // 文号 of the lifting decision
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

@@ -52,19 +52,109 @@ func likeEscape(s string) string {
 // likeEscapeClause goes right after "LIKE ?".
 const likeEscapeClause = " ESCAPE '!'"
 
-// scopedMembers starts a query on members joined with their units, limited
-// to what v may see. A non-admin viewer whose unit does not exist sees
-// nothing (ErrNotFound).
-func scopedMembers(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
-	q := tx.Table("members").Joins("JOIN units ON units.id = members.unit_id")
+// unitScope is the set of units a viewer may see: every unit, or the
+// subtree of the unit whose materialised path is path. It is the one place
+// that decides whether a unit lies inside a viewer's subtree: SQL queries
+// use where, in-memory checks use contains, and both test the same path
+// prefix.
+type unitScope struct {
+	all  bool
+	path string
+}
+
+// viewerScope returns v's scope: everything for an admin, else the subtree
+// of v's unit. A non-admin viewer whose unit does not exist sees nothing
+// (ErrNotFound).
+func viewerScope(tx *gorm.DB, v Viewer) (unitScope, error) {
 	if v.Role == RoleAdmin {
-		return q, nil
+		return unitScope{all: true}, nil
 	}
 	var u Unit
 	if err := tx.Select("path").Take(&u, "id = ?", v.UnitID).Error; err != nil {
-		return nil, fmt.Errorf("viewer unit %d: %w", v.UnitID, notFound(err))
+		return unitScope{}, fmt.Errorf("viewer unit %d: %w", v.UnitID, notFound(err))
 	}
-	return q.Where("units.path LIKE ?"+likeEscapeClause, likeEscape(u.Path)+"%"), nil
+	return unitScope{path: u.Path}, nil
+}
+
+// where limits q to the rows whose unit path, in column pathColumn, lies
+// inside the scope.
+func (sc unitScope) where(q *gorm.DB, pathColumn string) *gorm.DB {
+	if sc.all {
+		return q
+	}
+	return q.Where(pathColumn+" LIKE ?"+likeEscapeClause, likeEscape(sc.path)+"%")
+}
+
+// contains reports whether a unit with the given path lies inside the
+// scope; it is the in-memory twin of where.
+func (sc unitScope) contains(unitPath string) bool {
+	return sc.all || strings.HasPrefix(unitPath, sc.path)
+}
+
+// scopedMembers starts a query on members joined with their units, limited
+// to what v may see. A non-admin viewer whose unit does not exist sees
+// nothing (ErrNotFound). Sanctions and visits are read through it, joined
+// to their member.
+func scopedMembers(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
+	return scopedMembersJoin(tx, v, "JOIN")
+}
+
+// scopedMembersFirst is scopedMembers for look-ups by a selective column
+// of members (a list of names): on MySQL the join is a STRAIGHT_JOIN, so
+// that members lead whatever the table statistics say; they lag behind a
+// bulk insert, and then the optimiser would scan every member of a unit.
+func scopedMembersFirst(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
+	return scopedMembersJoin(tx, v, leadingJoin(tx))
+}
+
+func scopedMembersJoin(tx *gorm.DB, v Viewer, join string) (*gorm.DB, error) {
+	sc, err := viewerScope(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	return sc.where(tx.Table("members").Joins(join+" units ON units.id = members.unit_id"), "units.path"), nil
+}
+
+// leadingJoin is the join operator that keeps the left table first.
+func leadingJoin(tx *gorm.DB) string {
+	if tx.Dialector.Name() == DialectMySQL {
+		return "STRAIGHT_JOIN"
+	}
+	return "JOIN"
+}
+
+// scopedSanctions starts a query on sanctions joined with their members and
+// units, limited to what v may see. Sanctions lead (see scopedMembersFirst):
+// it serves look-ups by id or decision number.
+func scopedSanctions(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
+	sc, err := viewerScope(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	join := leadingJoin(tx)
+	q := tx.Table("sanctions").Joins(join + " members ON members.id = sanctions.member_id").
+		Joins(join + " units ON units.id = members.unit_id")
+	return sc.where(q, "units.path"), nil
+}
+
+// scopedUnits starts a query on the units v may see.
+func scopedUnits(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
+	sc, err := viewerScope(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	return sc.where(tx.Table("units"), "units.path"), nil
+}
+
+// scopedUsers starts a query on the active (not revoked) users v may see,
+// joined with their units.
+func scopedUsers(tx *gorm.DB, v Viewer) (*gorm.DB, error) {
+	sc, err := viewerScope(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	q := tx.Table("users").Joins("JOIN units ON units.id = users.unit_id").Where("users.revoked_at IS NULL")
+	return sc.where(q, "units.path"), nil
 }
 
 // memberRow is a member with its unit's name.
@@ -91,15 +181,17 @@ func findMember(tx *gorm.DB, v Viewer, id uint64) (memberRow, error) {
 	return rows[0], nil
 }
 
+func nowUTC() time.Time { return time.Now().UTC() }
+
 // writeAudit inserts one audit row in tx.
 func writeAudit(tx *gorm.DB, v Viewer, action string, memberID, visitID *uint64, detail string) error {
 	ev := AuditEvent{
-		At:       time.Now().UTC(),
+		At:       nowUTC(),
 		ActorID:  v.TelegramID,
 		Action:   action,
 		MemberID: memberID,
 		VisitID:  visitID,
-		Detail:   detail,
+		Detail:   truncateRunes(detail, maxDetail),
 	}
 	if err := tx.Create(&ev).Error; err != nil {
 		return fmt.Errorf("write audit %s: %w", action, err)

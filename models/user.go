@@ -15,10 +15,13 @@ func ValidRole(r Role) bool {
 	return r == RoleAdmin || r == RoleSupervisor || r == RoleInspector
 }
 
-// FindUser returns the user with the given Telegram id, or ErrNotFound.
+// FindUser returns the active user with the given Telegram id, or
+// ErrNotFound, also for a revoked user. It answers "who is asking" before
+// there is a Viewer, so it is the one read of users that no scope limits.
 func (s *Store) FindUser(ctx context.Context, telegramID int64) (User, error) {
 	var u User
-	if err := s.db.WithContext(ctx).Take(&u, "telegram_id = ?", telegramID).Error; err != nil {
+	err := s.db.WithContext(ctx).Take(&u, "telegram_id = ? AND revoked_at IS NULL", telegramID).Error
+	if err != nil {
 		return User{}, fmt.Errorf("find user %d: %w", telegramID, notFound(err))
 	}
 	return u, nil
@@ -137,4 +140,77 @@ func (s *Store) UnitName(ctx context.Context, id uint64) (string, error) {
 		return "", fmt.Errorf("unit name %d: %w", id, notFound(err))
 	}
 	return u.Name, nil
+}
+
+// ListUsers lists the active users of v's subtree (all for an admin) with
+// their units' names, ordered by unit path, then name. Admins and
+// supervisors only (ErrForbidden, audited). The listing is audited
+// ("list_users") in the same transaction.
+func (s *Store) ListUsers(ctx context.Context, v Viewer) ([]UserRow, error) {
+	if !rosterWriter(v) {
+		return nil, s.deny(ctx, v, AuditListUsers, &denial{err: ErrForbidden})
+	}
+	var rows []UserRow
+	err := s.guarded(ctx, v, AuditListUsers, func(tx *gorm.DB) error {
+		q, err := scopedUsers(tx, v)
+		if err != nil {
+			return err
+		}
+		rows = nil
+		err = q.Select("users.*, units.name AS unit_name").Order("units.path, users.name, users.id").Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("query users: %w", err)
+		}
+		return writeAudit(tx, v, AuditListUsers, nil, nil, fmt.Sprintf("results=%d", len(rows)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// RevokeUser removes a user's access at once: FindUser no longer finds
+// them. The row stays, with RevokedAt set, so that audit rows and visit
+// authors still resolve. Admins may revoke anyone of their scope but
+// themselves (ErrInvalid), supervisors only inspectors of their subtree;
+// anyone else gets ErrForbidden (audited). A user outside the actor's
+// subtree, absent or already revoked is ErrNotFound.
+func (s *Store) RevokeUser(ctx context.Context, actor Viewer, telegramID int64) (User, error) {
+	if !rosterWriter(actor) {
+		return User{}, s.deny(ctx, actor, AuditRevokeUser, &denial{err: ErrForbidden})
+	}
+	if telegramID == actor.TelegramID {
+		return User{}, fmt.Errorf("%s: oneself: %w", AuditRevokeUser, ErrInvalid)
+	}
+	var u User
+	err := s.guarded(ctx, actor, AuditRevokeUser, func(tx *gorm.DB) error {
+		q, err := scopedUsers(tx, actor)
+		if err != nil {
+			return err
+		}
+		var found []User
+		if err := q.Select("users.*").Where("users.telegram_id = ?", telegramID).Limit(1).Find(&found).Error; err != nil {
+			return fmt.Errorf("find user %d: %w", telegramID, err)
+		}
+		if len(found) == 0 {
+			return fmt.Errorf("user %d: %w", telegramID, ErrNotFound)
+		}
+		if u = found[0]; actor.Role != RoleAdmin && u.Role != RoleInspector {
+			return forbidden(nil, nil)
+		}
+		now := nowUTC()
+		u.RevokedAt, u.UpdatedAt = &now, now
+		res := tx.Model(&u).Where("revoked_at IS NULL").Select("revoked_at", "updated_at").Updates(&u)
+		if res.Error != nil {
+			return fmt.Errorf("revoke user %d: %w", telegramID, res.Error)
+		}
+		if res.RowsAffected != 1 { // revoked concurrently
+			return fmt.Errorf("user %d: %w", telegramID, ErrNotFound)
+		}
+		return writeAudit(tx, actor, AuditRevokeUser, nil, nil, fmt.Sprintf("user=%d role=%s", telegramID, u.Role))
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
 }
