@@ -176,7 +176,7 @@ func bind(sheet string, k sheetKind, cells []string) (*binding, error) {
 	english := 0
 	for i, c := range cells {
 		b.byPos[i] = numFields
-		h := cleanText(c)
+		h := cleanValue(c)
 		if h == "" {
 			continue
 		}

@@ -25,14 +25,14 @@ func (r *rowReader) member() (models.ImportMember, bool) {
 	m.Name = r.name()
 	m.UnitName = r.unit()
 	m.Post = r.limited(fPost, maxPost, "", reasonPostTooLong)
-	if s, ok := r.text(fRank, cleanText); ok {
+	if s, ok := r.text(fRank, cleanValue); ok {
 		rank, known := parseRank(s)
 		if !known {
 			r.reject(fRank, reasonRankUnknown)
 		}
 		m.Rank = rank
 	}
-	if s, ok := r.text(fKey, cleanText); ok {
+	if s, ok := r.text(fKey, cleanValue); ok {
 		key, known := parseKey(s)
 		if !known {
 			r.reject(fKey, reasonKeyInvalid)
@@ -102,7 +102,7 @@ func (r *rowReader) checkExtra() {
 
 // name reads 姓名.
 func (r *rowReader) name() string {
-	s, ok := r.text(fName, cleanName)
+	s, ok := r.text(fName, CleanName)
 	switch {
 	case !ok:
 	case s == "":
@@ -115,15 +115,15 @@ func (r *rowReader) name() string {
 
 // unit reads 单位: a unit name or a path of names separated by "/".
 func (r *rowReader) unit() string {
-	s, ok := r.text(fUnit, cleanText)
+	s, ok := r.text(fUnit, CleanText)
 	if !ok {
 		return ""
 	}
-	parts := strings.Split(s, "/")
+	parts := strings.Split(strings.ReplaceAll(s, "／", "/"), "/")
 	kept := parts[:0]
 	tooLong := false
 	for _, p := range parts {
-		if p = cleanName(p); p != "" {
+		if p = CleanName(p); p != "" {
 			kept = append(kept, p)
 			tooLong = tooLong || utf8.RuneCountInString(p) > maxUnitName
 		}
@@ -141,7 +141,7 @@ func (r *rowReader) unit() string {
 // limited reads a free-text cell of at most max runes; empty is the code
 // for an empty cell ("" when the cell is optional).
 func (r *rowReader) limited(f field, max int, empty, tooLong string) string {
-	s, ok := r.text(f, cleanText)
+	s, ok := r.text(f, CleanText)
 	switch {
 	case !ok:
 	case s == "" && empty != "":
@@ -154,7 +154,7 @@ func (r *rowReader) limited(f field, max int, empty, tooLong string) string {
 
 // kind reads 处分种类.
 func (r *rowReader) kind() (kindInfo, bool) {
-	s, ok := r.text(fKind, cleanText)
+	s, ok := r.text(fKind, cleanValue)
 	if !ok {
 		return kindInfo{}, false
 	}
@@ -169,7 +169,7 @@ func (r *rowReader) kind() (kindInfo, bool) {
 // probation reads 处分期限(月): 12 or 24 for 留党察看 (here or in the kind
 // cell, which must then agree), nothing for the other kinds.
 func (r *rowReader) probation(info kindInfo, kindOK bool) int {
-	s, ok := r.text(fProbation, cleanText)
+	s, ok := r.text(fProbation, cleanValue)
 	if !ok || !kindOK {
 		return 0
 	}
@@ -212,7 +212,7 @@ func (r *rowReader) dates(sys dateSystem, today time.Time) (decision, effective 
 
 // date reads one date cell; false after a rejection.
 func (r *rowReader) date(f field, sys dateSystem, required bool) (time.Time, bool) {
-	s, ok := r.text(f, cleanText)
+	s, ok := r.text(f, cleanValue)
 	switch {
 	case !ok:
 		return time.Time{}, false

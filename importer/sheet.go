@@ -92,11 +92,11 @@ func (p *sheetParser) label() string {
 // isExample reports a template example row: its first cell or its name
 // starts with 示例.
 func (p *sheetParser) isExample(cells []string) bool {
-	if strings.HasPrefix(cleanText(cells[0]), exampleMark) {
+	if strings.HasPrefix(cleanValue(cells[0]), exampleMark) {
 		return true
 	}
 	i := p.b.pos[fName]
-	return i < len(cells) && strings.HasPrefix(cleanText(cells[i]), exampleMark)
+	return i < len(cells) && strings.HasPrefix(cleanValue(cells[i]), exampleMark)
 }
 
 func isEmptyRow(cells []string) bool {

@@ -8,22 +8,34 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// cleanText folds full-width ASCII and Unicode spaces (NFKC outside Han
-// characters, which stay as typed), drops zero-width and other format
-// characters, turns control characters into spaces, collapses runs of
-// spaces and trims.
-func cleanText(s string) string {
+// CleanText is how every typed or imported text is tidied: full-width
+// ASCII letters and digits and the ideographic space are folded to ASCII
+// (CJK punctuation such as （）、 stays as typed, so "东湖镇（演示）" keeps
+// matching the unit of that name), zero-width and other format characters
+// are dropped, control characters become spaces, runs of spaces collapse
+// and the ends are trimmed.
+func CleanText(s string) string {
 	if alreadyClean(s) {
+		return s
+	}
+	return collapseSpaces(foldWidth(s))
+}
+
+// cleanValue tidies a cell holding a label, a number or a date: like
+// CleanText, but every non-Han character is NFKC-folded (（两年） reads as
+// (两年), ２０２５．１．２ as 2025.1.2).
+func cleanValue(s string) string {
+	if alreadyClean(s) && norm.NFKC.IsNormalString(s) {
 		return s
 	}
 	return collapseSpaces(foldNonHan(s))
 }
 
-// cleanName is cleanText for names and units, which also removes spaces
+// CleanName is CleanText for names and units, which also removes spaces
 // between two Han characters: offices pad two-character names ("张　三")
 // to line them up with three-character ones.
-func cleanName(s string) string {
-	s = cleanText(s)
+func CleanName(s string) string {
+	s = CleanText(s)
 	if !strings.Contains(s, " ") {
 		return s
 	}
@@ -57,9 +69,8 @@ func alreadyClean(s string) bool {
 }
 
 // isClean reports whether cleaning would leave s as it is: no controls,
-// format characters or spaces other than single inner ASCII spaces, and
-// already in NFKC (which Han characters are, but for the compatibility
-// ideographs, which then take the slow path).
+// format characters, full-width letters or digits, or spaces other than
+// single inner ASCII spaces.
 func isClean(s string) bool {
 	prevSpace := true
 	for _, r := range s {
@@ -68,15 +79,20 @@ func isClean(s string) bool {
 			if prevSpace {
 				return false
 			}
-		case r == utf8.RuneError, unicode.IsControl(r), unicode.IsSpace(r), unicode.Is(unicode.Cf, r):
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.IsSpace(r), unicode.Is(unicode.Cf, r), isFullWidthAlnum(r):
 			return false
 		}
 		prevSpace = r == ' '
 	}
-	return !prevSpace && norm.NFKC.IsNormalString(s)
+	return !prevSpace
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// isFullWidthAlnum reports a full-width form of an ASCII letter or digit.
+func isFullWidthAlnum(r rune) bool {
+	return r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ'
+}
 
 // foldNonHan applies NFKC to every run of non-Han characters, so that CJK
 // compatibility ideographs are not replaced by their unified forms.
@@ -98,6 +114,20 @@ func foldNonHan(s string) string {
 		b.WriteString(norm.NFKC.String(s[start:]))
 	}
 	return b.String()
+}
+
+// foldWidth folds full-width ASCII letters and digits and the ideographic
+// space to ASCII, leaving everything else (CJK punctuation included).
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case isFullWidthAlnum(r):
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // collapseSpaces removes format characters (zero-width spaces, BOM, bidi
@@ -125,10 +155,10 @@ func collapseSpaces(s string) string {
 
 // isFormula reports whether a cell would turn into a formula when written
 // to a spreadsheet: its text, after leading spaces, tabs or line breaks,
-// starts with =, +, - or @ (full-width forms included, via the cleaned text).
+// starts with =, +, - or @, full-width forms included.
 func isFormula(raw, clean string) bool {
 	t := strings.TrimLeftFunc(raw, unicode.IsSpace)
-	return startsFormula(t) || startsFormula(clean)
+	return startsFormula(t) || startsFormula(clean) || startsFormula(cleanValue(raw))
 }
 
 func startsFormula(s string) bool {
@@ -149,7 +179,7 @@ func isBlank(s string) bool {
 // labelKey normalises a label or header for lookup: cleaned, lower case,
 // without spaces, underscores, hyphens or a trailing required-marker "*".
 func labelKey(s string) string {
-	s = strings.ToLower(cleanText(s))
+	s = strings.ToLower(cleanValue(s))
 	s = strings.TrimRight(s, "*")
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '_' || r == '-' {

