@@ -114,11 +114,12 @@ func (s *session) cmdHelp() {
 
 func (s *session) cmdCancel() {
 	s.st.Pending = ""
-	if s.st.Draft == nil && s.st.Flow == "" {
+	if s.st.Draft == nil && s.st.Flow == "" && s.st.Access == nil && s.st.Roster == nil {
 		s.say("nothing_to_cancel")
 		return
 	}
 	s.st.Draft, s.st.Flow, s.st.Step, s.st.Choices = nil, "", "", nil
+	s.st.Access, s.st.Roster = nil, nil
 	s.show(Message{Text: s.t.T("cancelled")})
 }
 

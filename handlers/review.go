@@ -14,15 +14,7 @@ import (
 // the only place findings are echoed back to Telegram.
 func (s *session) reviewCard() Message {
 	d := s.st.Draft
-	var b strings.Builder
-	b.WriteString(s.t.T("review_title", "Name", esc(d.MemberName), "Unit", esc(d.UnitName)))
-	for _, st := range stepOrder {
-		if !applies(d, st) || st == "problem" || st == "pay" {
-			continue
-		}
-		b.WriteString("\n" + s.t.T("field_line", "Label", s.t.T("f_"+st), "Value", s.fieldValue(d, st)))
-	}
-	b.WriteString("\n\n" + s.t.T("review_hint"))
+	text := s.reviewText() + "\n\n" + s.t.T("review_hint")
 	var rows [][]Button
 	var row []Button
 	for _, st := range stepOrder {
@@ -38,7 +30,25 @@ func (s *session) reviewCard() Message {
 		rows = append(rows, row)
 	}
 	rows = append(rows, []Button{s.btn(s.t.T("btn_confirm"), "cf", ""), s.btn(s.t.T("btn_cancel"), "cx", "")})
-	return Message{Text: b.String(), Buttons: rows}
+	return Message{Text: text, Buttons: rows}
+}
+
+// reviewText is the draft's title and fields, as on the review card.
+func (s *session) reviewText() string {
+	d := s.st.Draft
+	var b strings.Builder
+	if d.EditOf != 0 {
+		b.WriteString(s.t.T("ed_review_title", "No", d.EditOf, "Name", esc(d.MemberName), "Unit", esc(d.UnitName)))
+	} else {
+		b.WriteString(s.t.T("review_title", "Name", esc(d.MemberName), "Unit", esc(d.UnitName)))
+	}
+	for _, st := range stepOrder {
+		if !applies(d, st) || st == "problem" || st == "pay" {
+			continue
+		}
+		b.WriteString("\n" + s.t.T("field_line", "Label", s.t.T("f_"+st), "Value", s.fieldValue(d, st)))
+	}
+	return b.String()
 }
 
 // fieldValue renders one field of the draft for the review card.
@@ -109,8 +119,9 @@ func (s *session) reviewButton(cb Callback) error {
 	return nil
 }
 
-// confirm saves the draft. The draft id is the visit's idempotency key, so
-// a confirm repeated after a crash or by a second replica saves once.
+// confirm saves a new visit, or asks for the reason of an edit. The draft
+// id is the visit's idempotency key, so a confirm repeated after a crash or
+// by a second replica saves once.
 func (s *session) confirm() error {
 	d := s.st.Draft
 	if missing := firstMissing(d); missing != "" {
@@ -118,6 +129,9 @@ func (s *session) confirm() error {
 		s.toast("incomplete")
 		s.show(s.visitPrompt())
 		return nil
+	}
+	if d.EditOf != 0 {
+		return s.confirmEdit()
 	}
 	v := d.toVisit()
 	if _, err := s.a.store.CreateVisit(s.ctx, s.viewer, &v, d.Sel); err != nil {
@@ -127,8 +141,7 @@ func (s *session) confirm() error {
 		}
 		return fmt.Errorf("save visit of member %d: %w", d.MemberID, err)
 	}
-	card := s.reviewCard()
-	s.show(Message{Text: card.Text + "\n\n" + s.t.T("saved", "No", v.ID)})
+	s.show(Message{Text: s.reviewText() + "\n\n" + s.t.T("saved", "No", v.ID)})
 	s.toast("saved_short")
 	s.st.Draft, s.st.Flow, s.st.Step = nil, "", ""
 	return nil

@@ -122,6 +122,8 @@ func (s *session) onCallback() error {
 		return s.statusPick(cb.Arg)
 	case "dr", "dn":
 		return s.onDraftChoice(cb.Action)
+	case "au":
+		return s.onAuditPage(cb.Arg)
 	}
 	switch s.st.Flow {
 	case flowVisit:

@@ -49,7 +49,7 @@ func (s *session) onDraftChoice(action string) error {
 	}
 	s.st.Draft = nil
 	_, args := splitCommand(pending + " ")
-	return s.cmdVisit(args)
+	return s.runCommand("visit", args)
 }
 
 // memberSearch looks a member up by name or number for the visit flow.

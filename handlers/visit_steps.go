@@ -172,6 +172,8 @@ func (s *session) visitText(text string) error {
 		s.typedPay(text)
 	case "inspectors":
 		s.typedInspectors(text)
+	case stepEditReason:
+		return s.typedEditReason(text)
 	default:
 		s.retry("use_buttons")
 	}
@@ -229,6 +231,9 @@ func (s *session) visitPrompt() Message {
 	}
 	if d.Step == stepReview {
 		return s.reviewCard()
+	}
+	if d.Step == stepEditReason {
+		return s.editReasonPrompt()
 	}
 	text := s.t.T("q_"+d.Step, s.promptData(d)...)
 	if cur := s.currentValue(d); cur != "" {

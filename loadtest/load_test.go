@@ -399,4 +399,3 @@ func (p *proxy) press(t *testing.T, fake *telegramtest.Server, u int64, label st
 	t.Fatalf("chat %d: no button %q in %s", u, label, markup)
 	return 0
 }
-
