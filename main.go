@@ -24,6 +24,7 @@ import (
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/models"
 )
 
@@ -56,6 +57,9 @@ Commands:
   console [--user ID] [--demo] the same bot in this terminal; --demo loads a fictional roster
   migrate                      apply database migrations and exit
   demo                         load the fictional demo roster into the configured database
+  import FILE [--yes]          import members and sanctions from an .xlsx or .csv file:
+                               shows the preview, then asks to confirm (--yes confirms)
+  template [FILE]              write the import template workbook (default 回访名册导入模板.xlsx)
 
 `
 
@@ -76,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console":
+	case "serve", "migrate", "demo", "console", "import", "template":
 	case "help":
 		args = []string{"-help"}
 	default:
@@ -86,11 +90,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, usage)
 	}
 	var cons consoleFlags
-	if cmd == "console" {
+	var pos []string // positional arguments of import and template
+	switch cmd {
+	case "console":
 		var err error
 		if args, err = cons.parse(args); err != nil {
 			return err
 		}
+	case "import", "template":
+		pos, args = splitPositional(args)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
@@ -109,6 +117,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return loadDemo(ctx, cfg, log)
 	case "console":
 		return runConsole(ctx, cfg, log, cons, stdin, stdout)
+	case "import":
+		return runImport(ctx, cfg, log, pos, stdin, stdout)
+	case "template":
+		return writeTemplate(pos, stdout)
 	}
 	return serve(ctx, cfg, log)
 }
@@ -207,6 +219,80 @@ func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("load demo roster: %w", err)
 	}
 	log.Info("demo roster loaded", "admin_id", demoAdminID, "inspector_id", demoInspectorID)
+	return nil
+}
+
+// splitPositional separates arguments that are not flags (file names) and
+// the --yes switch from the configuration flags. A flag's value must be
+// given as -flag=value there, since a bare word is taken as positional.
+func splitPositional(args []string) (pos, flags []string) {
+	for _, a := range args {
+		switch {
+		case a == "--yes" || a == "-yes" || a == "-y":
+			pos = append(pos, "--yes")
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return pos, flags
+}
+
+// cliActorID is the Telegram id audit rows carry for imports run from the
+// command line by someone with access to the server: an admin by
+// definition, and never a real Telegram user (ids are positive).
+const cliActorID = -1
+
+// runImport imports a file through the same flow as a document sent to the
+// bot: the preview, then the confirmation button (pressed by --yes, or by
+// typing its number).
+func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []string, stdin io.Reader, stdout io.Writer) error {
+	var file string
+	yes := false
+	for _, p := range pos {
+		if p == "--yes" {
+			yes = true
+		} else if file == "" {
+			file = p
+		} else {
+			return fmt.Errorf("import: one file at a time (got %q and %q)", file, p)
+		}
+	}
+	if file == "" {
+		return errors.New("import: give the .xlsx or .csv file to import")
+	}
+	cfg.Admins = append(cfg.Admins, cliActorID)
+	app, closeAll, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	script := "/file " + strconv.Quote(file) + "\n"
+	in := io.MultiReader(strings.NewReader(script), stdin)
+	if yes {
+		in = strings.NewReader(script + "1\n") // [1] is the preview's confirm button
+	}
+	c := &bot.Console{In: in, Out: stdout, ChatID: cliActorID, UserID: cliActorID, Lang: "zh",
+		Handler: app, Apology: app.Apology, Logger: log}
+	app.SetTransport("huifang_console", c)
+	return c.Run(ctx)
+}
+
+// writeTemplate writes the import template workbook.
+func writeTemplate(pos []string, stdout io.Writer) error {
+	name := "回访名册导入模板.xlsx"
+	if len(pos) > 0 {
+		name = pos[0]
+	}
+	data, err := importer.Template()
+	if err != nil {
+		return fmt.Errorf("build template: %w", err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
+	fmt.Fprintln(stdout, name)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +69,49 @@ func TestRun_ConsoleDemo(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"migrate", "-sqlite-path", db}, env(nil), nil, &out, &logs); err != nil {
 		t.Fatalf("migrate: %v", err)
+	}
+}
+
+// TestRun_TemplateAndImport: `huifang template` writes the workbook and
+// `huifang import FILE --yes` imports through the bot's own flow.
+func TestRun_TemplateAndImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "huifang.db")
+	var out, logs bytes.Buffer
+	tpl := filepath.Join(dir, "t.xlsx")
+	if err := run(context.Background(), []string{"template", tpl}, env(nil), nil, &out, &logs); err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	if b, err := os.ReadFile(tpl); err != nil || len(b) < 4 || string(b[:2]) != "PK" {
+		t.Fatalf("template file: %v", err)
+	}
+	if err := run(context.Background(), []string{"demo", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	csv := filepath.Join(dir, "m.csv")
+	data := "姓名,单位,职务,职级,是否重点,重点原因\n测试甲,东湖村党支部（演示）,村委委员,其他,否,\n=1+1,东湖村党支部（演示）,,其他,否,\n"
+	if err := os.WriteFile(csv, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err := run(context.Background(), []string{"import", csv, "--yes", "-sqlite-path=" + db}, env(nil), strings.NewReader(""), &out, &logs)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, logs.String())
+	}
+	for _, want := range []string{"导入预览", "人员表第 3 行「姓名」", "导入完成：新增人员 1 人"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("import output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// The same file again changes nothing.
+	out.Reset()
+	if err := run(context.Background(), []string{"import", csv, "--yes", "-sqlite-path=" + db}, env(nil), strings.NewReader(""), &out, &logs); err != nil {
+		t.Fatalf("import again: %v", err)
+	}
+	if !strings.Contains(out.String(), "无变化 1 行") {
+		t.Errorf("second import output:\n%s", out.String())
+	}
+	if err := run(context.Background(), []string{"import", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err == nil {
+		t.Error("import without a file did not fail")
 	}
 }

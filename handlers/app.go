@@ -21,7 +21,12 @@ type Store interface {
 	MemberSanctions(ctx context.Context, v models.Viewer, memberID uint64) (models.Member, string, []models.Sanction, error)
 	CreateVisit(ctx context.Context, v models.Viewer, visit *models.Visit, sanctionIDs []uint64) (bool, error)
 	MemberStatus(ctx context.Context, v models.Viewer, memberID uint64, today time.Time) (models.Status, error)
+	accessStore // units, invitations, users (access.go)
+	rosterStore // members, sanctions, import (roster.go)
+	editStore   // visit edits, history, audit log (visit_edit.go)
 }
+
+var _ Store = (*models.Store)(nil)
 
 // Options configure an App.
 type Options struct {

@@ -71,18 +71,8 @@ type rosterStore interface {
 	ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, apply bool) (models.ImportResult, error)
 }
 
-var _ rosterStore = (*models.Store)(nil)
-
-var errNoRosterStore = errors.New("the store does not implement the roster methods")
-
-// roster returns the store as a rosterStore.
-func (s *session) roster() (rosterStore, error) {
-	rs, ok := s.a.store.(rosterStore)
-	if !ok {
-		return nil, errNoRosterStore
-	}
-	return rs, nil
-}
+// roster returns the store's roster methods.
+func (s *session) roster() (rosterStore, error) { return s.a.store, nil }
 
 // rosterCommand handles /member, /sanction and /template.
 func (s *session) rosterCommand(name, args string) error {
