@@ -1,0 +1,222 @@
+package models
+
+// This file is the contract of the reminders issue (the visit calendar,
+// workdays, deliveries, locks). The lead wrote the signatures; the bodies
+// are filled in beside it, and this file then keeps only the types.
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// DueReason says why a visit is due.
+type DueReason string
+
+// Reasons a visit is due (DOMAIN.md, "The calendar the bot keeps").
+const (
+	DueAnnual       DueReason = "annual"        // mandatory/key target sanctioned in year Y: visit in Y+1 by the deadline
+	DueInteractive  DueReason = "interactive"   // assigned inspector, every N months
+	DueBeforeExpiry DueReason = "before_expiry" // the 30 days before a sanction period ends
+	DueAfterExpiry  DueReason = "after_expiry"  // the 30 days after it ends
+	DueKey          DueReason = "key"           // key target, at least every 90 days
+	DueFollowUp     DueReason = "follow_up"     // feedback to unit or branch notice still open, 7 days after the visit
+)
+
+// CalendarRules are the configurable numbers of the calendar.
+type CalendarRules struct {
+	AnnualDeadlineMonth time.Month // default June
+	AnnualDeadlineDay   int        // default 30
+	BeforeDays          int        // default 30
+	AfterDays           int        // default 30
+	KeyEveryDays        int        // default 90
+	FollowUpDays        int        // default 7
+	LeadDays            int        // an item with a fixed due date opens this many days before it (interactive, key); default 14
+}
+
+// DueItem is one visit owed: a member, a reason, a window and who is
+// responsible. It is open until a visit of the member inside [From, Due]
+// (or, for follow-ups, marking the follow-up done) satisfies it; after Due
+// it is overdue.
+type DueItem struct {
+	MemberID   uint64
+	SanctionID uint64 // the sanction it is about, 0 if none (annual, interactive, key)
+	VisitID    uint64 // follow-ups: the visit whose follow-up is open
+	Reason     DueReason
+	From, Due  time.Time // calendar dates (UTC midnight)
+	UnitID     uint64
+	Inspectors []int64 // Telegram ids: the assigned inspector, else the inspectors of the member's unit (nearest ancestor that has any)
+}
+
+// MemberCalendar is what the rules need to know of one member.
+type MemberCalendar struct {
+	Member    Member
+	Sanctions []Sanction
+	Visits    []VisitMark // every visit of the member, by date
+	Assigned  time.Time   // when the interactive assignment was made (zero: unknown, use the member's UpdatedAt)
+}
+
+// VisitMark is a visit as the calendar sees it.
+type VisitMark struct {
+	ID             uint64
+	Date           time.Time
+	SanctionIDs    []uint64
+	FeedbackUnit   bool
+	BranchInformed bool
+}
+
+// Delivery is one reminder or digest to one recipient, recorded under a
+// unique Key before it is sent, so that it is sent once.
+type Delivery struct {
+	ID          uint64    `gorm:"primaryKey"`
+	Key         string    `gorm:"size:191;not null;uniqueIndex"` // kind:recipient:period, e.g. "reminder:10002:2027-03-01"
+	Recipient   int64     `gorm:"not null;index"`
+	Kind        string    `gorm:"size:16;not null"` // DeliveryReminder, DeliveryDigest, DeliveryAdminDigest
+	Period      string    `gorm:"size:16;not null"` // "2027-03-01" (a day) or "2027-W09" (a week)
+	Status      string    `gorm:"size:16;not null;index"`
+	Attempts    int       `gorm:"not null;default:0"`
+	NextAttempt time.Time `gorm:"not null;index"`
+	LeaseUntil  *time.Time
+	Payload     string `gorm:"type:mediumtext;not null"`    // JSON the renderer needs (item list or digest figures); ids and codes, no names
+	LastError   string `gorm:"size:64;not null;default:''"` // an error code, never text from Telegram
+	CreatedAt   time.Time
+	SentAt      *time.Time
+}
+
+// Delivery kinds and statuses.
+const (
+	DeliveryReminder    = "reminder"
+	DeliveryDigest      = "digest"
+	DeliveryAdminDigest = "admin_digest"
+
+	StatusPending   = "pending"   // recorded, not sent yet (or to retry at NextAttempt)
+	StatusSending   = "sending"   // claimed by a sender until LeaseUntil
+	StatusSent      = "sent"      // Telegram accepted it
+	StatusFailed    = "failed"    // gave up after retries
+	StatusBlocked   = "blocked"   // the recipient blocked the bot (403)
+	StatusUncertain = "uncertain" // a sender died while sending: not resent (it may have arrived), shown to admins
+)
+
+// ErrLocked is returned by TryLock when another holder has the lock.
+var ErrLocked = errors.New("locked")
+
+// Lock is a held lock; Refresh extends it, Unlock releases it (only if
+// still ours).
+type Lock interface {
+	Refresh(ctx context.Context, ttl time.Duration) error
+	Unlock(ctx context.Context) error
+}
+
+// Locker hands out named locks with an expiry (SET NX PX in Redis; a map
+// in process).
+type Locker interface {
+	TryLock(ctx context.Context, name string, ttl time.Duration) (Lock, error) // ErrLocked when held elsewhere
+}
+
+// DigestData is what a supervisor's (or an admin's) digest reports for
+// their subtree.
+type DigestData struct {
+	Overdue           []DueItem
+	DueSoon           []DueItem     // due within 14 days, not overdue
+	ExpiringNoVisit   []DueItem     // before_expiry items open for sanctions ending within 30 days
+	VisitsByInspector map[int64]int // visits logged in [Since, Today] per author (Telegram id)
+	KeyNotVisited     []DueItem     // key items overdue
+	OpenFollowUps     []DueItem
+	Escalations       []DueItem // overdue by more than 14 days
+	Since, Today      time.Time
+}
+
+var errTODO4 = errors.New("not implemented yet")
+
+// DefaultCalendarRules returns the defaults above.
+func DefaultCalendarRules() CalendarRules { return CalendarRules{} }
+
+// Key is the item's stable identity, for snoozing and for delivery payloads:
+// "<reason>:<member>:<sanction>:<visit>:<due 2006-01-02>".
+func (d DueItem) Key() string { return "" }
+
+// DueFor lists the open items of one member on today: every item whose
+// window has opened (From <= today) and that no visit satisfies. Pure.
+func DueFor(r CalendarRules, m MemberCalendar, today time.Time) []DueItem { return nil }
+
+// DueItems computes the open items of every member (set-based: a few
+// ordered queries merged in Go, never a query per member) and resolves the
+// responsible inspectors; an inspector who snoozed an item until after
+// today is left out of its Inspectors (the item stays for digests).
+func (s *Store) DueItems(ctx context.Context, r CalendarRules, today time.Time) ([]DueItem, error) {
+	return nil, errTODO4
+}
+
+// Digest gathers the digest of v's subtree (admins: everything).
+func (s *Store) Digest(ctx context.Context, v Viewer, r CalendarRules, today, since time.Time) (DigestData, error) {
+	return DigestData{}, errTODO4
+}
+
+// MemberNames returns the names, units and posts of members v may see
+// (scoped, audited as one "list_members" row), for rendering reminders.
+func (s *Store) MemberNames(ctx context.Context, v Viewer, ids []uint64) (map[uint64]MemberMatch, error) {
+	return nil, errTODO4
+}
+
+// Snooze hides an item from v's reminders until the given day.
+func (s *Store) Snooze(ctx context.Context, v Viewer, itemKey string, until time.Time) error {
+	return errTODO4
+}
+
+// MarkFollowUp records feedback to the unit and/or the branch notice as
+// done for a visit v may see (audited).
+func (s *Store) MarkFollowUp(ctx context.Context, v Viewer, visitID uint64, feedback, branch bool) error {
+	return errTODO4
+}
+
+// SetDigestFrequency sets a supervisor's digest: "weekly", "daily" or "off".
+func (s *Store) SetDigestFrequency(ctx context.Context, telegramID int64, freq string) error {
+	return errTODO4
+}
+
+// Recipients lists the active users, for the scheduler's pass.
+func (s *Store) Recipients(ctx context.Context) ([]User, error) { return nil, errTODO4 }
+
+// RecordDeliveries inserts deliveries whose Key is new and ignores the
+// others (a unique index decides, so two passes at once record each once).
+func (s *Store) RecordDeliveries(ctx context.Context, ds []Delivery) (inserted int, err error) {
+	return 0, errTODO4
+}
+
+// ClaimDeliveries marks up to limit pending deliveries due at now as
+// sending, with a lease, and returns them; a row is claimed by one caller
+// only. Sending rows whose lease has expired become uncertain first.
+func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
+	return nil, errTODO4
+}
+
+// FinishDelivery records the outcome of a send: sent, blocked, failed, or
+// pending again with a next attempt (status StatusPending).
+func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
+	return errTODO4
+}
+
+// DeliveryProblems lists blocked, failed and uncertain deliveries since a
+// time, for the admin digest.
+func (s *Store) DeliveryProblems(ctx context.Context, since time.Time) ([]Delivery, error) {
+	return nil, errTODO4
+}
+
+// IsWorkday reports whether day is a workday under the official calendar
+// (built-in data for 2026, years admins added, else Monday to Friday);
+// known is false when the year has no data.
+func (s *Store) IsWorkday(ctx context.Context, day time.Time) (workday, known bool, err error) {
+	return false, false, errTODO4
+}
+
+// SetHolidayYear replaces a year's official schedule: the days off that
+// are not weekends' and the make-up workdays on weekends. Admins only.
+func (s *Store) SetHolidayYear(ctx context.Context, actor Viewer, year int, offDays, workDays []time.Time) error {
+	return errTODO4
+}
+
+// NewMemoryLocker returns an in-process Locker (one replica).
+func NewMemoryLocker() Locker { return nil }
+
+// Locker returns a Locker on the same Redis as the state store.
+func (r *RedisState) Locker() Locker { return nil }
