@@ -166,15 +166,19 @@ func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Respo
 	}
 	s := a.newSession(ctx, in, user, st)
 	if in.UpdateID != 0 && st.seen(in.UpdateID) {
-		// Telegram re-delivered an update we already applied: show where
-		// the conversation stands instead of applying it twice.
-		s.repeatPrompt()
+		// Telegram re-delivered an update we already applied (we crashed
+		// before confirming it). Apply nothing; if it was the last one, its
+		// answer may never have gone out, so send that again.
+		if in.UpdateID == st.LastUpdate {
+			s.resp.Messages = st.LastReply
+		}
 		return s.resp, nil
 	}
 	s.st.markSeen(in.UpdateID)
 	if err := s.dispatch(); err != nil {
 		return Response{}, err
 	}
+	s.st.LastUpdate, s.st.LastReply = in.UpdateID, lastReply(s.resp.Messages)
 	data, err := s.st.encode()
 	if err != nil {
 		return Response{}, err
@@ -183,6 +187,18 @@ func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Respo
 		return Response{}, fmt.Errorf("save state of chat %d: %w", in.ChatID, err)
 	}
 	return s.resp, nil
+}
+
+// lastReply is what a state keeps of an answer to send it again after a
+// crash: the messages without documents (a template is asked for again).
+func lastReply(msgs []Message) []Message {
+	out := make([]Message, 0, len(msgs))
+	for _, m := range msgs {
+		if m.Document == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Apology is the short, kind answer to an unexpected failure; it carries no

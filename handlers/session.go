@@ -137,13 +137,6 @@ func (s *session) onCallback() error {
 	return nil
 }
 
-// repeatPrompt re-shows where the conversation stands.
-func (s *session) repeatPrompt() {
-	if s.st.Flow == flowVisit && s.st.Draft != nil {
-		s.send(s.visitPrompt())
-	}
-}
-
 func (s *session) idleHint() {
 	if s.st.Draft != nil {
 		s.say("draft_paused_hint", "Name", esc(s.st.Draft.MemberName))

@@ -29,6 +29,11 @@ type State struct {
 	Lang    string       `json:"l,omitempty"` // language of a bootstrap admin with no users row
 	Roster  *RosterState `json:"r,omitempty"` // a member, sanction or import wizard
 	Access  *AccessState `json:"a,omitempty"` // a units, invitation or users wizard
+
+	// The answer to the last update, sent again if Telegram re-delivers
+	// that update after a crash between saving this state and replying.
+	LastUpdate int       `json:"lu,omitempty"`
+	LastReply  []Message `json:"lr,omitempty"`
 }
 
 // Flows.

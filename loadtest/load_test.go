@@ -14,6 +14,7 @@ package loadtest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -34,6 +35,7 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/huifang/huifang/bot/telegramtest"
 )
@@ -55,9 +57,11 @@ func TestLoad(t *testing.T) {
 		users[i] = int64(300001 + i)
 		ids[i] = strconv.FormatInt(users[i], 10)
 	}
+	const redisURL = "redis://127.0.0.1:6379/15"
+	clearState(t, redisURL)
 	env := append(os.Environ(),
 		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+px.endpoint(),
-		"MYSQL_DSN="+dsn, "REDIS_URL=redis://127.0.0.1:6379/15",
+		"MYSQL_DSN="+dsn, "REDIS_URL="+redisURL,
 		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=10s", "HUIFANG_LOG_LEVEL=warn")
 	run(t, bin, env, "demo")
 	proc := start(t, bin, env)
@@ -165,6 +169,31 @@ func createDatabase(t *testing.T) string {
 		_ = db.Close()
 	})
 	return strings.Replace(root, "/test", "/"+name, 1)
+}
+
+// clearState deletes the bot's keys in a Redis database that only these
+// tests use, before and after the test, so runs do not see each other's
+// conversations.
+func clearState(t *testing.T, redisURL string) {
+	t.Helper()
+	clear := func() {
+		opt, err := redis.ParseURL(redisURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		ctx := context.Background()
+		iter := rdb.Scan(ctx, 0, "huifang:*", 1000).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			t.Fatalf("redis (is it running?): %v", err)
+		}
+	}
+	clear()
+	t.Cleanup(clear)
 }
 
 func run(t *testing.T, bin string, env []string, args ...string) {
@@ -279,6 +308,7 @@ type chatLog struct {
 	msgID   int
 	markup  string
 	arrived chan struct{} // a message with buttons arrived
+	saved   chan struct{} // a "saved as visit record" message arrived
 }
 
 func newProxy(t *testing.T, fake *telegramtest.Server) *proxy {
@@ -295,7 +325,7 @@ func (p *proxy) chat(id int64) *chatLog {
 	defer p.mu.Unlock()
 	c := p.chats[id]
 	if c == nil {
-		c = &chatLog{arrived: make(chan struct{}, 16)}
+		c = &chatLog{arrived: make(chan struct{}, 16), saved: make(chan struct{}, 16)}
 		p.chats[id] = c
 	}
 	return c
@@ -328,10 +358,16 @@ func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
 // note records a message with buttons for its chat.
 func (p *proxy) note(body, answer []byte, method string) {
 	form, err := url.ParseQuery(string(body))
-	if err != nil || form.Get("reply_markup") == "" {
+	if err != nil {
 		return
 	}
 	chatID, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
+	if strings.Contains(form.Get("text"), "回访记录编号") {
+		p.chat(chatID).saved <- struct{}{}
+	}
+	if form.Get("reply_markup") == "" {
+		return
+	}
 	msgID, _ := strconv.Atoi(form.Get("message_id"))
 	if method == "sendMessage" {
 		var a struct {
@@ -374,28 +410,45 @@ func (p *proxy) step(t *testing.T, fake *telegramtest.Server, u int64, send func
 	}
 }
 
-// press presses the button of chat u's newest keyboard labelled label.
+// press presses the button of chat u's newest keyboard labelled label. A
+// prompt sent again after a restart can arrive late, so when the newest
+// keyboard lacks the label it waits for the next one (up to 20 s).
 func (p *proxy) press(t *testing.T, fake *telegramtest.Server, u int64, label string) time.Duration {
+	msgID, data, err := p.find(u, label, 20*time.Second)
+	if err != nil {
+		t.Errorf("chat %d: %v", u, err)
+		return 0
+	}
+	return p.step(t, fake, u, func() { fake.Press(u, u, msgID, data) })
+}
+
+// find returns the message id and data of the button labelled label in
+// chat u's newest keyboard, waiting for newer keyboards until timeout.
+func (p *proxy) find(u int64, label string, timeout time.Duration) (int, string, error) {
 	c := p.chat(u)
-	p.mu.Lock()
-	msgID, markup := c.msgID, c.markup
-	p.mu.Unlock()
-	var kb struct {
-		InlineKeyboard [][]struct {
-			Text         string `json:"text"`
-			CallbackData string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	if err := json.Unmarshal([]byte(markup), &kb); err != nil {
-		t.Fatalf("chat %d keyboard: %v", u, err)
-	}
-	for _, row := range kb.InlineKeyboard {
-		for _, b := range row {
-			if strings.Contains(b.Text, label) {
-				return p.step(t, fake, u, func() { fake.Press(u, u, msgID, b.CallbackData) })
+	deadline := time.After(timeout)
+	for {
+		p.mu.Lock()
+		msgID, markup := c.msgID, c.markup
+		p.mu.Unlock()
+		var kb struct {
+			InlineKeyboard [][]struct {
+				Text         string `json:"text"`
+				CallbackData string `json:"callback_data"`
+			} `json:"inline_keyboard"`
+		}
+		_ = json.Unmarshal([]byte(markup), &kb)
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if strings.Contains(b.Text, label) {
+					return msgID, b.CallbackData, nil
+				}
 			}
 		}
+		select {
+		case <-c.arrived:
+		case <-deadline:
+			return 0, "", fmt.Errorf("no button %q in %s", label, markup)
+		}
 	}
-	t.Fatalf("chat %d: no button %q in %s", u, label, markup)
-	return 0
 }

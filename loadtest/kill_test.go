@@ -1,0 +1,170 @@
+//go:build load
+
+package loadtest
+
+import (
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang/bot/telegramtest"
+)
+
+// TestKill9 logs visits while the bot is killed with SIGKILL and restarted
+// every one to three seconds, and then checks that every visit an
+// inspector confirmed is in the database exactly once.
+//
+//	go test -tags load -run TestKill9 -v -timeout 10m ./loadtest/
+func TestKill9(t *testing.T) {
+	bin := buildBinary(t)
+	dsn := createDatabase(t)
+	fake := telegramtest.NewServer(t, token)
+	px := newProxy(t, fake)
+	users := make([]int64, 8)
+	ids := make([]string, len(users))
+	for i := range users {
+		users[i] = int64(400001 + i)
+		ids[i] = strconv.FormatInt(users[i], 10)
+	}
+	const redisURL = "redis://127.0.0.1:6379/14"
+	clearState(t, redisURL)
+	env := append(os.Environ(),
+		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+px.endpoint(),
+		"MYSQL_DSN="+dsn, "REDIS_URL="+redisURL,
+		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
+	run(t, bin, env, "demo")
+	proc := start(t, bin, env)
+	px.waitPolling(t)
+
+	stop := make(chan struct{})
+	kills := make(chan int, 1)
+	go func() { // the killer
+		n := 0
+		defer func() { kills <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(300*time.Millisecond + rand.N(1500*time.Millisecond)):
+			}
+			_ = proc.cmd.Process.Kill()
+			_ = proc.cmd.Wait()
+			proc = start(t, bin, env)
+			n++
+		}
+	}()
+	var wg sync.WaitGroup
+	const visitsEach = 3
+	confirmed := make([]int, len(users))
+	for i, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range visitsEach {
+				if !logVisit(t, fake, px, u) {
+					return
+				}
+				confirmed[i]++
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	t.Logf("bot killed with SIGKILL %d times while %d inspectors logged %d visits each", <-kills, len(users), visitsEach)
+	checkVisits(t, dsn, users, confirmed)
+}
+
+// logVisit walks one inspector through the visit form; true when the bot
+// said the visit was saved.
+func logVisit(t *testing.T, fake *telegramtest.Server, px *proxy, u int64) bool {
+	steps := []string{"/visit 李四", "今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过",
+		"/认识到位", "/工作积极", "跳过", "跳过", "跳过", "已按决定执行到位", "好", "继续帮扶", "是", "是", "采用"}
+	c := px.chat(u)
+	for _, st := range append(steps, "确认保存") {
+		// Sequence numbers in the buttons only grow: the answer to an
+		// action is the first keyboard newer than the one acted on, however
+		// many prompts are sent again after restarts.
+		seq := px.seq(u)
+		switch {
+		case strings.HasPrefix(st, "/visit"):
+			fake.SendText(u, u, st)
+		case strings.HasPrefix(st, "/"): // a typed answer
+			fake.SendText(u, u, st[1:])
+		default:
+			msgID, data, err := px.find(u, st, 30*time.Second)
+			if err != nil {
+				t.Errorf("chat %d at step %q: %v", u, st, err)
+				return false
+			}
+			fake.Press(u, u, msgID, data)
+		}
+		if st == "确认保存" {
+			break
+		}
+		if err := px.waitNewer(u, seq, 30*time.Second); err != nil {
+			t.Errorf("chat %d after step %q: %v", u, st, err)
+			return false
+		}
+	}
+	select {
+	case <-c.saved:
+		return true
+	case <-time.After(30 * time.Second):
+		t.Errorf("chat %d: no 'saved' message within 30 s", u)
+		return false
+	}
+}
+
+// seq is the sequence number in chat u's newest keyboard (0 if none).
+func (p *proxy) seq(u int64) int {
+	c := p.chat(u)
+	p.mu.Lock()
+	markup := c.markup
+	p.mu.Unlock()
+	_, rest, ok := strings.Cut(markup, `"callback_data":"v1:`)
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.Atoi(rest[:strings.IndexByte(rest, ':')])
+	return n
+}
+
+// waitNewer waits until chat u shows a keyboard with a sequence number
+// above seq.
+func (p *proxy) waitNewer(u int64, seq int, timeout time.Duration) error {
+	c := p.chat(u)
+	deadline := time.After(timeout)
+	for p.seq(u) <= seq {
+		select {
+		case <-c.arrived:
+		case <-deadline:
+			return fmt.Errorf("no keyboard newer than %d", seq)
+		}
+	}
+	return nil
+}
+
+func checkVisits(t *testing.T, dsn string, users []int64, confirmed []int) {
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, u := range users {
+		var n int
+		if err := db.QueryRow("SELECT COUNT(*) FROM visits WHERE author_id = ?", u).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		// A visit whose Confirm was pressed but whose answer never came
+		// may be saved: at most one more than confirmed, never fewer.
+		if n < confirmed[i] || n > confirmed[i]+1 {
+			t.Errorf("inspector %d saw %d visits saved; the database has %d", u, confirmed[i], n)
+		}
+	}
+}
