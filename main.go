@@ -4,6 +4,7 @@
 //	huifang console    the same bot in this terminal
 //	huifang migrate    apply database migrations and exit
 //	huifang demo       load the fictional demo roster
+//	huifang remind     one reminder and digest pass by hand
 package main
 
 import (
@@ -60,6 +61,10 @@ Commands:
   import FILE [--yes]          import members and sanctions from an .xlsx or .csv file:
                                shows the preview, then asks to confirm (--yes confirms)
   template [FILE]              write the import template workbook (default 回访名册导入模板.xlsx)
+  remind [--at TIME] [--dry-run]
+                               one reminder and digest pass as if at TIME (2027-03-01T09:00,
+                               default now); --dry-run prints what would go to whom and sends
+                               and records nothing
 
 `
 
@@ -80,17 +85,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind)", cmd)
 	}
 	if wantsHelp(args) {
 		fmt.Fprint(stderr, usage)
 	}
 	var cons consoleFlags
-	var pos []string // positional arguments of import and template
+	var pos []string     // positional arguments of import and template
+	var remArgs []string // remind's own flags
 	switch cmd {
 	case "console":
 		var err error
@@ -99,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	case "import", "template":
 		pos, args = splitPositional(args)
+	case "remind":
+		remArgs, args = splitRemindArgs(args)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
@@ -121,6 +129,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, cfg, log, pos, stdin, stdout)
 	case "template":
 		return writeTemplate(pos, stdout)
+	case "remind":
+		return runRemind(ctx, cfg, log, remArgs, stdout)
 	}
 	return serve(ctx, cfg, log)
 }
@@ -158,45 +168,56 @@ func openState(ctx context.Context, cfg config.Config) (models.StateStore, error
 	return st, nil
 }
 
-// newApp wires the stores into the handlers.
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*handlers.App, func(), error) {
+// services are what a process opens: the database, the chat state and
+// the handlers over them.
+type services struct {
+	store *models.Store
+	state models.StateStore
+	app   *handlers.App
+	close func()
+}
+
+// openServices opens the database and the chat state and builds the
+// handlers over them.
+func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*services, error) {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	state, err := openState(ctx, cfg)
 	if err != nil {
 		_ = store.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	closeAll := func() {
+	svc := &services{store: store, state: state, close: func() {
 		if err := state.Close(); err != nil {
 			log.Warn("close state store", "err", err)
 		}
 		if err := store.Close(); err != nil {
 			log.Warn("close database", "err", err)
 		}
-	}
-	app, err := handlers.New(handlers.Options{
+	}}
+	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
-		DraftTTL: cfg.DraftTTL, Logger: log,
+		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg),
 	})
 	if err != nil {
-		closeAll()
-		return nil, nil, err
+		svc.close()
+		return nil, err
 	}
-	return app, closeAll, nil
+	return svc, nil
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := cfg.RequireToken(); err != nil {
 		return err
 	}
-	app, closeAll, err := newApp(ctx, cfg, log)
+	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
+	defer svc.close()
+	app := svc.app
 	tg, err := bot.New(ctx, bot.Config{
 		Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, PollTimeout: cfg.PollTimeout,
 		Logger: log, Apology: app.Apology, Commands: app.Commands(),
@@ -205,6 +226,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("connect to telegram: %w", err)
 	}
 	app.SetTransport(tg.Username(), tg)
+	wait, err := startScheduler(ctx, cfg, log, svc.store, svc.state, app, tg.Send)
+	if err != nil {
+		return err
+	}
+	defer wait() // before svc.close: the scheduler stops first
 	log.Info("serving", "bot", tg.Username())
 	return tg.Run(ctx)
 }
@@ -263,11 +289,12 @@ func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []s
 		return errors.New("import: give the .xlsx or .csv file to import")
 	}
 	cfg.Admins = append(cfg.Admins, cliActorID)
-	app, closeAll, err := newApp(ctx, cfg, log)
+	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
+	defer svc.close()
+	app := svc.app
 	script := "/file " + strconv.Quote(file) + "\n"
 	in := io.MultiReader(strings.NewReader(script), stdin)
 	if yes {
@@ -346,11 +373,12 @@ func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons c
 	if cons.user == 0 {
 		return errors.New("console: give --user ID (a registered Telegram id) or --demo")
 	}
-	app, closeAll, err := newApp(ctx, cfg, log)
+	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeAll()
+	defer svc.close()
+	app := svc.app
 	c := &bot.Console{In: stdin, Out: stdout, ChatID: cons.user, UserID: cons.user, Lang: "zh",
 		Handler: app, Apology: app.Apology, Logger: log}
 	app.SetTransport("huifang_console", c)

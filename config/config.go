@@ -23,6 +23,10 @@ const (
 	DefaultDraftTTL         = 168 * time.Hour
 	DefaultPollTimeout      = 50 * time.Second
 	DefaultLogFormat        = "text"
+	DefaultReminderTime     = "09:00"
+	DefaultAnnualDeadline   = "06-30"
+	DefaultExpiryWindowDays = 30
+	DefaultKeyEveryDays     = 90
 )
 
 // Limits enforced by Validate.
@@ -30,6 +34,7 @@ const (
 	MinDraftTTL    = time.Hour
 	MinPollTimeout = time.Second
 	MaxPollTimeout = 50 * time.Second
+	MaxWindowDays  = 366 // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -45,6 +50,17 @@ type Config struct {
 	PollTimeout      time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
 	LogLevel         slog.Level     // HUIFANG_LOG_LEVEL, -log-level
 	LogFormat        string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
+
+	// HUIFANG_REMINDER_TIME, -reminder-time: "HH:MM" in Timezone, when
+	// reminders and digests go out on workdays.
+	ReminderHour, ReminderMinute int
+	// HUIFANG_ANNUAL_DEADLINE, -annual-deadline: "MM-DD", the day by which
+	// last year's mandatory and key targets must have been visited.
+	AnnualDeadlineMonth time.Month
+	AnnualDeadlineDay   int
+	ExpiryWindowDays    int  // HUIFANG_EXPIRY_WINDOW_DAYS, -expiry-window-days: visit window before and after a sanction period ends
+	KeyEveryDays        int  // HUIFANG_KEY_EVERY_DAYS, -key-every-days: longest gap between visits of a key target
+	Scheduler           bool // HUIFANG_SCHEDULER, -scheduler: "on" runs reminders and digests in serve, "off" not
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -71,6 +87,11 @@ func settings() []setting {
 		{"HUIFANG_POLL_TIMEOUT", "poll-timeout", DefaultPollTimeout.String(), "Telegram long-poll timeout, whole seconds from 1s to 50s", parsePollTimeout},
 		{"HUIFANG_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", parseLogLevel},
 		{"HUIFANG_LOG_FORMAT", "log-format", DefaultLogFormat, "text or json", parseLogFormat},
+		{"HUIFANG_REMINDER_TIME", "reminder-time", DefaultReminderTime, "HH:MM in HUIFANG_TIMEZONE when reminders and digests go out on workdays", parseReminderTime},
+		{"HUIFANG_ANNUAL_DEADLINE", "annual-deadline", DefaultAnnualDeadline, "MM-DD by which last year's mandatory and key targets are due a visit", parseAnnualDeadline},
+		{"HUIFANG_EXPIRY_WINDOW_DAYS", "expiry-window-days", strconv.Itoa(DefaultExpiryWindowDays), "days before and after a sanction period ends in which a visit is due (1-366)", parseExpiryWindow},
+		{"HUIFANG_KEY_EVERY_DAYS", "key-every-days", strconv.Itoa(DefaultKeyEveryDays), "longest gap in days between visits of a key target (1-366)", parseKeyEvery},
+		{"HUIFANG_SCHEDULER", "scheduler", "on", "on or off: whether serve sends reminders and digests (off: another replica or nobody does)", parseScheduler},
 	}
 }
 
@@ -175,7 +196,24 @@ func (c Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("HUIFANG_LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
+	c.validateCalendar(bad)
 	return errors.Join(errs...)
+}
+
+// validateCalendar checks the reminder and calendar settings.
+func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
+	if c.ReminderHour < 0 || c.ReminderHour > 23 || c.ReminderMinute < 0 || c.ReminderMinute > 59 {
+		bad("HUIFANG_REMINDER_TIME", "%02d:%02d is not a time of day", c.ReminderHour, c.ReminderMinute)
+	}
+	if err := checkMonthDay(c.AnnualDeadlineMonth, c.AnnualDeadlineDay); err != nil {
+		bad("HUIFANG_ANNUAL_DEADLINE", "%v", err)
+	}
+	if c.ExpiryWindowDays < 1 || c.ExpiryWindowDays > MaxWindowDays {
+		bad("HUIFANG_EXPIRY_WINDOW_DAYS", "%d is not from 1 to %d", c.ExpiryWindowDays, MaxWindowDays)
+	}
+	if c.KeyEveryDays < 1 || c.KeyEveryDays > MaxWindowDays {
+		bad("HUIFANG_KEY_EVERY_DAYS", "%d is not from 1 to %d", c.KeyEveryDays, MaxWindowDays)
+	}
 }
 
 // RequireToken reports an error when no Telegram bot token is set; serve
@@ -225,6 +263,11 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("poll_timeout", c.PollTimeout.String()),
 		slog.String("log_level", strings.ToLower(c.LogLevel.String())),
 		slog.String("log_format", c.LogFormat),
+		slog.String("reminder_time", fmt.Sprintf("%02d:%02d", c.ReminderHour, c.ReminderMinute)),
+		slog.String("annual_deadline", fmt.Sprintf("%02d-%02d", int(c.AnnualDeadlineMonth), c.AnnualDeadlineDay)),
+		slog.Int("expiry_window_days", c.ExpiryWindowDays),
+		slog.Int("key_every_days", c.KeyEveryDays),
+		slog.Bool("scheduler", c.Scheduler),
 	}
 }
 
@@ -427,5 +470,80 @@ func parseLogFormat(c *Config, v string) error {
 		return fmt.Errorf("%q is not text or json", v)
 	}
 	c.LogFormat = v
+	return nil
+}
+
+// parseReminderTime reads "HH:MM" (a 24-hour clock; "9:00" is accepted).
+func parseReminderTime(c *Config, v string) error {
+	h, m, ok := strings.Cut(v, ":")
+	hour, err1 := strconv.Atoi(h)
+	minute, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || !digits(h, 1, 2) || !digits(m, 2, 2) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return fmt.Errorf("%q is not a time of day such as %s", v, DefaultReminderTime)
+	}
+	c.ReminderHour, c.ReminderMinute = hour, minute
+	return nil
+}
+
+// parseAnnualDeadline reads "MM-DD".
+func parseAnnualDeadline(c *Config, v string) error {
+	m, d, ok := strings.Cut(v, "-")
+	month, err1 := strconv.Atoi(m)
+	day, err2 := strconv.Atoi(d)
+	if !ok || err1 != nil || err2 != nil || !digits(m, 2, 2) || !digits(d, 2, 2) {
+		return fmt.Errorf("%q is not a month and day such as %s", v, DefaultAnnualDeadline)
+	}
+	if err := checkMonthDay(time.Month(month), day); err != nil {
+		return err
+	}
+	c.AnnualDeadlineMonth, c.AnnualDeadlineDay = time.Month(month), day
+	return nil
+}
+
+// digits reports whether s is lo to hi ASCII digits.
+func digits(s string, lo, hi int) bool {
+	return len(s) >= lo && len(s) <= hi && strings.Trim(s, "0123456789") == ""
+}
+
+// checkMonthDay accepts a day that every year has (so not 29 February).
+func checkMonthDay(m time.Month, d int) error {
+	if m < time.January || m > time.December {
+		return fmt.Errorf("month %d is not from 01 to 12", int(m))
+	}
+	last := time.Date(2001, m+1, 0, 0, 0, 0, 0, time.UTC).Day() // 2001: not a leap year
+	if d < 1 || d > last {
+		return fmt.Errorf("%02d-%02d is not a day of every year", int(m), d)
+	}
+	return nil
+}
+
+func parseDays(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxWindowDays {
+		return 0, fmt.Errorf("%q is not a number of days from 1 to %d", v, MaxWindowDays)
+	}
+	return n, nil
+}
+
+func parseExpiryWindow(c *Config, v string) (err error) {
+	c.ExpiryWindowDays, err = parseDays(v)
+	return err
+}
+
+func parseKeyEvery(c *Config, v string) (err error) {
+	c.KeyEveryDays, err = parseDays(v)
+	return err
+}
+
+func parseScheduler(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "on", "true", "1":
+		c.Scheduler = true
+	case "off", "false", "0":
+		c.Scheduler = false
+	default:
+		return fmt.Errorf("%q is not on or off", v)
+	}
 	return nil
 }

@@ -39,6 +39,9 @@ func defaults(tb testing.TB) config.Config {
 		PollTimeout:      50 * time.Second,
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        "text",
+
+		ReminderHour: 9, AnnualDeadlineMonth: time.June, AnnualDeadlineDay: 30,
+		ExpiryWindowDays: 30, KeyEveryDays: 90, Scheduler: true,
 	}
 }
 
@@ -90,17 +93,38 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.LogLevel = slog.LevelError }},
 		{"LogFormatJSON", map[string]string{"HUIFANG_LOG_FORMAT": "JSON"}, nil,
 			func(c *config.Config) { c.LogFormat = "json" }},
+		{"ReminderTime", map[string]string{"HUIFANG_REMINDER_TIME": "17:05"}, nil,
+			func(c *config.Config) { c.ReminderHour, c.ReminderMinute = 17, 5 }},
+		{"ReminderTimeOneDigitHour", map[string]string{"HUIFANG_REMINDER_TIME": "8:30"}, nil,
+			func(c *config.Config) { c.ReminderHour, c.ReminderMinute = 8, 30 }},
+		{"ReminderTimeMidnight", map[string]string{"HUIFANG_REMINDER_TIME": "00:00"}, nil,
+			func(c *config.Config) { c.ReminderHour = 0 }},
+		{"AnnualDeadline", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "12-31"}, nil,
+			func(c *config.Config) { c.AnnualDeadlineMonth, c.AnnualDeadlineDay = time.December, 31 }},
+		{"AnnualDeadlineFebruary", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "02-28"}, nil,
+			func(c *config.Config) { c.AnnualDeadlineMonth, c.AnnualDeadlineDay = time.February, 28 }},
+		{"ExpiryWindowDays", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "45"}, nil,
+			func(c *config.Config) { c.ExpiryWindowDays = 45 }},
+		{"KeyEveryDays", map[string]string{"HUIFANG_KEY_EVERY_DAYS": "366"}, nil,
+			func(c *config.Config) { c.KeyEveryDays = 366 }},
+		{"SchedulerOff", map[string]string{"HUIFANG_SCHEDULER": "OFF"}, nil,
+			func(c *config.Config) { c.Scheduler = false }},
+		{"SchedulerFalse", map[string]string{"HUIFANG_SCHEDULER": "false"}, nil,
+			func(c *config.Config) { c.Scheduler = false }},
 		{"EmptyMeansDefault", map[string]string{"HUIFANG_TIMEZONE": " ", "HUIFANG_DRAFT_TTL": ""}, nil,
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
 			"-telegram-token=1:t", "-telegram-api-endpoint=http://x/bot%s/%s", "-mysql-dsn=u@tcp(h)/d",
 			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
+			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
 				SQLitePath: "a.db", RedisURL: "redis://r:6379", Admins: []int64{7}, Timezone: time.UTC,
 				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
+				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
+				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -162,6 +186,19 @@ func TestLoad_Errors(t *testing.T) {
 		{"LogLevel", map[string]string{"HUIFANG_LOG_LEVEL": "verbose"}, nil, []string{`HUIFANG_LOG_LEVEL: "verbose" is not one of`}},
 		{"LogLevelNumeric", map[string]string{"HUIFANG_LOG_LEVEL": "DEBUG+2"}, nil, []string{"HUIFANG_LOG_LEVEL:"}},
 		{"LogFormat", map[string]string{"HUIFANG_LOG_FORMAT": "xml"}, nil, []string{`HUIFANG_LOG_FORMAT: "xml" is not text or json`}},
+		{"ReminderTimeHour", map[string]string{"HUIFANG_REMINDER_TIME": "24:00"}, nil, []string{`HUIFANG_REMINDER_TIME: "24:00" is not a time of day`}},
+		{"ReminderTimeMinute", map[string]string{"HUIFANG_REMINDER_TIME": "09:60"}, nil, []string{"HUIFANG_REMINDER_TIME:"}},
+		{"ReminderTimeNoColon", map[string]string{"HUIFANG_REMINDER_TIME": "0900"}, nil, []string{"HUIFANG_REMINDER_TIME:"}},
+		{"ReminderTimeSign", map[string]string{"HUIFANG_REMINDER_TIME": "+9:00"}, nil, []string{"HUIFANG_REMINDER_TIME:"}},
+		{"ReminderTimeSeconds", map[string]string{"HUIFANG_REMINDER_TIME": "09:00:00"}, nil, []string{"HUIFANG_REMINDER_TIME:"}},
+		{"AnnualDeadlineMonth", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "13-01"}, nil, []string{"HUIFANG_ANNUAL_DEADLINE:", "month 13"}},
+		{"AnnualDeadlineDay", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "06-31"}, nil, []string{"HUIFANG_ANNUAL_DEADLINE: 06-31 is not a day of every year"}},
+		{"AnnualDeadlineLeapDay", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "02-29"}, nil, []string{"HUIFANG_ANNUAL_DEADLINE:"}},
+		{"AnnualDeadlineISO", map[string]string{"HUIFANG_ANNUAL_DEADLINE": "2027-06-30"}, nil, []string{"HUIFANG_ANNUAL_DEADLINE:"}},
+		{"ExpiryWindowZero", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "0"}, nil, []string{`HUIFANG_EXPIRY_WINDOW_DAYS: "0" is not a number of days`}},
+		{"ExpiryWindowUnit", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "30d"}, nil, []string{"HUIFANG_EXPIRY_WINDOW_DAYS:"}},
+		{"KeyEveryLong", map[string]string{"HUIFANG_KEY_EVERY_DAYS": "367"}, nil, []string{"HUIFANG_KEY_EVERY_DAYS:"}},
+		{"Scheduler", map[string]string{"HUIFANG_SCHEDULER": "maybe"}, nil, []string{`HUIFANG_SCHEDULER: "maybe" is not on or off`}},
 		{"FlagNamed", nil, []string{"-admins=abc"}, []string{`HUIFANG_ADMINS (flag -admins): "abc" is not a Telegram user id`}},
 		{"FlagBadOverridesGoodEnv", map[string]string{"HUIFANG_LOG_FORMAT": "json"}, []string{"-log-format=yaml"}, []string{"flag -log-format"}},
 		{"AllErrorsAtOnce", map[string]string{"HUIFANG_ADMINS": "x", "HUIFANG_TIMEZONE": "Nowhere"}, nil, []string{"HUIFANG_ADMINS:", "HUIFANG_TIMEZONE:"}},
@@ -209,6 +246,9 @@ func TestUsage(t *testing.T) {
 		"MYSQL_DSN, -mysql-dsn", "HUIFANG_SQLITE_PATH, -sqlite-path", "REDIS_URL, -redis-url",
 		"HUIFANG_ADMINS, -admins", "HUIFANG_TIMEZONE, -timezone", "HUIFANG_DRAFT_TTL, -draft-ttl",
 		"HUIFANG_POLL_TIMEOUT, -poll-timeout", "HUIFANG_LOG_LEVEL, -log-level", "HUIFANG_LOG_FORMAT, -log-format",
+		"HUIFANG_REMINDER_TIME, -reminder-time", "HUIFANG_ANNUAL_DEADLINE, -annual-deadline",
+		"HUIFANG_EXPIRY_WINDOW_DAYS, -expiry-window-days", "HUIFANG_KEY_EVERY_DAYS, -key-every-days", "HUIFANG_SCHEDULER, -scheduler",
+		"default: 09:00", "default: 06-30", "default: 30", "default: 90", "default: on",
 		"default: Asia/Shanghai", "default: 168h0m0s", "default: 50s", "default: huifang.db",
 		"default: https://api.telegram.org/bot%s/%s", "default: info", "default: text",
 	} {
@@ -235,6 +275,13 @@ func TestConfig_Validate(t *testing.T) {
 		{"PollTimeoutFraction", func(c *config.Config) { c.PollTimeout = 1500 * time.Millisecond }, "HUIFANG_POLL_TIMEOUT:"},
 		{"LogLevel", func(c *config.Config) { c.LogLevel = slog.LevelInfo + 2 }, "HUIFANG_LOG_LEVEL:"},
 		{"LogFormat", func(c *config.Config) { c.LogFormat = "" }, "HUIFANG_LOG_FORMAT:"},
+		{"ReminderTime", func(c *config.Config) { c.ReminderMinute = 60 }, "HUIFANG_REMINDER_TIME: 09:60 is not a time of day"},
+		{"ReminderHourNegative", func(c *config.Config) { c.ReminderHour = -1 }, "HUIFANG_REMINDER_TIME:"},
+		{"AnnualDeadlineZero", func(c *config.Config) { c.AnnualDeadlineMonth = 0 }, "HUIFANG_ANNUAL_DEADLINE:"},
+		{"AnnualDeadlineDay", func(c *config.Config) { c.AnnualDeadlineDay = 31 }, "HUIFANG_ANNUAL_DEADLINE: 06-31"},
+		{"ExpiryWindowDays", func(c *config.Config) { c.ExpiryWindowDays = 0 }, "HUIFANG_EXPIRY_WINDOW_DAYS:"},
+		{"KeyEveryDays", func(c *config.Config) { c.KeyEveryDays = 400 }, "HUIFANG_KEY_EVERY_DAYS:"},
+		{"SchedulerOff", func(c *config.Config) { c.Scheduler = false }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,7 +326,7 @@ func TestConfig_Redaction(t *testing.T) {
 				t.Errorf("%s leaks %q: %s", name, secret, s)
 			}
 		}
-		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info"} {
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true"} {
 			if !strings.Contains(s, kept) {
 				t.Errorf("%s lacks %q: %s", name, kept, s)
 			}

@@ -24,6 +24,7 @@ type Store interface {
 	accessStore // units, invitations, users (access.go)
 	rosterStore // members, sanctions, import (roster.go)
 	editStore   // visit edits, history, audit log (visit_edit.go)
+	remindStore // due items, digests, snoozes, follow-ups, workdays (remind.go)
 }
 
 var _ Store = (*models.Store)(nil)
@@ -37,7 +38,8 @@ type Options struct {
 	DraftTTL  time.Duration  // how long an idle conversation (and its draft) is kept
 	Now       func() time.Time
 	Logger    *slog.Logger
-	InviteTTL time.Duration // how long an invitation code is valid; default 72h
+	InviteTTL time.Duration        // how long an invitation code is valid; default 72h
+	Rules     models.CalendarRules // the visit calendar's numbers; zero: models.DefaultCalendarRules()
 }
 
 // App routes every Input to its flow. It is safe for concurrent use; bot/
@@ -54,6 +56,7 @@ type App struct {
 	cat    *Catalogue
 
 	inviteTTL time.Duration
+	calRules  models.CalendarRules
 	// Set by SetTransport once bot/ is connected.
 	botName string
 	files   FileGetter
@@ -91,6 +94,10 @@ func New(o Options) (*App, error) {
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	a.calRules = o.Rules
+	if a.calRules == (models.CalendarRules{}) {
+		a.calRules = models.DefaultCalendarRules()
 	}
 	a.inviteTTL = o.InviteTTL
 	if a.inviteTTL <= 0 {
@@ -230,7 +237,7 @@ func (a *App) groupRefusal(in Input) Response {
 }
 
 // menuCommands are the commands shown in Telegram's "/" menu.
-var menuCommands = []string{"visit", "status", "member", "units", "users", "invite", "cancel", "help", "lang", "start"}
+var menuCommands = []string{"visit", "status", "due", "digest", "member", "units", "users", "invite", "settings", "cancel", "help", "lang", "start"}
 
 // Commands lists the "/" menu per language code for setMyCommands; ""
 // is Telegram's default (Chinese).

@@ -21,6 +21,9 @@ func (s *session) onCommand(name, args string) error {
 	case "cancel":
 		s.cmdCancel()
 		return nil
+	case "due", "digest":
+		// Read-only lists: they leave a draft and its flow as they are.
+		return s.remindCommand(name, args)
 	}
 	if !knownCommand(name) {
 		s.say("unknown_command")
@@ -41,7 +44,8 @@ func (s *session) onCommand(name, args string) error {
 func knownCommand(name string) bool {
 	switch name {
 	case "start", "visit", "status", "adduser", "help", "lang", "cancel",
-		"units", "invite", "users", "revoke", "member", "sanction", "template", "history", "audit":
+		"units", "invite", "users", "revoke", "member", "sanction", "template", "history", "audit",
+		"due", "digest", "settings", "holidays":
 		return true
 	}
 	return false
@@ -68,6 +72,8 @@ func (s *session) runCommand(name, args string) error {
 		return s.cmdAudit(args)
 	case "units", "invite", "users", "revoke":
 		return s.accessCommand(name, args)
+	case "due", "digest", "settings", "holidays":
+		return s.remindCommand(name, args)
 	case "member", "sanction", "template":
 		return s.rosterCommand(name, args)
 	case "status":

@@ -71,6 +71,9 @@ func (s *session) btn(label, action, arg string) Button {
 // accepted update, so buttons of earlier prompts expire.
 func (s *session) dispatch() error {
 	if s.in.Callback != "" {
+		if isReminderCallback(s.in.Callback) {
+			return s.onReminderButton()
+		}
 		return s.onCallback()
 	}
 	s.st.Seq++

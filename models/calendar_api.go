@@ -1,8 +1,10 @@
 package models
 
-// This file is the contract of the reminders issue (the visit calendar,
-// workdays, deliveries, locks). The lead wrote the signatures; the bodies
-// are filled in beside it, and this file then keeps only the types.
+// The types of the reminders issue (the visit calendar, workdays,
+// deliveries, locks). The rules are in calendar.go, their set-based
+// evaluation in due.go, digests in digest.go, follow-ups and snoozes in
+// followup.go, deliveries in delivery.go, workdays in workdays.go and locks
+// in lock.go.
 
 import (
 	"context"
@@ -125,98 +127,3 @@ type DigestData struct {
 	Escalations       []DueItem // overdue by more than 14 days
 	Since, Today      time.Time
 }
-
-var errTODO4 = errors.New("not implemented yet")
-
-// DefaultCalendarRules returns the defaults above.
-func DefaultCalendarRules() CalendarRules { return CalendarRules{} }
-
-// Key is the item's stable identity, for snoozing and for delivery payloads:
-// "<reason>:<member>:<sanction>:<visit>:<due 2006-01-02>".
-func (d DueItem) Key() string { return "" }
-
-// DueFor lists the open items of one member on today: every item whose
-// window has opened (From <= today) and that no visit satisfies. Pure.
-func DueFor(r CalendarRules, m MemberCalendar, today time.Time) []DueItem { return nil }
-
-// DueItems computes the open items of every member (set-based: a few
-// ordered queries merged in Go, never a query per member) and resolves the
-// responsible inspectors; an inspector who snoozed an item until after
-// today is left out of its Inspectors (the item stays for digests).
-func (s *Store) DueItems(ctx context.Context, r CalendarRules, today time.Time) ([]DueItem, error) {
-	return nil, errTODO4
-}
-
-// Digest gathers the digest of v's subtree (admins: everything).
-func (s *Store) Digest(ctx context.Context, v Viewer, r CalendarRules, today, since time.Time) (DigestData, error) {
-	return DigestData{}, errTODO4
-}
-
-// MemberNames returns the names, units and posts of members v may see
-// (scoped, audited as one "list_members" row), for rendering reminders.
-func (s *Store) MemberNames(ctx context.Context, v Viewer, ids []uint64) (map[uint64]MemberMatch, error) {
-	return nil, errTODO4
-}
-
-// Snooze hides an item from v's reminders until the given day.
-func (s *Store) Snooze(ctx context.Context, v Viewer, itemKey string, until time.Time) error {
-	return errTODO4
-}
-
-// MarkFollowUp records feedback to the unit and/or the branch notice as
-// done for a visit v may see (audited).
-func (s *Store) MarkFollowUp(ctx context.Context, v Viewer, visitID uint64, feedback, branch bool) error {
-	return errTODO4
-}
-
-// SetDigestFrequency sets a supervisor's digest: "weekly", "daily" or "off".
-func (s *Store) SetDigestFrequency(ctx context.Context, telegramID int64, freq string) error {
-	return errTODO4
-}
-
-// Recipients lists the active users, for the scheduler's pass.
-func (s *Store) Recipients(ctx context.Context) ([]User, error) { return nil, errTODO4 }
-
-// RecordDeliveries inserts deliveries whose Key is new and ignores the
-// others (a unique index decides, so two passes at once record each once).
-func (s *Store) RecordDeliveries(ctx context.Context, ds []Delivery) (inserted int, err error) {
-	return 0, errTODO4
-}
-
-// ClaimDeliveries marks up to limit pending deliveries due at now as
-// sending, with a lease, and returns them; a row is claimed by one caller
-// only. Sending rows whose lease has expired become uncertain first.
-func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
-	return nil, errTODO4
-}
-
-// FinishDelivery records the outcome of a send: sent, blocked, failed, or
-// pending again with a next attempt (status StatusPending).
-func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
-	return errTODO4
-}
-
-// DeliveryProblems lists blocked, failed and uncertain deliveries since a
-// time, for the admin digest.
-func (s *Store) DeliveryProblems(ctx context.Context, since time.Time) ([]Delivery, error) {
-	return nil, errTODO4
-}
-
-// IsWorkday reports whether day is a workday under the official calendar
-// (built-in data for 2026, years admins added, else Monday to Friday);
-// known is false when the year has no data.
-func (s *Store) IsWorkday(ctx context.Context, day time.Time) (workday, known bool, err error) {
-	return false, false, errTODO4
-}
-
-// SetHolidayYear replaces a year's official schedule: the days off that
-// are not weekends' and the make-up workdays on weekends. Admins only.
-func (s *Store) SetHolidayYear(ctx context.Context, actor Viewer, year int, offDays, workDays []time.Time) error {
-	return errTODO4
-}
-
-// NewMemoryLocker returns an in-process Locker (one replica).
-func NewMemoryLocker() Locker { return nil }
-
-// Locker returns a Locker on the same Redis as the state store.
-func (r *RedisState) Locker() Locker { return nil }

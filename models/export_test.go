@@ -60,7 +60,7 @@ func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v Viewer,
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 	var missing []string
 	m := s.db.WithContext(ctx).Migrator()
-	for _, model := range []any{&Unit{}, &User{}, &Member{}, &Sanction{}, &Visit{}, &VisitSanction{}, &AuditEvent{}, &Invitation{}, &VisitRevision{}} {
+	for _, model := range []any{&Unit{}, &User{}, &Member{}, &Sanction{}, &Visit{}, &VisitSanction{}, &AuditEvent{}, &Invitation{}, &VisitRevision{}, &Delivery{}, &snooze{}, &workdayOverride{}} {
 		stmt := &gorm.Statement{DB: s.db}
 		if err := stmt.Parse(model); err != nil {
 			return nil, err
@@ -83,4 +83,13 @@ func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 // 202611270002_roster again.
 func BackfillPinyinForTest(ctx context.Context, s *Store) error {
 	return backfillPinyin(s.db.WithContext(ctx))
+}
+
+// BulkInsertForTest runs fill in one transaction, without hooks; the
+// insert it hands to fill writes a slice of rows in multi-row INSERTs of
+// batch rows.
+func BulkInsertForTest(ctx context.Context, s *Store, batch int, fill func(insert func(rows any) error) error) error {
+	return s.db.WithContext(ctx).Session(&gorm.Session{SkipHooks: true}).Transaction(func(tx *gorm.DB) error {
+		return fill(func(rows any) error { return tx.CreateInBatches(rows, batch).Error })
+	})
 }

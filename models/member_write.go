@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -150,6 +152,10 @@ func (s *Store) UpdateMember(ctx context.Context, actor Viewer, id uint64, p Mem
 			return err
 		}
 		cols := append([]string{"name_pinyin", "name_initials", "updated_at"}, changed...)
+		if slices.Contains(changed, "assignee_id") || slices.Contains(changed, "interval_months") {
+			m.AssignedAt = assignedOn(m, nowUTC())
+			cols = append(cols, "assigned_at")
+		}
 		if err := tx.Model(&m).Select(cols).Updates(&m).Error; err != nil {
 			return fmt.Errorf("update member %d: %w", id, err)
 		}
@@ -206,4 +212,14 @@ func checkAssignee(tx *gorm.DB, actor Viewer, telegramID int64, memberUnit uint6
 		return fmt.Errorf("AssigneeID: %w", ErrInvalid)
 	}
 	return nil
+}
+
+// assignedOn returns the day an interactive assignment starts: today when
+// m has an assignee and an interval, none otherwise.
+func assignedOn(m Member, now time.Time) *time.Time {
+	if m.AssigneeID == nil || m.IntervalMonths <= 0 {
+		return nil
+	}
+	d := DateOf(now)
+	return &d
 }

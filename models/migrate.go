@@ -47,6 +47,7 @@ func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		{ID: "202611270001_initial", Migrate: migrateInitial, Rollback: rollbackInitial},
 		{ID: "202611270002_roster", Migrate: migrateRoster, Rollback: rollbackRoster},
+		{ID: "202611270003_calendar", Migrate: migrateCalendar, Rollback: rollbackCalendar},
 	}
 }
 

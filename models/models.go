@@ -87,6 +87,7 @@ type User struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	RevokedAt  *time.Time // access removed; the row stays so that audit rows and visit authors resolve
+	Digest     string     `gorm:"size:8;not null;default:'weekly'"` // DigestWeekly, DigestDaily or DigestOff
 }
 
 // Member is a sanctioned party member or official (受处分党员干部).
@@ -101,10 +102,11 @@ type Member struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
-	AssigneeID     *int64 `gorm:"index"`                              // Telegram id of the inspector of interactive (互动式) visits
-	IntervalMonths int    `gorm:"not null;default:0"`                 // months between interactive visits; 0: none
-	NamePinyin     string `gorm:"size:255;not null;default:'';index"` // "zhangsan", set on every save
-	NameInitials   string `gorm:"size:64;not null;default:'';index"`  // "zs", set on every save
+	AssigneeID     *int64     `gorm:"index"`                              // Telegram id of the inspector of interactive (互动式) visits
+	IntervalMonths int        `gorm:"not null;default:0"`                 // months between interactive visits; 0: none
+	NamePinyin     string     `gorm:"size:255;not null;default:'';index"` // "zhangsan", set on every save
+	NameInitials   string     `gorm:"size:64;not null;default:'';index"`  // "zs", set on every save
+	AssignedAt     *time.Time `gorm:"type:date"`                          // when AssigneeID or IntervalMonths last changed (UpdateMember)
 }
 
 // Sanction is one disciplinary decision against a member. PeriodEnd is
@@ -170,3 +172,25 @@ type AuditEvent struct {
 	VisitID  *uint64
 	Detail   string `gorm:"size:255;not null;default:''"`
 }
+
+// snooze hides one due item from one recipient's reminders until a day
+// (that day it shows again).
+type snooze struct {
+	ID        uint64    `gorm:"primaryKey"`
+	Recipient int64     `gorm:"not null;uniqueIndex:idx_snoozes_recipient_item,priority:1"`
+	ItemKey   string    `gorm:"size:64;not null;uniqueIndex:idx_snoozes_recipient_item,priority:2"`
+	Until     time.Time `gorm:"type:date;not null;index"`
+}
+
+// workdayOverride is one day of a year's official schedule set by an
+// admin: a day off on a weekday, or a make-up workday (调休) on a weekend.
+// A year with any rows here ignores the built-in data.
+type workdayOverride struct {
+	Day     time.Time `gorm:"type:date;primaryKey;autoIncrement:false"`
+	Workday bool      `gorm:"not null"`
+	Year    int       `gorm:"not null;index"`
+}
+
+func (snooze) TableName() string { return "snoozes" }
+
+func (workdayOverride) TableName() string { return "workday_overrides" }

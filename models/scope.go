@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,9 +34,10 @@ const (
 const txAttempts = 3
 
 // inTx runs fn in one transaction, again if MySQL reports a deadlock.
-func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// opts (at most one) sets the transaction's isolation level.
+func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*sql.TxOptions) error {
 	for attempt := 1; ; attempt++ {
-		err := s.db.WithContext(ctx).Transaction(fn)
+		err := s.db.WithContext(ctx).Transaction(fn, opts...)
 		if err == nil || attempt == txAttempts || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}

@@ -27,8 +27,9 @@ const slowQuery = 200 * time.Millisecond
 // Store is Huifang's storage: MySQL/MariaDB, or SQLite as the embedded
 // default. It is safe for concurrent use.
 type Store struct {
-	db      *gorm.DB
-	dialect string
+	db       *gorm.DB
+	dialect  string
+	workdays workdayCache // IsWorkday's years
 }
 
 // Open connects to MySQL/MariaDB when mysqlDSN is set and to the SQLite file

@@ -23,8 +23,8 @@ func TestStore_Migrate(t *testing.T) {
 				t.Fatalf("Migrate #%d: %v", i+2, err)
 			}
 		}
-		if got := count(t, s, "migrations", ""); got != 2 {
-			t.Errorf("migrations rows = %d, want 2", got)
+		if got := count(t, s, "migrations", ""); got != 3 {
+			t.Errorf("migrations rows = %d, want 3", got)
 		}
 		if drift, err := models.SchemaDriftForTest(ctx, s); err != nil || len(drift) > 0 {
 			t.Errorf("models.go and the migrations disagree: %v %v", drift, err)

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/huifang/huifang/models"
+)
+
+// TestApp_RenderDelivery_Digest: a digest with long lists fits one
+// message, keeps every section's count and says how many were left out.
+func TestApp_RenderDelivery_Digest(t *testing.T) {
+	app, store := remindApp(t)
+	ms := allDemoMembers(t, store)
+	list := func(n int, reason models.DueReason, offset int) []models.DueItem {
+		var out []models.DueItem
+		for i := range n {
+			it := item(ms[i%len(ms)], reason, day(app, offset-i))
+			it.Inspectors = []int64{demoInspector, supDonghu}
+			out = append(out, it)
+		}
+		return out
+	}
+	dd := models.DigestData{
+		Overdue: list(30, models.DueKey, -1), DueSoon: list(30, models.DueBeforeExpiry, 14),
+		ExpiringNoVisit: list(30, models.DueBeforeExpiry, 20), KeyNotVisited: list(30, models.DueKey, -5),
+		OpenFollowUps: list(30, models.DueFollowUp, -2), Escalations: list(30, models.DueAnnual, -15),
+		VisitsByInspector: map[int64]int{demoInspector: 7, supDonghu: 2},
+		Since:             day(app, -7), Today: day(app, 0),
+	}
+	for i := range 40 {
+		dd.VisitsByInspector[int64(50000+i)] = 1
+	}
+	p := DigestPayload{DigestData: dd, Counts: DigestCounts{Overdue: 120, Escalations: 45}}
+	d := models.Delivery{Recipient: demoAdmin, Kind: models.DeliveryDigest, Period: "2027-W09", Payload: mustJSON(t, p)}
+	m := mustRender(t, app, d)
+	expectIn(t, m.Text, "回访工作汇总", "逾期未回访</b>：120 项", "14 天内到期</b>：30 项", "30 天内处分期满、尚未进行期满前回访</b>：30 项",
+		"本期登记回访</b>：49 次", "• 演示回访员：7 次", "东湖分管领导：2 次", "以及另外 37 人", "重点对象超过 90 天未回访</b>：30 项",
+		"回访后反馈未完成</b>：30 项", "逾期超过 14 天，需督办</b>：45 项", "负责：演示回访员、东湖分管领导", "以及另外 ", "李四")
+	if len(m.Buttons) != 0 {
+		t.Errorf("digest has buttons: %v", buttonLabels(m))
+	}
+	// Names so long that five entries per section no longer fit.
+	long := strings.Repeat("很长的单位名称", 150)
+	v, err := app.newView(t.Context(), models.User{TelegramID: demoAdmin, Role: models.RoleAdmin}, app.cat.lang(LangZH))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := v.fitSections("title", []digestSection{
+		{head: "a", lines: []string{long, long, long, long, long}, total: 9, more: "rm_dg_more"},
+		{head: "b", lines: []string{long, long, long, long, long}, total: 5, more: "rm_dg_more"},
+	}, maxDigestTop)
+	if n := textLen(text); n > maxTextLen || !strings.Contains(text, "以及另外 8 项") || !strings.Contains(text, "以及另外 4 项") {
+		t.Errorf("fitted to %d characters:\n%s", n, text)
+	}
+}
+
+func TestApp_RenderDelivery_DigestEnglish(t *testing.T) {
+	app, store := remindApp(t)
+	li := demoMember(t, store, "李四", "")
+	dd := models.DigestData{Overdue: []models.DueItem{item(li, models.DueKey, day(app, -20))},
+		Escalations: []models.DueItem{item(li, models.DueKey, day(app, -20))}, Since: day(app, -7), Today: day(app, 0)}
+	m := mustRender(t, app, models.Delivery{Recipient: inspectorEN, Kind: models.DeliveryDigest, Payload: mustJSON(t, dd)})
+	expectIn(t, m.Text, "Return-visit digest", "<b>Overdue</b>: 1", "李四", "20 days overdue", "no responsible inspector yet",
+		"Visits logged in the period</b>: 0")
+	expectNotIn(t, m.Text, "项", "rm_")
+}

@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/huifang/huifang/models"
+)
+
+// remindCommands are the commands of this part, routed by remindCommand.
+var remindCommands = []string{"due", "digest", "settings", "holidays"}
+
+// remindCommand handles /due, /digest, /settings and /holidays.
+func (s *session) remindCommand(name, args string) error {
+	switch name {
+	case "due":
+		m, err := s.dueMessage("")
+		if err != nil {
+			return err
+		}
+		s.send(m)
+		return nil
+	case "digest":
+		return s.cmdDigest()
+	case "settings":
+		return s.cmdSettings()
+	case "holidays":
+		return s.cmdHolidays(args)
+	}
+	s.say("unknown_command")
+	return nil
+}
+
+// dueMessage is the user's list now, like a reminder, under an optional
+// note: an inspector's own items due within dueSoonDays or overdue; a
+// supervisor's or admin's subtree's overdue and soon-due items.
+func (s *session) dueMessage(note string) (Message, error) {
+	v, err := s.view()
+	if err != nil {
+		return Message{}, err
+	}
+	items, head, err := v.dueList(s.user.Role)
+	if err != nil {
+		return Message{}, err
+	}
+	if note != "" {
+		note += "\n"
+	}
+	if len(items) == 0 {
+		return Message{Text: note + s.t.T("rm_none")}, nil
+	}
+	return v.listMessage(note+head, items, len(items), maxDueList, "rm_more_due")
+}
+
+// dueList gathers the items dueMessage lists, most urgent first, and the
+// heading for them.
+func (v *view) dueList(role models.Role) ([]models.DueItem, string, error) {
+	var items []models.DueItem
+	if role == models.RoleInspector {
+		all, err := v.db.DueItems(v.ctx, v.a.rules(), v.today)
+		if err != nil {
+			return nil, "", fmt.Errorf("due items: %w", err)
+		}
+		horizon := v.today.AddDate(0, 0, dueSoonDays)
+		for _, it := range all {
+			if slices.Contains(it.Inspectors, v.viewer.TelegramID) && !it.Due.After(horizon) {
+				items = append(items, it)
+			}
+		}
+		sortUrgent(items)
+		return items, v.t.T("rm_due_title", "N", len(items)), nil
+	}
+	dd, err := v.db.Digest(v.ctx, v.viewer, v.a.rules(), v.today, v.today.AddDate(0, 0, -digestDays))
+	if err != nil {
+		return nil, "", fmt.Errorf("digest of %d: %w", v.viewer.TelegramID, err)
+	}
+	items = append(append(items, dd.Overdue...), dd.DueSoon...)
+	sortUrgent(items)
+	return items, v.t.T("rm_due_title_unit", "N", len(items), "Days", dueSoonDays), nil
+}
