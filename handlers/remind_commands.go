@@ -7,9 +7,6 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// remindCommands are the commands of this part, routed by remindCommand.
-var remindCommands = []string{"due", "digest", "settings", "holidays"}
-
 // remindCommand handles /due, /digest, /settings and /holidays.
 func (s *session) remindCommand(name, args string) error {
 	switch name {
