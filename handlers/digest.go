@@ -39,7 +39,7 @@ func (s *session) cmdDigest() error {
 	if err != nil {
 		return fmt.Errorf("digest of %d: %w", s.viewer.TelegramID, err)
 	}
-	m, err := v.digestMessage(DigestPayload{DigestData: dd})
+	m, err := v.digestMessage(models.DigestPayload{DigestData: dd})
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (v *view) digestDelivery(payload string) (Message, error) {
 
 // digestMessage renders a digest as one message within Telegram's limit:
 // every section's count, and as many of its top entries as fit.
-func (v *view) digestMessage(p DigestPayload) (Message, error) {
+func (v *view) digestMessage(p models.DigestPayload) (Message, error) {
 	dd, c := p.DigestData, p.Counts
 	if !dd.Today.IsZero() {
 		v.today = models.DateOf(dd.Today)

@@ -31,7 +31,7 @@ func TestApp_RenderDelivery_Digest(t *testing.T) {
 	for i := range 40 {
 		dd.VisitsByInspector[int64(50000+i)] = 1
 	}
-	p := DigestPayload{DigestData: dd, Counts: DigestCounts{Overdue: 120, Escalations: 45}}
+	p := models.DigestPayload{DigestData: dd, Counts: models.DigestCounts{Overdue: 120, Escalations: 45}}
 	d := models.Delivery{Recipient: demoAdmin, Kind: models.DeliveryDigest, Period: "2027-W09", Payload: mustJSON(t, p)}
 	m := mustRender(t, app, d)
 	expectIn(t, m.Text, "回访工作汇总", "逾期未回访</b>：120 项", "14 天内到期</b>：30 项", "30 天内处分期满、尚未进行期满前回访</b>：30 项",

@@ -74,9 +74,9 @@ func item(m models.MemberMatch, reason models.DueReason, due time.Time) models.D
 // reminderDelivery is a reminder delivery as the scheduler records it.
 func reminderDelivery(t testing.TB, to int64, items ...models.DueItem) models.Delivery {
 	t.Helper()
-	p := ReminderPayload{Total: len(items)}
+	p := models.ReminderPayload{Total: len(items)}
 	for _, it := range items {
-		p.Items = append(p.Items, ReminderItem{Key: it.Key(), Member: it.MemberID, Sanction: it.SanctionID, Visit: it.VisitID,
+		p.Items = append(p.Items, models.ReminderItem{Key: it.Key(), Member: it.MemberID, Sanction: it.SanctionID, Visit: it.VisitID,
 			Reason: string(it.Reason), From: it.From.Format(dateLayout), Due: it.Due.Format(dateLayout)})
 	}
 	return models.Delivery{ID: 1, Recipient: to, Kind: models.DeliveryReminder, Period: "2027-03-01", Payload: mustJSON(t, p)}
@@ -164,7 +164,7 @@ func TestApp_RenderDelivery_LongReminder(t *testing.T) {
 		items = append(items, item(ms[i%len(ms)], models.DueBeforeExpiry, day(app, i-30)))
 	}
 	d := reminderDelivery(t, demoAdmin, items...)
-	var p ReminderPayload
+	var p models.ReminderPayload
 	_ = json.Unmarshal([]byte(d.Payload), &p)
 	p.Total = 250 // the scheduler cut the list
 	d.Payload = mustJSON(t, p)
@@ -218,7 +218,7 @@ func TestApp_RenderDelivery_Errors(t *testing.T) {
 
 func TestApp_RenderDelivery_AdminDigest(t *testing.T) {
 	app, _ := remindApp(t)
-	p := AdminDigestPayload{HolidaysUnknown: []int{2027}, ProblemCount: 6, Problems: []models.Delivery{
+	p := models.AdminDigestPayload{HolidaysUnknown: []int{2027}, ProblemCount: 6, Problems: []models.Delivery{
 		{Recipient: demoInspector, Status: models.StatusBlocked}, {Recipient: demoInspector, Status: models.StatusBlocked},
 		{Recipient: 31337, Status: models.StatusBlocked}, {Recipient: supDonghu, Status: models.StatusFailed},
 		{Recipient: supDonghu, Status: models.StatusFailed}, {Recipient: supXishan, Status: models.StatusUncertain},

@@ -9,9 +9,8 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// The JSON payloads of the deliveries the scheduler records, which
-// handlers/ renders (its remind_payload.go reads the same shapes). They
-// hold ids, codes and dates, never names.
+// The scheduler writes the JSON payloads of models (delivery_payload.go),
+// which handlers/ renders.
 
 const dateLayout = "2006-01-02"
 
@@ -23,52 +22,10 @@ const (
 	MaxProblems      = 50  // delivery problems of an admin digest, newest first
 )
 
-// ReminderPayload is the Payload of a reminder: the inspector's open
-// items due within ReminderDays or overdue, most urgent first.
-type ReminderPayload struct {
-	Items []ReminderItem `json:"items"`
-	Total int            `json:"total"` // items before the cut at MaxReminderItems
-}
-
-// ReminderItem is one item of a reminder; From and Due are "2006-01-02".
-type ReminderItem struct {
-	Key      string `json:"key"`
-	Member   uint64 `json:"member"`
-	Sanction uint64 `json:"sanction"`
-	Visit    uint64 `json:"visit"`
-	Reason   string `json:"reason"`
-	From     string `json:"from"`
-	Due      string `json:"due"`
-}
-
-// DigestPayload is the Payload of a digest: models.DigestData as
-// encoding/json writes it (so it decodes into models.DigestData), each
-// list cut to MaxDigestItems, plus Counts, the lengths before the cut.
-type DigestPayload struct {
-	models.DigestData
-	Counts DigestCounts
-}
-
-// DigestCounts are the full sizes of a digest's lists and its total of
-// visits logged.
-type DigestCounts struct {
-	Overdue, DueSoon, ExpiringNoVisit, KeyNotVisited, OpenFollowUps, Escalations, Visits int
-}
-
-// AdminDigestPayload is the Payload of an admin digest. Problems are the
-// blocked, failed and uncertain deliveries since the last week (without
-// their payloads), HolidaysUnknown the years among this one and the next
-// that have no official workday calendar (Monday to Friday is assumed).
-type AdminDigestPayload struct {
-	Problems        []models.Delivery `json:"problems"`
-	ProblemCount    int               `json:"problem_count"`
-	HolidaysUnknown []int             `json:"holidays_unknown"`
-}
-
 func reminderPayload(items []models.DueItem) (string, error) {
-	p := ReminderPayload{Total: len(items)}
+	p := models.ReminderPayload{Total: len(items)}
 	for _, it := range items[:min(len(items), MaxReminderItems)] {
-		p.Items = append(p.Items, ReminderItem{
+		p.Items = append(p.Items, models.ReminderItem{
 			Key: it.Key(), Member: it.MemberID, Sanction: it.SanctionID, Visit: it.VisitID,
 			Reason: string(it.Reason), From: it.From.Format(dateLayout), Due: it.Due.Format(dateLayout),
 		})
@@ -77,8 +34,8 @@ func reminderPayload(items []models.DueItem) (string, error) {
 }
 
 func digestPayload(d models.DigestData) (string, error) {
-	p := DigestPayload{DigestData: d}
-	p.Counts = DigestCounts{Overdue: len(d.Overdue), DueSoon: len(d.DueSoon), ExpiringNoVisit: len(d.ExpiringNoVisit),
+	p := models.DigestPayload{DigestData: d}
+	p.Counts = models.DigestCounts{Overdue: len(d.Overdue), DueSoon: len(d.DueSoon), ExpiringNoVisit: len(d.ExpiringNoVisit),
 		KeyNotVisited: len(d.KeyNotVisited), OpenFollowUps: len(d.OpenFollowUps), Escalations: len(d.Escalations)}
 	for _, n := range d.VisitsByInspector {
 		p.Counts.Visits += n
@@ -90,7 +47,7 @@ func digestPayload(d models.DigestData) (string, error) {
 }
 
 func adminDigestPayload(problems []models.Delivery, unknown []int) (string, error) {
-	p := AdminDigestPayload{ProblemCount: len(problems), HolidaysUnknown: unknown}
+	p := models.AdminDigestPayload{ProblemCount: len(problems), HolidaysUnknown: unknown}
 	for _, d := range problems[:min(len(problems), MaxProblems)] {
 		d.Payload = ""
 		p.Problems = append(p.Problems, d)
@@ -111,13 +68,13 @@ func marshal(v any) (string, error) {
 func Summary(d models.Delivery) string {
 	switch d.Kind {
 	case models.DeliveryReminder:
-		var p ReminderPayload
+		var p models.ReminderPayload
 		if json.Unmarshal([]byte(d.Payload), &p) != nil {
 			return "unreadable payload"
 		}
 		return plural(p.Total, "item")
 	case models.DeliveryDigest:
-		var p DigestPayload
+		var p models.DigestPayload
 		if json.Unmarshal([]byte(d.Payload), &p) != nil {
 			return "unreadable payload"
 		}
@@ -125,7 +82,7 @@ func Summary(d models.Delivery) string {
 		return fmt.Sprintf("%d overdue, %d due soon, %d escalated, %s since %s",
 			c.Overdue, c.DueSoon, c.Escalations, plural(c.Visits, "visit"), p.Since.Format(dateLayout))
 	case models.DeliveryAdminDigest:
-		var p AdminDigestPayload
+		var p models.AdminDigestPayload
 		if json.Unmarshal([]byte(d.Payload), &p) != nil {
 			return "unreadable payload"
 		}

@@ -151,25 +151,25 @@ func TestScheduler_Plan_Payloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	rem, _ := f.store.row("reminder:10002:2026-03-02")
-	var p ReminderPayload
+	var p models.ReminderPayload
 	if err := json.Unmarshal([]byte(rem.Payload), &p); err != nil {
 		t.Fatal(err)
 	}
 	all := items(t)
-	wantItems := []ReminderItem{ // overdue first, longest overdue first; the horizon day included
+	wantItems := []models.ReminderItem{ // overdue first, longest overdue first; the horizon day included
 		{Key: all[2].Key(), Member: 3, Reason: "key", From: "2026-01-18", Due: "2026-02-01"},
 		{Key: all[3].Key(), Member: 4, Visit: 9, Reason: "follow_up", From: "2026-02-18", Due: "2026-02-25"},
 		{Key: all[1].Key(), Member: 2, Sanction: 5, Reason: "before_expiry", From: "2026-02-20", Due: "2026-03-10"},
 		{Key: all[4].Key(), Member: 5, Reason: "interactive", From: "2026-03-02", Due: "2026-03-16"},
 	}
-	if diff := cmp.Diff(ReminderPayload{Items: wantItems, Total: 4}, p); diff != "" {
+	if diff := cmp.Diff(models.ReminderPayload{Items: wantItems, Total: 4}, p); diff != "" {
 		t.Errorf("reminder payload (-want +got):\n%s", diff)
 	}
 	if strings.Contains(rem.Payload, "回访员") {
 		t.Errorf("payload carries a name: %s", rem.Payload)
 	}
 	dg, _ := f.store.row("digest:20001:2026-W10")
-	var d DigestPayload
+	var d models.DigestPayload
 	if err := json.Unmarshal([]byte(dg.Payload), &d); err != nil || len(d.Overdue) != 2 || d.Counts.Overdue != 2 || d.Counts.Visits != 2 {
 		t.Errorf("digest payload %s: %+v, %v", dg.Payload, d, err)
 	}
@@ -271,12 +271,12 @@ func TestScheduler_Plan_AdminDigest(t *testing.T) {
 		t.Fatalf("keys (-want +got):\n%s", diff)
 	}
 	d, _ := f.store.row("admin_digest:777:2027-W09")
-	var p AdminDigestPayload
+	var p models.AdminDigestPayload
 	if err := json.Unmarshal([]byte(d.Payload), &p); err != nil {
 		t.Fatal(err)
 	}
 	problem.Payload = ""
-	if diff := cmp.Diff(AdminDigestPayload{Problems: []models.Delivery{problem}, ProblemCount: 1, HolidaysUnknown: []int{2028}}, p); diff != "" {
+	if diff := cmp.Diff(models.AdminDigestPayload{Problems: []models.Delivery{problem}, ProblemCount: 1, HolidaysUnknown: []int{2028}}, p); diff != "" {
 		t.Errorf("admin payload (-want +got):\n%s", diff)
 	}
 	if got := Summary(d); got != "1 delivery problem, no holiday calendar for 2028" {
@@ -384,7 +384,7 @@ func TestPayloads_Cut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r ReminderPayload
+	var r models.ReminderPayload
 	if err := json.Unmarshal([]byte(raw), &r); err != nil || len(r.Items) != MaxReminderItems || r.Total != 250 {
 		t.Errorf("reminder payload: %d items of %d, %v", len(r.Items), r.Total, err)
 	}
@@ -393,7 +393,7 @@ func TestPayloads_Cut(t *testing.T) {
 		t.Fatal(err)
 	}
 	var d models.DigestData // what handlers/ decodes
-	var p DigestPayload
+	var p models.DigestPayload
 	if json.Unmarshal([]byte(raw), &d) != nil || json.Unmarshal([]byte(raw), &p) != nil ||
 		len(d.Overdue) != MaxDigestItems || len(d.Escalations) != 3 || p.Counts.Overdue != 250 {
 		t.Errorf("digest payload: %d overdue listed of %d", len(d.Overdue), p.Counts.Overdue)
