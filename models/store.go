@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,7 @@ const slowQuery = 200 * time.Millisecond
 // default. It is safe for concurrent use.
 type Store struct {
 	db       *gorm.DB
+	sqlDB    *sql.DB // the pool under db, for the one query per update (FindUser)
 	dialect  string
 	workdays workdayCache // IsWorkday's years
 }
@@ -120,6 +122,7 @@ func (s *Store) configurePool(sqlitePath string) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", s.dialect, err)
 	}
+	s.sqlDB = sqlDB
 	switch {
 	case s.dialect == DialectMySQL:
 		sqlDB.SetMaxOpenConns(20)
