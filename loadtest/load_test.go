@@ -68,11 +68,14 @@ func TestLoad(t *testing.T) {
 	px.waitPolling(t)
 	time.Sleep(2 * time.Second)
 	idle := proc.sample(t)
-	t.Logf("idle: RSS %.1f MB", idle.rssMB)
+	time.Sleep(10 * time.Second)
+	idle2 := proc.sample(t)
+	idleCPU := (idle2.cpu - idle.cpu) / 10 // per second
+	t.Logf("idle: RSS %.1f MB, CPU %.2f ms/s (polling, scheduler ticks)", idle2.rssMB, ms(idleCPU))
 
-	light := drive(t, fake, px, proc, users[:5], 15)
+	light := drive(t, fake, px, proc, users[:5], 15, idleCPU)
 	t.Logf("light load (5 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), light)
-	heavy := drive(t, fake, px, proc, users[5:], 15)
+	heavy := drive(t, fake, px, proc, users[5:], 15, idleCPU)
 	t.Logf("load (25 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), heavy)
 	t.Logf("peak RSS over the run (VmHWM): %.1f MB", proc.sample(t).hwmMB)
 }
@@ -81,26 +84,28 @@ func TestLoad(t *testing.T) {
 type result struct {
 	steps    int
 	p50, p99 time.Duration
-	cpuPer   time.Duration
+	cpuPer   time.Duration // process CPU over the phase per step
+	netPer   time.Duration // the same less the idle CPU of the phase's duration
 	rssMaxMB float64
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("%d steps, latency p50 %.2f ms p99 %.2f ms, bot CPU %.3f ms/step, max RSS %.1f MB",
-		r.steps, ms(r.p50), ms(r.p99), ms(r.cpuPer), r.rssMaxMB)
+	return fmt.Sprintf("%d steps, latency p50 %.2f ms p99 %.2f ms, bot CPU %.3f ms/step (%.3f above idle), max RSS %.1f MB",
+		r.steps, ms(r.p50), ms(r.p99), ms(r.cpuPer), ms(r.netPer), r.rssMaxMB)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // drive runs each user through /visit and `steps` method toggles, all
 // users at once, and measures the phase.
-func drive(t *testing.T, fake *telegramtest.Server, px *proxy, proc *process, users []int64, steps int) result {
+func drive(t *testing.T, fake *telegramtest.Server, px *proxy, proc *process, users []int64, steps int, idleCPU time.Duration) result {
 	t.Helper()
 	for _, u := range users { // open the form first; not measured
 		px.step(t, fake, u, func() { fake.SendText(u, u, "/visit 李四") })
 		px.press(t, fake, u, "今天")
 	}
 	before := proc.sample(t)
+	began := time.Now()
 	stop := make(chan struct{})
 	rssMax := make(chan float64, 1)
 	go proc.watchRSS(stop, rssMax)
@@ -124,11 +129,14 @@ func drive(t *testing.T, fake *telegramtest.Server, px *proxy, proc *process, us
 	close(stop)
 	after := proc.sample(t)
 	slices.Sort(lat)
+	used := after.cpu - before.cpu
+	idle := time.Duration(time.Since(began).Seconds() * float64(idleCPU))
 	return result{
 		steps:    len(lat),
 		p50:      lat[len(lat)/2],
 		p99:      lat[(len(lat)*99)/100],
-		cpuPer:   (after.cpu - before.cpu) / time.Duration(len(lat)),
+		cpuPer:   used / time.Duration(len(lat)),
+		netPer:   max(used-idle, 0) / time.Duration(len(lat)),
 		rssMaxMB: <-rssMax,
 	}
 }
