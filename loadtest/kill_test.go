@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,25 +21,8 @@ import (
 //
 //	go test -tags load -run TestKill9 -v -timeout 10m ./loadtest/
 func TestKill9(t *testing.T) {
-	bin := buildBinary(t)
-	dsn := createDatabase(t)
-	fake := telegramtest.NewServer(t, token)
-	px := newProxy(t, fake)
-	users := make([]int64, 8)
-	ids := make([]string, len(users))
-	for i := range users {
-		users[i] = int64(400001 + i)
-		ids[i] = strconv.FormatInt(users[i], 10)
-	}
-	const redisURL = "redis://127.0.0.1:6379/14"
-	clearState(t, redisURL)
-	env := append(os.Environ(),
-		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+px.endpoint(),
-		"MYSQL_DSN="+dsn, "REDIS_URL="+redisURL,
-		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
-	run(t, bin, env, "demo")
-	proc := start(t, bin, env)
-	px.waitPolling(t)
+	rig := newRig(t, 8, 400001, 14)
+	bin, dsn, env, fake, px, proc, users := rig.bin, rig.dsn, rig.env, rig.fake, rig.px, rig.proc, rig.users
 
 	stop := make(chan struct{})
 	kills := make(chan int, 1)

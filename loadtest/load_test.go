@@ -47,25 +47,8 @@ const token = "424242:LOAD-TEST"
 const thinkTime = 1100 * time.Millisecond
 
 func TestLoad(t *testing.T) {
-	bin := buildBinary(t)
-	dsn := createDatabase(t)
-	fake := telegramtest.NewServer(t, token)
-	px := newProxy(t, fake)
-	users := make([]int64, 30)
-	ids := make([]string, len(users))
-	for i := range users {
-		users[i] = int64(300001 + i)
-		ids[i] = strconv.FormatInt(users[i], 10)
-	}
-	const redisURL = "redis://127.0.0.1:6379/15"
-	clearState(t, redisURL)
-	env := append(os.Environ(),
-		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+px.endpoint(),
-		"MYSQL_DSN="+dsn, "REDIS_URL="+redisURL,
-		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=10s", "HUIFANG_LOG_LEVEL=warn")
-	run(t, bin, env, "demo")
-	proc := start(t, bin, env)
-	px.waitPolling(t)
+	rig := newRig(t, 30, 300001, 15)
+	users, fake, px, proc := rig.users, rig.fake, rig.px, rig.proc
 	time.Sleep(2 * time.Second)
 	idle := proc.sample(t)
 	time.Sleep(10 * time.Second)
@@ -78,6 +61,39 @@ func TestLoad(t *testing.T) {
 	heavy := drive(t, fake, px, proc, users[5:], 15, idleCPU)
 	t.Logf("load (25 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), heavy)
 	t.Logf("peak RSS over the run (VmHWM): %.1f MB", proc.sample(t).hwmMB)
+}
+
+// rig is a running bot with its database, chat state, fake Bot API and
+// simulated inspectors (registered as admins through HUIFANG_ADMINS).
+type rig struct {
+	bin, dsn string
+	env      []string
+	fake     *telegramtest.Server
+	px       *proxy
+	proc     *process
+	users    []int64
+}
+
+// newRig builds and starts the bot with n users numbered from first and
+// the Redis database redisDB (one these tests alone use).
+func newRig(t *testing.T, n int, first int64, redisDB int) *rig {
+	r := &rig{bin: buildBinary(t), dsn: createDatabase(t), fake: telegramtest.NewServer(t, token)}
+	r.px = newProxy(t, r.fake)
+	ids := make([]string, n)
+	for i := range n {
+		r.users = append(r.users, first+int64(i))
+		ids[i] = strconv.FormatInt(r.users[i], 10)
+	}
+	redisURL := fmt.Sprintf("redis://127.0.0.1:6379/%d", redisDB)
+	clearState(t, redisURL)
+	r.env = append(os.Environ(),
+		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+r.px.endpoint(),
+		"MYSQL_DSN="+r.dsn, "REDIS_URL="+redisURL,
+		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
+	run(t, r.bin, r.env, "demo")
+	r.proc = start(t, r.bin, r.env)
+	r.px.waitPolling(t)
+	return r
 }
 
 // result is what one phase measured.
