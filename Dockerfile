@@ -20,6 +20,8 @@ VOLUME /data
 WORKDIR /data
 ENV HUIFANG_LOG_FORMAT=json \
 	HUIFANG_SQLITE_PATH=/data/huifang.db
+# Only used with TELEGRAM_WEBHOOK_URL (HUIFANG_WEBHOOK_LISTEN); polling needs no port.
+EXPOSE 8080
 USER 65532:65532
 ENTRYPOINT ["/huifang"]
 CMD ["serve"]

@@ -231,6 +231,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer wait() // before svc.close: the scheduler stops first
+	if cfg.WebhookURL != "" {
+		log.Info("serving", "bot", tg.Username(), "webhook", cfg.WebhookURL, "listen", cfg.WebhookListen)
+		return tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.WebhookListen, Secret: cfg.WebhookSecret})
+	}
 	log.Info("serving", "bot", tg.Username())
 	return tg.Run(ctx)
 }

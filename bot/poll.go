@@ -37,6 +37,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 	defer t.confirm()
 	t.log.Info("telegram polling started", "bot", t.username)
 	defer t.log.Info("telegram polling stopped", "bot", t.username)
+	warned := false // the webhook hint is logged once per run
 	for failures := 0; ; {
 		updates, err := t.poll(ctx)
 		if ctx.Err() != nil {
@@ -46,6 +47,10 @@ func (t *Telegram) Run(ctx context.Context) error {
 			var tgErr *tgbotapi.Error
 			if errors.As(err, &tgErr) && tgErr.Code == http.StatusUnauthorized {
 				return fmt.Errorf("run telegram: %w", err)
+			}
+			if hint, ok := webhookConflict(err); ok && !warned {
+				warned = true
+				t.log.Warn(hint)
 			}
 			failures++
 			t.log.Warn("get updates failed, retrying", "attempt", failures, "err", t.errText(err))

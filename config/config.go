@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,14 +28,16 @@ const (
 	DefaultAnnualDeadline   = "06-30"
 	DefaultExpiryWindowDays = 30
 	DefaultKeyEveryDays     = 90
+	DefaultWebhookListen    = ":8080"
 )
 
 // Limits enforced by Validate.
 const (
-	MinDraftTTL    = time.Hour
-	MinPollTimeout = time.Second
-	MaxPollTimeout = 50 * time.Second
-	MaxWindowDays  = 366 // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
+	MinDraftTTL      = time.Hour
+	MinPollTimeout   = time.Second
+	MaxPollTimeout   = 50 * time.Second
+	MaxWindowDays    = 366 // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
+	MaxWebhookSecret = 256 // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -61,6 +64,12 @@ type Config struct {
 	ExpiryWindowDays    int  // HUIFANG_EXPIRY_WINDOW_DAYS, -expiry-window-days: visit window before and after a sanction period ends
 	KeyEveryDays        int  // HUIFANG_KEY_EVERY_DAYS, -key-every-days: longest gap between visits of a key target
 	Scheduler           bool // HUIFANG_SCHEDULER, -scheduler: "on" runs reminders and digests in serve, "off" not
+
+	// TELEGRAM_WEBHOOK_URL, -telegram-webhook-url: the public https URL
+	// Telegram posts updates to; empty (the default) selects long polling.
+	WebhookURL    string
+	WebhookListen string // HUIFANG_WEBHOOK_LISTEN, -webhook-listen: address the webhook server listens on
+	WebhookSecret string // TELEGRAM_WEBHOOK_SECRET, -telegram-webhook-secret: secret_token; required with WebhookURL
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -92,6 +101,9 @@ func settings() []setting {
 		{"HUIFANG_EXPIRY_WINDOW_DAYS", "expiry-window-days", strconv.Itoa(DefaultExpiryWindowDays), "days before and after a sanction period ends in which a visit is due (1-366)", parseExpiryWindow},
 		{"HUIFANG_KEY_EVERY_DAYS", "key-every-days", strconv.Itoa(DefaultKeyEveryDays), "longest gap in days between visits of a key target (1-366)", parseKeyEvery},
 		{"HUIFANG_SCHEDULER", "scheduler", "on", "on or off: whether serve sends reminders and digests (off: another replica or nobody does)", parseScheduler},
+		{"TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL Telegram posts updates to (TLS ends at a reverse proxy); empty: long polling", parseWebhookURL},
+		{"HUIFANG_WEBHOOK_LISTEN", "webhook-listen", DefaultWebhookListen, "host:port the webhook server listens on, used when TELEGRAM_WEBHOOK_URL is set", parseWebhookListen},
+		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 1-256 of A-Z a-z 0-9 _ -; required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
 	}
 }
 
@@ -197,6 +209,7 @@ func (c Config) Validate() error {
 		bad("HUIFANG_LOG_FORMAT", "%q is not text or json", c.LogFormat)
 	}
 	c.validateCalendar(bad)
+	c.validateWebhook(bad)
 	return errors.Join(errs...)
 }
 
@@ -213,6 +226,25 @@ func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	}
 	if c.KeyEveryDays < 1 || c.KeyEveryDays > MaxWindowDays {
 		bad("HUIFANG_KEY_EVERY_DAYS", "%d is not from 1 to %d", c.KeyEveryDays, MaxWindowDays)
+	}
+}
+
+// validateWebhook checks the webhook settings; with no URL (long polling)
+// they are ignored.
+func (c Config) validateWebhook(bad func(env, format string, args ...any)) {
+	if c.WebhookURL == "" {
+		return
+	}
+	if err := checkWebhookURL(c.WebhookURL); err != nil {
+		bad("TELEGRAM_WEBHOOK_URL", "%v", err)
+	}
+	if err := checkListen(c.WebhookListen); err != nil {
+		bad("HUIFANG_WEBHOOK_LISTEN", "%v", err)
+	}
+	if c.WebhookSecret == "" {
+		bad("TELEGRAM_WEBHOOK_SECRET", "must be set when TELEGRAM_WEBHOOK_URL is set")
+	} else if err := checkWebhookSecret(c.WebhookSecret); err != nil {
+		bad("TELEGRAM_WEBHOOK_SECRET", "%v", err)
 	}
 }
 
@@ -268,6 +300,9 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("expiry_window_days", c.ExpiryWindowDays),
 		slog.Int("key_every_days", c.KeyEveryDays),
 		slog.Bool("scheduler", c.Scheduler),
+		slog.String("webhook_url", c.WebhookURL),
+		slog.String("webhook_listen", c.WebhookListen),
+		slog.String("webhook_secret", RedactSecret(c.WebhookSecret)),
 	}
 }
 
@@ -284,6 +319,15 @@ func RedactToken(token string) string {
 		return redacted
 	}
 	return id + ":" + redacted
+}
+
+// RedactSecret hides a secret whole; an empty one stays empty, so that
+// logs tell whether it is set.
+func RedactSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
 }
 
 // RedactDSN hides the password of a Go MySQL driver DSN
@@ -544,6 +588,69 @@ func parseScheduler(c *Config, v string) error {
 		c.Scheduler = false
 	default:
 		return fmt.Errorf("%q is not on or off", v)
+	}
+	return nil
+}
+
+func parseWebhookURL(c *Config, v string) error {
+	if v != "" {
+		if err := checkWebhookURL(v); err != nil {
+			return err
+		}
+	}
+	c.WebhookURL = v
+	return nil
+}
+
+// checkWebhookURL requires what setWebhook accepts: an https URL with a
+// host and no user info or fragment.
+func checkWebhookURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return fmt.Errorf("%q is not an https URL such as https://bot.example.org/tg (Telegram posts only over HTTPS)", v)
+	}
+	return nil
+}
+
+func parseWebhookListen(c *Config, v string) error {
+	if err := checkListen(v); err != nil {
+		return err
+	}
+	c.WebhookListen = v
+	return nil
+}
+
+// checkListen requires host:port with a numeric port ("" host: every
+// interface).
+func checkListen(v string) error {
+	_, port, err := net.SplitHostPort(v)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q is not an address such as :8080 or 127.0.0.1:8080", v)
+	}
+	return nil
+}
+
+func parseWebhookSecret(c *Config, v string) error {
+	if v != "" {
+		if err := checkWebhookSecret(v); err != nil {
+			return err
+		}
+	}
+	c.WebhookSecret = v
+	return nil
+}
+
+// checkWebhookSecret applies Telegram's rule for secret_token. Its errors
+// never quote the secret.
+func checkWebhookSecret(v string) error {
+	if len(v) < 1 || len(v) > MaxWebhookSecret {
+		return fmt.Errorf("must be 1 to %d characters, not %d", MaxWebhookSecret, len(v))
+	}
+	for _, r := range v {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return errors.New("may hold only A-Z, a-z, 0-9, _ and -")
+		}
 	}
 	return nil
 }

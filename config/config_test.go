@@ -42,6 +42,7 @@ func defaults(tb testing.TB) config.Config {
 
 		ReminderHour: 9, AnnualDeadlineMonth: time.June, AnnualDeadlineDay: 30,
 		ExpiryWindowDays: 30, KeyEveryDays: 90, Scheduler: true,
+		WebhookListen: ":8080",
 	}
 }
 
@@ -111,6 +112,12 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.Scheduler = false }},
 		{"SchedulerFalse", map[string]string{"HUIFANG_SCHEDULER": "false"}, nil,
 			func(c *config.Config) { c.Scheduler = false }},
+		{"Webhook", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"}, nil,
+			func(c *config.Config) { c.WebhookURL = "https://bot.example.org/tg"; c.WebhookSecret = "abc_DEF-123" }},
+		{"WebhookListen", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "127.0.0.1:8443"}, nil,
+			func(c *config.Config) { c.WebhookListen = "127.0.0.1:8443" }},
+		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "abc"}, nil,
+			func(c *config.Config) { c.WebhookSecret = "abc" }},
 		{"EmptyMeansDefault", map[string]string{"HUIFANG_TIMEZONE": " ", "HUIFANG_DRAFT_TTL": ""}, nil,
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
@@ -118,6 +125,7 @@ func TestLoad(t *testing.T) {
 			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
+			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=s-1_A",
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
@@ -125,6 +133,7 @@ func TestLoad(t *testing.T) {
 				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
 				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
+				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s-1_A",
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -199,6 +208,13 @@ func TestLoad_Errors(t *testing.T) {
 		{"ExpiryWindowUnit", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "30d"}, nil, []string{"HUIFANG_EXPIRY_WINDOW_DAYS:"}},
 		{"KeyEveryLong", map[string]string{"HUIFANG_KEY_EVERY_DAYS": "367"}, nil, []string{"HUIFANG_KEY_EVERY_DAYS:"}},
 		{"Scheduler", map[string]string{"HUIFANG_SCHEDULER": "maybe"}, nil, []string{`HUIFANG_SCHEDULER: "maybe" is not on or off`}},
+		{"WebhookHTTP", map[string]string{"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:", "https"}},
+		{"WebhookNoHost", map[string]string{"TELEGRAM_WEBHOOK_URL": "https:///tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:"}},
+		{"WebhookWithoutSecret", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET: must be set"}},
+		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
+		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "1 to 256"}},
+		{"WebhookListenNoPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "localhost"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
+		{"WebhookListenBadPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": ":http"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"FlagNamed", nil, []string{"-admins=abc"}, []string{`HUIFANG_ADMINS (flag -admins): "abc" is not a Telegram user id`}},
 		{"FlagBadOverridesGoodEnv", map[string]string{"HUIFANG_LOG_FORMAT": "json"}, []string{"-log-format=yaml"}, []string{"flag -log-format"}},
 		{"AllErrorsAtOnce", map[string]string{"HUIFANG_ADMINS": "x", "HUIFANG_TIMEZONE": "Nowhere"}, nil, []string{"HUIFANG_ADMINS:", "HUIFANG_TIMEZONE:"}},
@@ -248,6 +264,8 @@ func TestUsage(t *testing.T) {
 		"HUIFANG_POLL_TIMEOUT, -poll-timeout", "HUIFANG_LOG_LEVEL, -log-level", "HUIFANG_LOG_FORMAT, -log-format",
 		"HUIFANG_REMINDER_TIME, -reminder-time", "HUIFANG_ANNUAL_DEADLINE, -annual-deadline",
 		"HUIFANG_EXPIRY_WINDOW_DAYS, -expiry-window-days", "HUIFANG_KEY_EVERY_DAYS, -key-every-days", "HUIFANG_SCHEDULER, -scheduler",
+		"TELEGRAM_WEBHOOK_URL, -telegram-webhook-url", "HUIFANG_WEBHOOK_LISTEN, -webhook-listen", "TELEGRAM_WEBHOOK_SECRET, -telegram-webhook-secret",
+		"default: :8080",
 		"default: 09:00", "default: 06-30", "default: 30", "default: 90", "default: on",
 		"default: Asia/Shanghai", "default: 168h0m0s", "default: 50s", "default: huifang.db",
 		"default: https://api.telegram.org/bot%s/%s", "default: info", "default: text",
@@ -282,6 +300,12 @@ func TestConfig_Validate(t *testing.T) {
 		{"ExpiryWindowDays", func(c *config.Config) { c.ExpiryWindowDays = 0 }, "HUIFANG_EXPIRY_WINDOW_DAYS:"},
 		{"KeyEveryDays", func(c *config.Config) { c.KeyEveryDays = 400 }, "HUIFANG_KEY_EVERY_DAYS:"},
 		{"SchedulerOff", func(c *config.Config) { c.Scheduler = false }, ""},
+		{"Webhook", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x" }, ""},
+		{"WebhookNoSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg" }, "TELEGRAM_WEBHOOK_SECRET: must be set"},
+		{"WebhookBadSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "a b" }, "TELEGRAM_WEBHOOK_SECRET:"},
+		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_URL:"},
+		{"WebhookNoListen", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x"; c.WebhookListen = "" }, "HUIFANG_WEBHOOK_LISTEN:"},
+		{"PollingIgnoresListen", func(c *config.Config) { c.WebhookListen = "" }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -317,16 +341,18 @@ func TestConfig_Redaction(t *testing.T) {
 	c.MySQLDSN = "huifang:s3cr@t:pw@tcp(mysql:3306)/huifang?charset=utf8mb4"
 	c.RedisURL = "redis://user:redispass@redis:6379/0?password=querypass"
 	c.Admins = []int64{1, 2}
+	c.WebhookURL = "https://bot.example.org/tg"
+	c.WebhookSecret = "hookSECRETvalue"
 
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
 	for name, s := range map[string]string{"String": c.String(), "LogValue": logged.String()} {
-		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass"} {
+		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue"} {
 			if strings.Contains(s, secret) {
 				t.Errorf("%s leaks %q: %s", name, secret, s)
 			}
 		}
-		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true"} {
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx"} {
 			if !strings.Contains(s, kept) {
 				t.Errorf("%s lacks %q: %s", name, kept, s)
 			}

@@ -19,7 +19,13 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string)
 	case "getMe":
 		writeResult(w, Bot)
 	case "getUpdates":
+		if s.webhookSet() {
+			writeError(w, http.StatusConflict, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", 0)
+			return
+		}
 		s.getUpdates(w, r)
+	case "setWebhook", "deleteWebhook":
+		s.serveWebhookMethod(w, r, method)
 	case "sendMessage":
 		s.sendMessage(w, r)
 	case "sendDocument":

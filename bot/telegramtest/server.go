@@ -59,6 +59,7 @@ type Server struct {
 	files      map[string][]byte
 	blocked    map[int64]bool
 	nextQuery  int
+	hooks      webhooks // see webhook.go
 }
 
 type pending struct {
