@@ -84,7 +84,11 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Transport == nil {
-		c.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// All requests go to one host; the default of 2 idle connections
+		// per host makes busy chats open and close a connection per call.
+		tr.MaxIdleConnsPerHost = 32
+		c.Transport = tr
 	}
 	return c
 }

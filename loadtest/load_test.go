@@ -48,7 +48,12 @@ const thinkTime = 1100 * time.Millisecond
 
 func TestLoad(t *testing.T) {
 	rig := newRig(t, 30, 300001, 15)
-	users, fake, px, proc := rig.users, rig.fake, rig.px, rig.proc
+	measure(t, rig, rig.fake)
+}
+
+// measure reports idle figures, then a light and a heavier phase.
+func measure(t *testing.T, rig *rig, c client) {
+	users, px, proc := rig.users, rig.px, rig.proc
 	time.Sleep(2 * time.Second)
 	idle := proc.sample(t)
 	time.Sleep(10 * time.Second)
@@ -56,11 +61,18 @@ func TestLoad(t *testing.T) {
 	idleCPU := (idle2.cpu - idle.cpu) / 10 // per second
 	t.Logf("idle: RSS %.1f MB, CPU %.2f ms/s (polling, scheduler ticks)", idle2.rssMB, ms(idleCPU))
 
-	light := drive(t, fake, px, proc, users[:5], 15, idleCPU)
+	light := drive(t, c, px, proc, users[:5], 15, idleCPU)
 	t.Logf("light load (5 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), light)
-	heavy := drive(t, fake, px, proc, users[5:], 15, idleCPU)
+	heavy := drive(t, c, px, proc, users[5:], 15, idleCPU)
 	t.Logf("load (25 inspectors, 1 step / %.1f s each): %s", thinkTime.Seconds(), heavy)
 	t.Logf("peak RSS over the run (VmHWM): %.1f MB", proc.sample(t).hwmMB)
+}
+
+// client is how simulated users reach the bot: the fake Bot API queues
+// updates for getUpdates; a webhook client posts them to the bot.
+type client interface {
+	SendText(chatID, userID int64, text string) int
+	Press(chatID, userID int64, messageID int, data string) int
 }
 
 // rig is a running bot with its database, chat state, fake Bot API and
@@ -76,7 +88,7 @@ type rig struct {
 
 // newRig builds and starts the bot with n users numbered from first and
 // the Redis database redisDB (one these tests alone use).
-func newRig(t *testing.T, n int, first int64, redisDB int) *rig {
+func newRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...string) *rig {
 	r := &rig{bin: buildBinary(t), dsn: createDatabase(t), fake: telegramtest.NewServer(t, token)}
 	r.px = newProxy(t, r.fake)
 	ids := make([]string, n)
@@ -90,6 +102,7 @@ func newRig(t *testing.T, n int, first int64, redisDB int) *rig {
 		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+r.px.endpoint(),
 		"MYSQL_DSN="+r.dsn, "REDIS_URL="+redisURL,
 		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
+	r.env = append(r.env, extraEnv...)
 	run(t, r.bin, r.env, "demo")
 	r.proc = start(t, r.bin, r.env)
 	r.px.waitPolling(t)
@@ -114,7 +127,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // drive runs each user through /visit and `steps` method toggles, all
 // users at once, and measures the phase.
-func drive(t *testing.T, fake *telegramtest.Server, px *proxy, proc *process, users []int64, steps int, idleCPU time.Duration) result {
+func drive(t *testing.T, fake client, px *proxy, proc *process, users []int64, steps int, idleCPU time.Duration) result {
 	t.Helper()
 	for _, u := range users { // open the form first; not measured
 		px.step(t, fake, u, func() { fake.SendText(u, u, "/visit 李四") })
@@ -368,8 +381,8 @@ func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	if method == "getUpdates" {
-		p.once.Do(func() { close(p.polled) })
+	if method == "getUpdates" || method == "setWebhook" {
+		p.once.Do(func() { close(p.polled) }) // the bot is up
 	}
 	if method == "sendMessage" || method == "editMessageText" {
 		p.note(body, out, method)
@@ -418,7 +431,7 @@ func (p *proxy) waitPolling(t *testing.T) {
 }
 
 // step runs send and waits for the next message with buttons in chat u.
-func (p *proxy) step(t *testing.T, fake *telegramtest.Server, u int64, send func()) time.Duration {
+func (p *proxy) step(t *testing.T, fake client, u int64, send func()) time.Duration {
 	c := p.chat(u)
 	for len(c.arrived) > 0 {
 		<-c.arrived
@@ -437,7 +450,7 @@ func (p *proxy) step(t *testing.T, fake *telegramtest.Server, u int64, send func
 // press presses the button of chat u's newest keyboard labelled label. A
 // prompt sent again after a restart can arrive late, so when the newest
 // keyboard lacks the label it waits for the next one (up to 20 s).
-func (p *proxy) press(t *testing.T, fake *telegramtest.Server, u int64, label string) time.Duration {
+func (p *proxy) press(t *testing.T, fake client, u int64, label string) time.Duration {
 	msgID, data, err := p.find(u, label, 20*time.Second)
 	if err != nil {
 		t.Errorf("chat %d: %v", u, err)
