@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/huifang/huifang/models"
 )
@@ -41,13 +40,9 @@ func (s *session) onReminderButton() error {
 // silently: the user chooses to resume it or to drop it (the rcNew button
 // names the draft, so it drops only that one).
 func (s *session) startVisitFor(memberID, sanctionID uint64, dropDraft string) error {
-	m, unit, sanctions, err := s.a.store.MemberSanctions(s.ctx, s.viewer, memberID)
-	if errors.Is(err, models.ErrNotFound) {
-		s.say("member_gone")
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("load member %d: %w", memberID, err)
+	m, unit, sanctions, ok, err := s.loadMember(memberID)
+	if !ok || err != nil {
+		return err
 	}
 	if d := s.st.Draft; d != nil && dropDraft != "" && draftTag(d.ID) == dropDraft {
 		s.st.Draft = nil
@@ -62,24 +57,7 @@ func (s *session) startVisitFor(memberID, sanctionID uint64, dropDraft string) e
 		s.askDropDraft(m, sanctionID)
 		return nil
 	}
-	if len(sanctions) == 0 {
-		s.st.Flow, s.st.Step, s.st.Choices = "", "", nil
-		s.say("no_sanctions", "Name", esc(m.Name))
-		return nil
-	}
-	d := &Draft{ID: newDraftID(), MemberID: m.ID, MemberName: m.Name, UnitName: unit, Key: m.Key}
-	for _, sc := range sanctions {
-		d.Avail = append(d.Avail, briefOf(sc))
-	}
-	if len(d.Avail) == 1 {
-		d.Sel = []uint64{d.Avail[0].ID}
-	} else if slices.ContainsFunc(d.Avail, func(b SanctionBrief) bool { return b.ID == sanctionID }) {
-		d.Sel = []uint64{sanctionID}
-	}
-	d.Step = nextStep(d, "")
-	s.st.Draft, s.st.Flow, s.st.Step, s.st.Choices, s.st.Pending = d, flowVisit, "", nil, ""
-	s.send(Message{Text: s.t.T("visit_started", "Name", esc(m.Name), "Unit", esc(unit))})
-	s.send(s.visitPrompt())
+	s.openDraft(m, unit, sanctions, sanctionID)
 	return nil
 }
 

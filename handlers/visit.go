@@ -120,31 +120,47 @@ func (s *session) chosen(arg string) (uint64, bool) {
 
 // startDraft opens a new draft for a member the viewer may see.
 func (s *session) startDraft(memberID uint64) error {
+	m, unit, sanctions, ok, err := s.loadMember(memberID)
+	if !ok || err != nil {
+		return err
+	}
+	s.openDraft(m, unit, sanctions, 0)
+	return nil
+}
+
+// loadMember loads a member the viewer may see with their sanctions; ok is
+// false when the user has been told the member cannot be shown.
+func (s *session) loadMember(memberID uint64) (models.Member, string, []models.Sanction, bool, error) {
 	m, unit, sanctions, err := s.a.store.MemberSanctions(s.ctx, s.viewer, memberID)
 	if errors.Is(err, models.ErrNotFound) {
 		s.say("member_gone")
-		return nil
+		return m, "", nil, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("load member %d: %w", memberID, err)
+		return m, "", nil, false, fmt.Errorf("load member %d: %w", memberID, err)
 	}
+	return m, unit, sanctions, true, nil
+}
+
+// openDraft starts the visit form for m. The only sanction, or else
+// preselect when it is one of m's, is ticked.
+func (s *session) openDraft(m models.Member, unit string, sanctions []models.Sanction, preselect uint64) {
 	if len(sanctions) == 0 {
 		s.st.Flow, s.st.Step, s.st.Choices = "", "", nil
 		s.say("no_sanctions", "Name", esc(m.Name))
-		return nil
+		return
 	}
 	d := &Draft{ID: newDraftID(), MemberID: m.ID, MemberName: m.Name, UnitName: unit, Key: m.Key}
 	for _, sc := range sanctions {
 		d.Avail = append(d.Avail, briefOf(sc))
-	}
-	if len(d.Avail) == 1 {
-		d.Sel = []uint64{d.Avail[0].ID}
+		if len(sanctions) == 1 || sc.ID == preselect {
+			d.Sel = []uint64{sc.ID}
+		}
 	}
 	d.Step = nextStep(d, "")
-	s.st.Draft, s.st.Flow, s.st.Step, s.st.Choices = d, flowVisit, "", nil
+	s.st.Draft, s.st.Flow, s.st.Step, s.st.Choices, s.st.Pending = d, flowVisit, "", nil, ""
 	s.send(Message{Text: s.t.T("visit_started", "Name", esc(m.Name), "Unit", esc(unit))})
 	s.send(s.visitPrompt())
-	return nil
 }
 
 func briefOf(sc models.Sanction) SanctionBrief {
