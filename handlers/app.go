@@ -4,30 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"time"
 
+	"github.com/huifang/huifang/handlers/access"
+	"github.com/huifang/huifang/handlers/audit"
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/remind"
+	"github.com/huifang/huifang/handlers/roster"
+	"github.com/huifang/huifang/handlers/status"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/models"
 )
 
-// Store is what handlers need of the database; *models.Store implements it.
-// Every method scopes by the viewer and writes its own audit row.
+// Store is what the handlers need of the database: the union of what each
+// feature declares. Every method scopes by the viewer and writes its own
+// audit row.
 type Store interface {
-	FindUser(ctx context.Context, telegramID int64) (models.User, error)
-	CreateUser(ctx context.Context, actor models.Viewer, u *models.User) error
+	kit.UserFinder
 	SetUserLang(ctx context.Context, telegramID int64, lang string) error
-	FindUnitByName(ctx context.Context, name string) (models.Unit, error)
-	SearchMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error)
-	MemberSanctions(ctx context.Context, v models.Viewer, memberID uint64) (models.Member, string, []models.Sanction, error)
-	CreateVisit(ctx context.Context, v models.Viewer, visit *models.Visit, sanctionIDs []uint64) (bool, error)
-	MemberStatus(ctx context.Context, v models.Viewer, memberID uint64, today time.Time) (models.Status, error)
-	accessStore // units, invitations, users (access.go)
-	rosterStore // members, sanctions, import (roster.go)
-	editStore   // visit edits, history, audit log (visit_edit.go)
-	remindStore // due items, digests, snoozes, follow-ups, workdays (remind.go)
+	visit.Store
+	status.Store
+	roster.Store
+	access.Store
+	remind.Store
+	audit.Store
 }
-
-var _ Store = (*models.Store)(nil)
 
 // Options configure an App.
 type Options struct {
@@ -42,68 +45,77 @@ type Options struct {
 	Rules     models.CalendarRules // the visit calendar's numbers; zero: models.DefaultCalendarRules()
 }
 
-// App routes every Input to its flow. It is safe for concurrent use; bot/
-// serialises the updates of one chat, and the state store's compare-and-set
-// guards against another replica handling the same chat meanwhile.
+// App routes every Input to its feature. It is safe for concurrent use;
+// bot/ serialises the updates of one chat, and the state store's
+// compare-and-set guards against another replica handling the same chat
+// meanwhile.
 type App struct {
 	store  Store
 	state  models.StateStore
 	admins map[int64]bool
-	loc    *time.Location
 	ttl    time.Duration
-	now    func() time.Time
-	log    *slog.Logger
-	cat    *Catalogue
+	env    *kit.Env
+	reg    *registry
 
-	inviteTTL time.Duration
-	calRules  models.CalendarRules
-	// Set by SetTransport once bot/ is connected.
-	botName string
-	files   FileGetter
+	access *access.Access
+	remind *remind.Remind
+}
+
+// New builds an App with every feature.
+func New(o Options) (*App, error) {
+	if o.Store == nil || o.State == nil {
+		return nil, errors.New("handlers: store and state are required")
+	}
+	env := &kit.Env{Loc: o.Location, Now: o.Now, Log: o.Logger, Rules: o.Rules, InviteTTL: o.InviteTTL, Users: o.Store}
+	if env.Loc == nil {
+		env.Loc = time.UTC
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Log == nil {
+		env.Log = slog.New(slog.DiscardHandler)
+	}
+	if env.Rules == (models.CalendarRules{}) {
+		env.Rules = models.DefaultCalendarRules()
+	}
+	if env.InviteTTL <= 0 {
+		env.InviteTTL = 72 * time.Hour
+	}
+	a := &App{store: o.Store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins))}
+	for _, id := range o.Admins {
+		a.admins[id] = true
+	}
+	if a.ttl <= 0 {
+		a.ttl = 7 * 24 * time.Hour
+	}
+	visits := visit.New(o.Store)
+	a.access = access.New(o.Store)
+	a.remind = remind.New(o.Store, visits)
+	features := []kit.Feature{core(a), visits.Feature(), status.New(o.Store).Feature(),
+		roster.New(o.Store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(o.Store).Feature()}
+	reg, err := newRegistry(features)
+	if err != nil {
+		return nil, err
+	}
+	a.reg = reg
+	sets := []fs.FS{kit.Locales}
+	for _, f := range features {
+		if f.Locales != nil {
+			sets = append(sets, f.Locales)
+		}
+	}
+	if env.Cat, err = kit.NewCatalogue(sets...); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // SetTransport tells the App the bot's username (for invitation links)
 // and how to download documents users send. main calls it after bot/ has
 // connected, before updates flow.
 func (a *App) SetTransport(botUsername string, files FileGetter) {
-	a.botName, a.files = botUsername, files
-}
-
-// New builds an App.
-func New(o Options) (*App, error) {
-	if o.Store == nil || o.State == nil {
-		return nil, errors.New("handlers: store and state are required")
-	}
-	cat, err := NewCatalogue()
-	if err != nil {
-		return nil, err
-	}
-	a := &App{store: o.Store, state: o.State, loc: o.Location, ttl: o.DraftTTL,
-		now: o.Now, log: o.Logger, cat: cat, admins: make(map[int64]bool, len(o.Admins))}
-	for _, id := range o.Admins {
-		a.admins[id] = true
-	}
-	if a.loc == nil {
-		a.loc = time.UTC
-	}
-	if a.ttl <= 0 {
-		a.ttl = 7 * 24 * time.Hour
-	}
-	if a.now == nil {
-		a.now = time.Now
-	}
-	if a.log == nil {
-		a.log = slog.New(slog.DiscardHandler)
-	}
-	a.calRules = o.Rules
-	if a.calRules == (models.CalendarRules{}) {
-		a.calRules = models.DefaultCalendarRules()
-	}
-	a.inviteTTL = o.InviteTTL
-	if a.inviteTTL <= 0 {
-		a.inviteTTL = 72 * time.Hour
-	}
-	return a, nil
+	a.env.BotName, a.env.Files = botUsername, files
 }
 
 // maxAttempts bounds retries when another replica changed the chat's state
@@ -117,13 +129,13 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 	}
 	user, err := a.findUser(ctx, in.UserID)
 	if errors.Is(err, models.ErrNotFound) {
-		if resp, ok := a.redeemInvite(ctx, in); ok {
+		if resp, ok := a.access.Redeem(ctx, a.env, in); ok {
 			return resp
 		}
 		return a.refusal(in)
 	}
 	if err != nil {
-		a.log.Error("find user", "update_id", in.UpdateID, "user_id", in.UserID, "err", err)
+		a.env.Log.Error("find user", "update_id", in.UpdateID, "user_id", in.UserID, "err", err)
 		return a.Apology(in)
 	}
 	for attempt := 1; ; attempt++ {
@@ -131,10 +143,10 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 		if err == nil {
 			return resp
 		}
-		if errors.Is(err, models.ErrConflict) && attempt < maxAttempts {
+		if errors.Is(err, models.ErrStale) && attempt < maxAttempts {
 			continue
 		}
-		a.log.Error("handle update", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID, "err", err)
+		a.env.Log.Error("handle update", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID, "err", err)
 		return a.Apology(in)
 	}
 }
@@ -155,45 +167,45 @@ func (a *App) findUser(ctx context.Context, id int64) (models.User, error) {
 	return u, nil
 }
 
-// handleOnce is one load → step → compare-and-set save cycle.
+// handleOnce is one load → dispatch → compare-and-set save cycle.
 func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Response, error) {
 	raw, version, err := a.state.Load(ctx, in.ChatID, in.UserID)
-	var st State
+	var st kit.State
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		version = 0
 	case err != nil:
 		return Response{}, fmt.Errorf("load state of chat %d: %w", in.ChatID, err)
 	default:
-		if st, err = decodeState(raw); err != nil {
+		if st, err = kit.DecodeState(raw); err != nil {
 			// An unreadable or older state is replaced; the user starts over.
-			a.log.Warn("discard state", "chat_id", in.ChatID, "err", err)
-			st = State{}
+			a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
+			st = kit.State{}
 		}
 	}
-	s := a.newSession(ctx, in, user, st)
-	if in.UpdateID != 0 && st.seen(in.UpdateID) {
+	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
+	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID) {
 		// Telegram re-delivered an update we already applied (we crashed
 		// before confirming it). Apply nothing; if it was the last one, its
 		// answer may never have gone out, so send that again.
 		if in.UpdateID == st.LastUpdate {
-			s.resp.Messages = st.LastReply
+			t.Resp.Messages = st.LastReply
 		}
-		return s.resp, nil
+		return t.Resp, nil
 	}
-	s.st.markSeen(in.UpdateID)
-	if err := s.dispatch(); err != nil {
+	st.MarkSeen(in.UpdateID)
+	if err := a.reg.dispatch(t); err != nil {
 		return Response{}, err
 	}
-	s.st.LastUpdate, s.st.LastReply = in.UpdateID, lastReply(s.resp.Messages)
-	data, err := s.st.encode()
+	st.LastUpdate, st.LastReply = in.UpdateID, lastReply(t.Resp.Messages)
+	data, err := st.Encode()
 	if err != nil {
 		return Response{}, err
 	}
 	if _, err := a.state.Save(ctx, in.ChatID, in.UserID, data, version, a.ttl); err != nil {
 		return Response{}, fmt.Errorf("save state of chat %d: %w", in.ChatID, err)
 	}
-	return s.resp, nil
+	return t.Resp, nil
 }
 
 // lastReply is what a state keeps of an answer to send it again after a
@@ -211,7 +223,7 @@ func lastReply(msgs []Message) []Message {
 // Apology is the short, kind answer to an unexpected failure; it carries no
 // detail. bot/ also sends it when a handler panics.
 func (a *App) Apology(in Input) Response {
-	t := a.cat.lang(langFor(in.LangCode))
+	t := a.env.Cat.Lang(kit.LangFor(in.LangCode))
 	r := Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("apology")}}}
 	if in.Callback != "" {
 		r.CallbackText = t.T("apology_short")
@@ -220,7 +232,7 @@ func (a *App) Apology(in Input) Response {
 }
 
 func (a *App) refusal(in Input) Response {
-	t := a.cat.lang(langFor(in.LangCode))
+	t := a.env.Cat.Lang(kit.LangFor(in.LangCode))
 	r := Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("refusal", "ID", in.UserID)}}}
 	if in.Callback != "" {
 		r.CallbackText = t.T("refusal_short")
@@ -229,28 +241,43 @@ func (a *App) refusal(in Input) Response {
 }
 
 func (a *App) groupRefusal(in Input) Response {
-	t := a.cat.lang(langFor(in.LangCode))
+	t := a.env.Cat.Lang(kit.LangFor(in.LangCode))
 	if in.Callback != "" {
 		return Response{ChatID: in.ChatID, CallbackText: t.T("private_only")}
 	}
 	return Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("private_only")}}}
 }
 
-// menuCommands are the commands shown in Telegram's "/" menu.
-var menuCommands = []string{"visit", "status", "due", "digest", "member", "units", "users", "invite", "settings", "cancel", "help", "lang", "start"}
-
 // Commands lists the "/" menu per language code for setMyCommands; ""
 // is Telegram's default (Chinese).
 func (a *App) Commands() map[string][]Command {
 	out := map[string][]Command{}
 	for _, lang := range []string{LangZH, LangEN} {
-		t := a.cat.lang(lang)
+		t := a.env.Cat.Lang(lang)
 		var cmds []Command
-		for _, name := range menuCommands {
+		for _, name := range a.reg.menu {
 			cmds = append(cmds, Command{Name: name, Description: t.T("cmd_" + name)})
 		}
 		out[lang] = cmds
 	}
 	out[""] = out[LangZH]
 	return out
+}
+
+// RenderDelivery renders a delivery the scheduler recorded: the chat to
+// send it to (the recipient's private chat) and the message, in the
+// recipient's language and limited to what the recipient may see. A
+// recipient who is no longer an active user gives an error wrapping
+// models.ErrNotFound.
+func (a *App) RenderDelivery(ctx context.Context, d models.Delivery) (int64, Message, error) {
+	user, err := a.findUser(ctx, d.Recipient)
+	if err != nil {
+		return 0, Message{}, fmt.Errorf("recipient of delivery %d: %w", d.ID, err)
+	}
+	m, err := a.remind.Render(ctx, a.env, user, d)
+	if err != nil {
+		return 0, Message{}, fmt.Errorf("render delivery %d: %w", d.ID, err)
+	}
+	m.Protect = true
+	return d.Recipient, m, nil
 }

@@ -41,3 +41,10 @@ func isRetryable(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
+
+// Transitional names until the models split lands (same error).
+var (
+	ErrStale     = ErrConflict
+	ErrDuplicate = ErrConflict
+	ErrAmbiguous = ErrConflict
+)

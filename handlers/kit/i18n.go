@@ -1,0 +1,152 @@
+package kit
+
+import (
+	"embed"
+	"fmt"
+	"html"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages the catalogue is complete in; the first is the default.
+const (
+	LangZH = "zh"
+	LangEN = "en"
+)
+
+//go:embed locales/*.toml
+var commonLocales embed.FS
+
+// Locales are the message files of kit itself: the words every feature
+// shares (buttons, sanction kinds, roles, dates, errors).
+var Locales fs.FS = commonLocales
+
+// Catalogue holds every user-visible string in zh and en: one go-i18n
+// bundle loaded from the TOML files of kit and of every feature.
+type Catalogue struct {
+	zh, en *i18n.Localizer
+}
+
+// NewCatalogue loads the message files of every given file system: each
+// holds locales/<part>.<lang>.toml files (go-i18n takes the language from
+// the last name part before the extension). A message defined twice is an
+// error, so features cannot shadow each other's words.
+func NewCatalogue(sets ...fs.FS) (*Catalogue, error) {
+	b := i18n.NewBundle(language.Chinese)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	seen := map[string]string{}
+	for _, set := range sets {
+		files, err := fs.Glob(set, "locales/*.toml")
+		if err != nil {
+			return nil, fmt.Errorf("list message files: %w", err)
+		}
+		for _, f := range files {
+			data, err := fs.ReadFile(set, f)
+			if err != nil {
+				return nil, fmt.Errorf("read message file %s: %w", f, err)
+			}
+			mf, err := b.ParseMessageFileBytes(data, path.Base(f))
+			if err != nil {
+				return nil, fmt.Errorf("load message file %s: %w", f, err)
+			}
+			lang := mf.Tag.String()
+			for _, m := range mf.Messages {
+				key := lang + "/" + m.ID
+				if prev, ok := seen[key]; ok {
+					return nil, fmt.Errorf("message %q (%s) is defined in %s and %s", m.ID, lang, prev, f)
+				}
+				seen[key] = f
+			}
+		}
+	}
+	return &Catalogue{zh: i18n.NewLocalizer(b, "zh"), en: i18n.NewLocalizer(b, "en")}, nil
+}
+
+// Lang returns the translator of lang (zh for anything but en).
+func (c *Catalogue) Lang(lang string) Tr {
+	if lang == LangEN {
+		return Tr{lang: LangEN, loc: c.en}
+	}
+	return Tr{lang: LangZH, loc: c.zh}
+}
+
+// Tr renders catalogue messages in one language.
+type Tr struct {
+	lang string
+	loc  *i18n.Localizer
+}
+
+// Lang is the translator's language, LangZH or LangEN.
+func (t Tr) Lang() string { return t.lang }
+
+// T renders message id with key/value pairs as template data. Values are
+// inserted as given: callers escape user-supplied ones with Esc.
+func (t Tr) T(id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				data[k] = kv[i+1]
+			}
+		}
+	}
+	s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		// A missing message is a programming error caught by the catalogue
+		// tests; show the id rather than nothing.
+		return id
+	}
+	return s
+}
+
+// Date renders a calendar date: 2026年11月20日 in zh, 2026-11-20 in en.
+func (t Tr) Date(d time.Time) string {
+	if t.lang == LangEN {
+		return d.Format("2006-01-02")
+	}
+	return d.Format("2006年1月2日")
+}
+
+// List joins already rendered items with the language's separator.
+func (t Tr) List(items []string) string {
+	if t.lang == LangEN {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items, "、")
+}
+
+// Labels renders codes through the messages prefix+code and joins them.
+func (t Tr) Labels(prefix string, codes []string) string {
+	labels := make([]string, len(codes))
+	for i, c := range codes {
+		labels[i] = t.T(prefix + c)
+	}
+	return t.List(labels)
+}
+
+// YesNo renders a yes/no answer.
+func (t Tr) YesNo(v bool) string {
+	if v {
+		return t.T("btn_yes")
+	}
+	return t.T("btn_no")
+}
+
+// Esc escapes user-supplied text for Telegram's HTML parse mode.
+func Esc(s string) string { return html.EscapeString(s) }
+
+// LangFor picks the language for a person the bot does not know yet from
+// Telegram's language_code hint.
+func LangFor(code string) string {
+	if len(code) >= 2 && code[:2] == "en" {
+		return LangEN
+	}
+	return LangZH
+}

@@ -1,0 +1,143 @@
+package kit
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// StateVersion is the schema version of State; a stored state of another
+// version is discarded rather than misread.
+const StateVersion = 2
+
+// maxSeen is how many handled update ids a state remembers, so that an
+// update Telegram delivers again after a crash is not applied twice.
+const maxSeen = 16
+
+// State is one chat's conversation state, kept in the state store as JSON.
+// The envelope holds what the dispatcher needs; each feature keeps its own
+// data in a part (see Part), which is decoded only when that feature asks
+// for it.
+type State struct {
+	V       int      `json:"v"`
+	Seq     int      `json:"q"`           // bumped whenever new buttons are issued; older buttons expire
+	Flow    string   `json:"f,omitempty"` // the flow typed text goes to ("" when idle)
+	Step    string   `json:"s,omitempty"` // where in that flow, for flows without a part of their own
+	Choices []uint64 `json:"c,omitempty"` // member ids offered as buttons
+	Pending string   `json:"p,omitempty"` // a command typed mid-form, waiting for keep/drop
+	Seen    []int    `json:"u,omitempty"`
+	Lang    string   `json:"l,omitempty"` // language of a bootstrap admin with no users row
+
+	// The answer to the last update, sent again if Telegram re-delivers
+	// that update after a crash between saving this state and replying.
+	LastUpdate int       `json:"lu,omitempty"`
+	LastReply  []Message `json:"lr,omitempty"`
+
+	Parts map[string]json.RawMessage `json:"x,omitempty"`
+	live  map[string]any             // decoded parts; encoded again on save
+}
+
+// ErrStateVersion reports a stored state of another schema version.
+var ErrStateVersion = errors.New("unsupported state version")
+
+// DecodeState reads a stored state.
+func DecodeState(b []byte) (State, error) {
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return State{}, fmt.Errorf("decode state: %w", err)
+	}
+	if s.V != StateVersion {
+		return State{}, fmt.Errorf("state schema version %d: %w", s.V, ErrStateVersion)
+	}
+	return s, nil
+}
+
+// Encode writes the state with its parts.
+func (s *State) Encode() ([]byte, error) {
+	s.V = StateVersion
+	for key, v := range s.live {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("encode state part %s: %w", key, err)
+		}
+		if s.Parts == nil {
+			s.Parts = map[string]json.RawMessage{}
+		}
+		s.Parts[key] = b
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	return b, nil
+}
+
+// Part returns the part key of st decoded as a T, or nil when there is none
+// (or it cannot be read, which drops it). Changes through the pointer are
+// saved with the state.
+func Part[T any](st *State, key string) *T {
+	if v, ok := st.live[key]; ok {
+		p, _ := v.(*T)
+		return p
+	}
+	raw, ok := st.Parts[key]
+	if !ok {
+		return nil
+	}
+	p := new(T)
+	if err := json.Unmarshal(raw, p); err != nil {
+		delete(st.Parts, key)
+		return nil
+	}
+	st.keep(key, p)
+	return p
+}
+
+// SetPart makes p the part key of st.
+func SetPart[T any](st *State, key string, p *T) {
+	if p == nil {
+		st.Drop(key)
+		return
+	}
+	st.keep(key, p)
+}
+
+// Drop removes the part key.
+func (s *State) Drop(key string) {
+	delete(s.Parts, key)
+	delete(s.live, key)
+}
+
+// HasParts reports whether any feature keeps data in st.
+func (s *State) HasParts() bool { return len(s.Parts) > 0 || len(s.live) > 0 }
+
+// DropAll removes every part.
+func (s *State) DropAll() { s.Parts, s.live = nil, nil }
+
+// Has reports whether st holds the part key.
+func (s *State) Has(key string) bool {
+	if _, ok := s.live[key]; ok {
+		return true
+	}
+	_, ok := s.Parts[key]
+	return ok
+}
+
+func (s *State) keep(key string, v any) {
+	if s.live == nil {
+		s.live = map[string]any{}
+	}
+	s.live[key] = v
+}
+
+// Seen reports whether updateID was handled already.
+func (s *State) SeenUpdate(updateID int) bool { return slices.Contains(s.Seen, updateID) }
+
+// MarkSeen remembers updateID as handled.
+func (s *State) MarkSeen(updateID int) {
+	s.Seen = append(s.Seen, updateID)
+	if len(s.Seen) > maxSeen {
+		s.Seen = s.Seen[len(s.Seen)-maxSeen:]
+	}
+}

@@ -1,0 +1,159 @@
+package visit
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/wizard"
+	"github.com/huifang/huifang/models"
+)
+
+// table is the form without its hooks: what the pure derivations (order,
+// applicability, the mapping to models.Visit) need.
+var table = &wizard.Form[*Draft]{NS: NS, Fields: Fields, State: func(d *Draft) *wizard.State { return &d.State }}
+
+func formOf(*Draft) *wizard.Form[*Draft] { return table }
+
+// toVisit is the draft as the record to save: every applicable answer in
+// its column (others zero), and the ids of the sanctions it is about.
+func toVisit(d *Draft) (models.Visit, []uint64) {
+	v := models.Visit{IdemKey: d.ID, MemberID: d.MemberID}
+	rv := reflect.ValueOf(&v).Elem()
+	for _, fd := range Fields {
+		if fd.Col == "" {
+			continue
+		}
+		val := ""
+		if table.Applies(d, fd) {
+			val = d.Get(fd.Name)
+		}
+		setColumn(rv.FieldByName(fd.Col), val)
+	}
+	return v, d.selected()
+}
+
+// fromVisit is the inverse of toVisit: the answers of a saved visit in d.
+func fromVisit(d *Draft, v models.Visit, sel []uint64) {
+	rv := reflect.ValueOf(v)
+	for _, fd := range Fields {
+		if fd.Col != "" {
+			d.Set(fd.Name, columnValue(rv.FieldByName(fd.Col)))
+		}
+	}
+	d.selectSanctions(sel)
+	// Clear what the saved answers make inapplicable (a zero pay after a
+	// clean enforcement check).
+	for _, fd := range Fields {
+		if !table.Applies(d, fd) {
+			d.Set(fd.Name, "")
+		}
+	}
+}
+
+// setColumn stores a canonical answer in a models.Visit field by its type.
+func setColumn(f reflect.Value, val string) {
+	switch f.Interface().(type) {
+	case string:
+		f.SetString(val)
+	case bool:
+		f.SetBool(val == "y")
+	case int64:
+		n, _ := strconv.ParseInt(val, 10, 64)
+		f.SetInt(n)
+	case time.Time:
+		day, _ := kit.ParseDay(val)
+		f.Set(reflect.ValueOf(day))
+	case *time.Time:
+		if day, ok := kit.ParseDay(val); ok {
+			f.Set(reflect.ValueOf(&day))
+		} else {
+			f.Set(reflect.Zero(f.Type()))
+		}
+	default:
+		panic("visit: no mapping for column of type " + f.Type().String())
+	}
+}
+
+// columnValue is the canonical answer a models.Visit field holds.
+func columnValue(f reflect.Value) string {
+	switch x := f.Interface().(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "y"
+		}
+		return "n"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case time.Time:
+		return x.Format(kit.DateLayout)
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		return x.Format(kit.DateLayout)
+	}
+	panic("visit: no mapping for column of type " + f.Type().String())
+}
+
+// reviewCard shows the whole draft with an edit button per field. It is
+// the only place findings are echoed back to Telegram.
+func (v *Visits) reviewCard(t *kit.Turn, d *Draft) (kit.Message, error) {
+	rows := v.form.EditButtons(t, d, 3)
+	rows = append(rows, []kit.Button{v.form.ConfirmButton(t), v.form.CancelButton(t)})
+	return kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("review_hint"), Buttons: rows}, nil
+}
+
+// reviewText is the draft's title and answers, as on the review card.
+func reviewText(t *kit.Turn, d *Draft) string {
+	var title string
+	if d.EditOf != 0 {
+		title = t.T.T("ed_review_title", "No", d.EditOf, "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName))
+	} else {
+		title = t.T.T("review_title", "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName))
+	}
+	return title + table.Lines(t.T, d)
+}
+
+// confirm saves a new visit, or asks for the reason of an edit. The draft
+// id is the visit's idempotency key, so a confirm repeated after a crash or
+// by a second replica saves once.
+func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
+	if d.EditOf != 0 {
+		return v.confirmEdit(t, d)
+	}
+	rec, sel := toVisit(d)
+	if _, err := v.db.CreateVisit(t.Ctx, t.Viewer, &rec, sel); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			t.Say("member_gone")
+			return nil
+		}
+		return fmt.Errorf("save visit of member %d: %w", d.MemberID, err)
+	}
+	t.Show(kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("saved", "No", rec.ID)})
+	t.Toast("saved_short")
+	end(t)
+	return nil
+}
+
+// end closes the visit flow and its draft.
+func end(t *kit.Turn) {
+	t.St.Drop(part)
+	t.St.Flow, t.St.Step = "", ""
+}
+
+// sameAnswers reports whether two drafts of one member hold the same record.
+func sameAnswers(a, b *Draft) bool {
+	va, sa := toVisit(a)
+	vb, sb := toVisit(b)
+	va.IdemKey, vb.IdemKey = "", ""
+	slices.Sort(sa)
+	slices.Sort(sb)
+	return reflect.DeepEqual(va, vb) && slices.Equal(sa, sb)
+}
