@@ -11,6 +11,7 @@ import (
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/bot/telegramtest"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
 )
@@ -169,6 +170,10 @@ func (u *user) find(label string) (int, string) {
 	return 0, ""
 }
 
+// Say and Press make a user an apptest.Driver.
+func (u *user) Say(text string)    { u.e.t.Helper(); u.say(text) }
+func (u *user) Press(label string) { u.e.t.Helper(); u.press(label) }
+
 func (u *user) text() string {
 	var b strings.Builder
 	for _, s := range u.got {
@@ -222,32 +227,14 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	if answers := e.srv.CallbackAnswers(); answers[len(answers)-1] != "此按钮已失效" {
 		t.Fatalf("stale button answered %q", answers[len(answers)-1])
 	}
-	u.press("谈心谈话")
-	u.press("完成")
-	u.press("互动式")
-	u.say("王主任")
-	u.expect("其他参加人员")
-	u.press("返回")
-	u.expect("当前内容：演示回访员、王主任")
-	u.press("只有我")
-	u.say("村党支部书记")
-	u.say("认识到位，接受处分")
-	u.say("工作积极")
-	u.press("跳过")
-	u.press("跳过")
-	u.press("跳过")
-	u.press("发现问题")
-	u.say("补贴未按决定停发")
-	u.say("十块")
-	u.expect("看不懂这个金额")
-	u.say("￥2,500")
-	u.press("一般")
-	u.press("推荐使用")
-	u.press("否")
-	u.press("是")
-	u.say("2026-01-01")
-	u.expect("必须晚于本次回访日期")
-	u.press("采用")
+	u.press("返回") // Back edits the prompt in place and shows the answer given
+	u.expect("回访日期", "当前内容")
+	u.press("昨天")
+	apptest.WalkVisitFrom(u, map[string]string{
+		"methods": "talk", "type": "interactive", "inspectors": apptest.Press + "只有我", "participants": "村党支部书记",
+		"thinking": "认识到位，接受处分", "work": "工作积极", "enforcement": "n", "problem": "补贴未按决定停发", "pay": "￥2,500",
+		"conclusion": "average", "recommendation": "post", "feedback": "n", "branch": "y", "next": apptest.Press + "采用",
+	}, "methods")
 	u.expect("回访记录（待确认）", "互动式", "2,500.00", "推荐使用")
 	assertProtected(t, e.srv.Sent(), u.chatID)
 	u.press("✏️ 结论")

@@ -184,7 +184,8 @@ func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Respo
 		}
 	}
 	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
-	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID) {
+	now := a.env.Now()
+	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID, now) {
 		// Telegram re-delivered an update we already applied (we crashed
 		// before confirming it). Apply nothing; if it was the last one, its
 		// answer may never have gone out, so send that again.
@@ -193,7 +194,7 @@ func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Respo
 		}
 		return t.Resp, nil
 	}
-	st.MarkSeen(in.UpdateID)
+	st.MarkSeen(in.UpdateID, now)
 	if err := a.reg.dispatch(t); err != nil {
 		return Response{}, err
 	}

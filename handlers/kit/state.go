@@ -5,15 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // StateVersion is the schema version of State; a stored state of another
 // version is discarded rather than misread.
 const StateVersion = 2
 
-// maxSeen is how many handled update ids a state remembers, so that an
-// update Telegram delivers again after a crash is not applied twice.
+// maxSeen is how many handled update ids a state remembers. An update
+// Telegram delivers again after a crash is either among them or older
+// than all of them (see SeenUpdate), so replays are caught whatever the
+// size of the batch that was not confirmed.
 const maxSeen = 16
+
+// idResetAfter is how long a chat may be silent before a lower update id
+// is taken as new: Telegram restarts update ids at a random value after a
+// week without updates for the bot.
+const idResetAfter = 6 * 24 * time.Hour
 
 // State is one chat's conversation state, kept in the state store as JSON.
 // The envelope holds what the dispatcher needs; each feature keeps its own
@@ -26,7 +34,8 @@ type State struct {
 	Step    string   `json:"s,omitempty"` // where in that flow, for flows without a part of their own
 	Choices []uint64 `json:"c,omitempty"` // member ids offered as buttons
 	Pending string   `json:"p,omitempty"` // a command typed mid-form, waiting for keep/drop
-	Seen    []int    `json:"u,omitempty"`
+	Seen    []int    `json:"u,omitempty"` // the last handled update ids, in the order handled
+	SeenAt  int64    `json:"ua,omitempty"` // when the last of them was handled (Unix seconds)
 	Lang    string   `json:"l,omitempty"` // language of a bootstrap admin with no users row
 
 	// The answer to the last update, sent again if Telegram re-delivers
@@ -131,11 +140,25 @@ func (s *State) keep(key string, v any) {
 	s.live[key] = v
 }
 
-// Seen reports whether updateID was handled already.
-func (s *State) SeenUpdate(updateID int) bool { return slices.Contains(s.Seen, updateID) }
+// SeenUpdate reports whether updateID was handled already at now: it is
+// one of the last ids handled, or older than all of them. Update ids rise
+// per bot; only two updates of one chat that arrive together (a message
+// and a button press, in webhook mode) can be handled out of order, which
+// the window of maxSeen ids absorbs. After a long silence ids may restart
+// lower, so then only the remembered ids count.
+func (s *State) SeenUpdate(updateID int, now time.Time) bool {
+	if slices.Contains(s.Seen, updateID) {
+		return true
+	}
+	if len(s.Seen) < maxSeen || now.Sub(time.Unix(s.SeenAt, 0)) > idResetAfter {
+		return false
+	}
+	return updateID < slices.Min(s.Seen)
+}
 
-// MarkSeen remembers updateID as handled.
-func (s *State) MarkSeen(updateID int) {
+// MarkSeen remembers updateID as handled at now.
+func (s *State) MarkSeen(updateID int, now time.Time) {
+	s.SeenAt = now.Unix()
 	s.Seen = append(s.Seen, updateID)
 	if len(s.Seen) > maxSeen {
 		s.Seen = s.Seen[len(s.Seen)-maxSeen:]

@@ -36,7 +36,11 @@ var ShortVisit = map[string]string{
 // field by field in the table's order, in Chinese: codes of choices become
 // their labels, a missing optional answer is skipped, Press+label presses
 // that button. It stops at the review card.
-func VisitScript(answers map[string]string) []Action {
+func VisitScript(answers map[string]string) []Action { return VisitScriptFrom(answers, "") }
+
+// VisitScriptFrom is VisitScript from the question of field from on (""
+// from the first).
+func VisitScriptFrom(answers map[string]string, from string) []Action {
 	cat, err := kit.NewCatalogue(kit.Locales, visit.New(nil).Feature().Locales)
 	if err != nil {
 		panic(err)
@@ -45,12 +49,14 @@ func VisitScript(answers map[string]string) []Action {
 	d := &visit.Draft{Avail: []visit.SanctionBrief{{ID: 1}}}
 	var out []Action
 	press := func(label string) { out = append(out, Action{Press: true, Text: label}) }
+	started := from == ""
 	for _, f := range visit.Fields {
-		if f.Applies != nil && !f.Applies(d) {
-			continue
-		}
 		v, given := answers[f.Name]
 		d.Set(f.Name, v)
+		started = started || f.Name == from
+		if !started || f.Applies != nil && !f.Applies(d) {
+			continue
+		}
 		switch {
 		case strings.HasPrefix(v, Press):
 			press(strings.TrimPrefix(v, Press))
@@ -75,8 +81,11 @@ func VisitScript(answers map[string]string) []Action {
 }
 
 // WalkVisit answers the visit form through drv, up to the review card.
-func WalkVisit(drv Driver, answers map[string]string) {
-	for _, a := range VisitScript(answers) {
+func WalkVisit(drv Driver, answers map[string]string) { WalkVisitFrom(drv, answers, "") }
+
+// WalkVisitFrom is WalkVisit from the question of field from on.
+func WalkVisitFrom(drv Driver, answers map[string]string, from string) {
+	for _, a := range VisitScriptFrom(answers, from) {
 		if a.Press {
 			drv.Press(a.Text)
 		} else {

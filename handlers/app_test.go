@@ -1,0 +1,133 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/kit/kittest"
+	"github.com/huifang/huifang/internal/apptest"
+)
+
+func TestApp_Access(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	stranger := kittest.NewChat(t, app, 999)
+	for _, in := range []string{"/start", "/status 张三", "你好", "/visit 李四"} {
+		stranger.Say(in)
+		stranger.Expect("没有使用本机器人的权限", "<code>999</code>")
+		stranger.Refute("张三")
+		if len(stranger.Last.Messages) != 1 || len(stranger.Last.Messages[0].Buttons) != 0 {
+			t.Fatalf("refusal to %q: %+v", in, stranger.Last)
+		}
+	}
+	group := kittest.NewChat(t, app, apptest.DemoInspector)
+	group.ChatID, group.Type = -100123, "supergroup"
+	group.Say("/status 李四")
+	group.Expect("只在私聊中工作")
+	group.Refute("李四")
+
+	insp := kittest.NewChat(t, app, apptest.DemoInspector)
+	insp.Say("/status 赵六") // a member of the other township
+	insp.Expect("没有找到“赵六”")
+	insp.Say("/status 张三") // only the one in the inspector's township
+	insp.Expect("党政办副主任", "必访对象")
+	insp.Refute("执法队员")
+
+	admin := kittest.NewChat(t, app, apptest.DemoAdmin)
+	admin.Say("/status 张三")
+	admin.Expect("找到多名人员")
+	admin.Press("执法队员")
+	admin.Expect("西山街道", "政务警告")
+
+	boot := kittest.NewChat(t, app, apptest.BootAdmin) // HUIFANG_ADMINS, not in the users table
+	boot.Say("/status 赵六")
+	boot.Expect("党内警告")
+}
+
+func TestApp_CommandMidVisitKeepsDraft(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.Press("今天")
+	c.Say("/status 王五")
+	c.Expect("草稿尚未保存")
+	c.Press("保留草稿")
+	c.Expect("草稿已保留", "财政所副所长", "回访次数：2")
+	c.Say("/visit")
+	c.Expect("未完成的回访草稿（李四）")
+	c.Press("继续填写")
+	c.Expect("回访方式")
+	c.Say("/start")
+	c.Press("删除草稿")
+	c.Expect("草稿已删除", "请选择要做的事")
+	c.Say("/visit")
+	c.Expect("请输入受处分人员的姓名")
+}
+
+func TestApp_ReplayedUpdateAppliedOnce(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.Press("今天")
+	c.Press("谈心谈话")
+	c.Press("完成")
+	c.Press("交谈式")
+	c.Press("只有我")
+	c.Press("跳过")
+	c.Say("认识到位")
+	c.Expect("工作表现")
+	// Telegram delivers the same update again (a crash before confirming).
+	r := app.Handle(context.Background(), kit.Input{UpdateID: c.Upd, ChatID: c.ChatID, UserID: c.UserID, ChatType: kit.ChatPrivate, Text: "认识到位"})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "工作表现") {
+		t.Fatalf("replay: %+v", r)
+	}
+	c.Say("工作积极")
+	c.Expect("生活困难")
+}
+
+func TestApp_SecondProcessContinues(t *testing.T) {
+	app, store, state := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.Press("今天")
+	c.Press("谈心谈话")
+	// A new process: a new App over the same database and state store.
+	c.H = apptest.MustApp(t, store, state)
+	c.Press("上门走访")
+	c.Expect("✅ 谈心谈话", "✅ 上门走访")
+}
+
+func TestApp_LangEnglish(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/lang en")
+	c.Expect("Language set to English")
+	c.Say("/visit 李四")
+	c.Expect("Logging a return visit for <b>李四</b>", "Date of the visit")
+	c.Press("Yesterday")
+	c.Expect("How was the visit made")
+	c.Say("/lang xx")
+	c.Expect("Usage: /lang zh")
+}
+
+// TestApp_ReplayedBatch: after a crash before a batch of 40 updates of one
+// chat was confirmed, Telegram delivers all of them again; none is applied
+// twice, and only the answer to the last one is sent again.
+func TestApp_ReplayedBatch(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	in := func(id int) kit.Input {
+		return kit.Input{UpdateID: id, ChatID: apptest.DemoInspector, UserID: apptest.DemoInspector, ChatType: kit.ChatPrivate, Text: "/status 李四"}
+	}
+	for id := 1000; id < 1040; id++ {
+		if r := app.Handle(context.Background(), in(id)); len(r.Messages) != 1 {
+			t.Fatalf("update %d: %+v", id, r)
+		}
+	}
+	for id := 1000; id < 1040; id++ {
+		r := app.Handle(context.Background(), in(id))
+		if want := map[bool]int{true: 1, false: 0}[id == 1039]; len(r.Messages) != want {
+			t.Fatalf("replay of %d answered %d messages, want %d", id, len(r.Messages), want)
+		}
+	}
+}

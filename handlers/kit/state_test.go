@@ -1,0 +1,137 @@
+package kit
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseCallback(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Callback
+		ok   bool
+	}{
+		{"v1:3:vi:ch:good", Callback{3, "vi", "ch", "good"}, true},
+		{"v1:0:vi:cf", Callback{0, "vi", "cf", ""}, true},
+		{"v1:12:vi:mb:42", Callback{12, "vi", "mb", "42"}, true},
+		{"v1:12:vi:mb:42:x", Callback{}, false}, // a colon inside the argument
+		{"v1:3:ch:good", Callback{3, "ch", "good", ""}, true},
+		{"v2:1:vi:ch:good", Callback{}, false},
+		{"v1:01:vi:ch", Callback{}, false}, // non-canonical number
+		{"v1:-1:vi:ch", Callback{}, false},
+		{"v1:1:vi:CH", Callback{}, false},
+		{"v1:1:VI:ch", Callback{}, false},
+		{"v1:1:vi:", Callback{}, false},
+		{"v1:1:vi", Callback{}, false},
+		{"v1:1", Callback{}, false},
+		{"", Callback{}, false},
+		{"v1:1:vi:ch:" + strings.Repeat("a", 60), Callback{}, false}, // over 64 bytes
+		{"v1:99999999999999999999:vi:ch", Callback{}, false},
+		{"v1:1:vi:ch:<b>", Callback{}, false},
+		{"v1:1:vi:ch:\xff", Callback{}, false},
+	} {
+		got, err := ParseCallback(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseCallback(%q) = %+v, %v; want %+v ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// FuzzParseCallback: untrusted callback data never panics, and whatever
+// parses encodes back to the same bytes within Telegram's limit.
+func FuzzParseCallback(f *testing.F) {
+	for _, s := range []string{"v1:3:vi:ch:good", "v1:0:vi:cf", "v1:12:vi:mb:42", "v1:1:ro:ts:7", "x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCallback(s)
+		if err != nil {
+			return
+		}
+		if enc := c.String(); enc != s || len(enc) > MaxCallbackBytes {
+			t.Fatalf("ParseCallback(%q) = %+v, encodes to %q", s, c, enc)
+		}
+	})
+}
+
+type part struct {
+	Name string `json:"n"`
+}
+
+func TestState_EncodeDecode(t *testing.T) {
+	st := State{Seq: 4, Flow: "visit"}
+	SetPart(&st, "visit", &part{Name: "张三"})
+	st.MarkSeen(1, time.Now())
+	b, err := st.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeState(b)
+	if err != nil || !got.SeenUpdate(1, time.Now()) || got.Seq != 4 || got.Flow != "visit" {
+		t.Fatalf("round trip = %+v, %v", got, err)
+	}
+	if p := Part[part](&got, "visit"); p == nil || p.Name != "张三" {
+		t.Fatalf("part = %+v", p)
+	}
+	if Part[part](&got, "other") != nil {
+		t.Fatal("an absent part was found")
+	}
+	got.Drop("visit")
+	if got.HasParts() {
+		t.Fatal("a dropped part is kept")
+	}
+	if _, err := DecodeState([]byte(`{"v":99}`)); err == nil {
+		t.Fatal("a state of another schema version was accepted")
+	}
+	if _, err := DecodeState([]byte(`not json`)); err == nil {
+		t.Fatal("garbage was accepted as state")
+	}
+}
+
+// TestState_UnreadablePart: a part that no longer decodes is dropped, not
+// an error for the whole chat.
+func TestState_UnreadablePart(t *testing.T) {
+	got, err := DecodeState([]byte(`{"v":2,"q":1,"x":{"visit":{"n":5}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Part[part](&got, "visit") != nil || got.Has("visit") {
+		t.Fatal("an unreadable part was kept")
+	}
+}
+
+// TestState_Seen: a replay of any number of handled updates is caught,
+// with a bounded memory; two updates handled out of order both count; after
+// a week of silence a lower id is new.
+func TestState_Seen(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	var st State
+	for i := 101; i <= 200; i++ {
+		if st.SeenUpdate(i, now) {
+			t.Fatalf("new update %d taken for a replay", i)
+		}
+		st.MarkSeen(i, now)
+	}
+	if len(st.Seen) != maxSeen {
+		t.Fatalf("remembers %d ids", len(st.Seen))
+	}
+	for i := 101; i <= 200; i++ {
+		if !st.SeenUpdate(i, now) {
+			t.Fatalf("replay of %d not caught", i)
+		}
+	}
+	if st.SeenUpdate(201, now) {
+		t.Fatal("the next update taken for a replay")
+	}
+	st.MarkSeen(203, now) // a button press handled before the message 202 of the same instant
+	if st.SeenUpdate(202, now) {
+		t.Fatal("an update handled out of order taken for a replay")
+	}
+	if st.SeenUpdate(7, now.Add(7*24*time.Hour)) {
+		t.Fatal("a restarted update id after a week of silence taken for a replay")
+	}
+	if !st.SeenUpdate(7, now.Add(time.Hour)) {
+		t.Fatal("an old update an hour later not taken for a replay")
+	}
+}
