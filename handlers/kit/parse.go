@@ -75,11 +75,16 @@ func digitsValue(s string) int {
 // ParseDate parses what an inspector types for a date, relative to today (a
 // date in the user's time zone at midnight UTC representation: year, month,
 // day only matter). It accepts 2026-11-20, 2026.11.20, 2026/11/20,
-// 2026年11月20日 (or 号), 20261120, 11月20日, 11-20, 11.20 and 11/20, in
-// full-width characters too. Without a year it means the last such day on or
-// before today. The result is that day at midnight UTC.
+// 2026年11月20日 (or 号), 20261120, 26.11.20 (and 26-11-20, 26/11/20),
+// 11月20日, 11-20, 11.20 and 11/20, in full-width characters too, and the
+// words 今天, 昨天, 前天 (today, yesterday). Without a year it means the
+// last such day on or before today. The result is that day at midnight UTC.
 func ParseDate(s string, today time.Time) (time.Time, error) {
-	y, m, d, hasYear, ok := dateParts(Fold(s))
+	folded := Fold(s)
+	if back, ok := relativeDays[strings.ToLower(folded)]; ok {
+		return today.AddDate(0, 0, -back), nil
+	}
+	y, m, d, hasYear, ok := dateParts(folded)
 	if !ok {
 		return time.Time{}, fmt.Errorf("parse date %q: %w", s, ErrDateFormat)
 	}
@@ -99,6 +104,9 @@ func ParseDate(s string, today time.Time) (time.Time, error) {
 	return t, nil
 }
 
+// relativeDays are the words for a day counted back from today.
+var relativeDays = map[string]int{"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "today": 0, "yesterday": 1}
+
 // dateParts recognises the accepted forms of a folded date and returns its
 // numbers unchecked; hasYear is false for the forms without a year.
 func dateParts(s string) (y, m, d int, hasYear, ok bool) {
@@ -116,6 +124,8 @@ func dateParts(s string) (y, m, d int, hasYear, ok bool) {
 		return digitsValue(p[0][:4]), digitsValue(p[0][4:6]), digitsValue(p[0][6:]), true, true
 	case len(p) == 5 && year(0) && isSep(p[1]) && short(2) && p[3] == p[1] && short(4):
 		return digitsValue(p[0]), digitsValue(p[2]), digitsValue(p[4]), true, true
+	case len(p) == 5 && len(p[0]) == 2 && short(0) && isSep(p[1]) && short(2) && p[3] == p[1] && short(4):
+		return 2000 + digitsValue(p[0]), digitsValue(p[2]), digitsValue(p[4]), true, true // 26.11.20
 	case len(p) == 3 && short(0) && isSep(p[1]) && short(2):
 		return 0, digitsValue(p[0]), digitsValue(p[2]), false, true
 	case (len(p) == 5 || len(p) == 6 && dayMark(p[5])) && year(0) && p[1] == "年" && short(2) && p[3] == "月" && short(4):

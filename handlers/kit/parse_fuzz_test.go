@@ -44,16 +44,20 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
-// yearTyped reports whether the accepted input s carried its own year: the
-// forms with a year have six to eight digits, the others at most four.
+// yearTyped reports whether the accepted input s carried its own year:
+// three runs of digits (2026-11-20, 26.11.20, 2026年11月20日) or eight digits
+// in one (20261120); the forms without a year have two runs at most.
 func yearTyped(s string) bool {
-	n := 0
-	for _, r := range Fold(s) {
-		if r >= '0' && r <= '9' {
-			n++
+	runs := 0
+	for _, p := range splitDigitRuns(Fold(s)) {
+		if allASCIIDigits(p) {
+			runs++
+			if len(p) == 8 {
+				return true
+			}
 		}
 	}
-	return n >= 6
+	return runs >= 3
 }
 
 // FuzzParseAmount checks that ParseAmount never panics, fails only with its

@@ -150,10 +150,10 @@ func dateShortcuts(t *kit.Turn, _ *Draft) []wizard.Option {
 func checkDate(d *Draft, v string, today time.Time) error {
 	day, _ := kit.ParseDay(v)
 	if day.After(today) {
-		return kit.Refuse("date_future")
+		return kit.Refuse("date_future", "Read", day)
 	}
 	if latest := d.latestDecision(); day.Before(latest) {
-		return kit.Refuse("date_before_decision", "Date", latest)
+		return kit.Refuse("date_before_decision", "Read", day, "Date", latest)
 	}
 	return nil
 }
@@ -216,7 +216,8 @@ func parseNext(d *Draft, text string, today time.Time) (string, error) {
 
 func checkNext(d *Draft, v string, today time.Time) error {
 	if !afterVisitDate(d, v) {
-		return kit.Refuse("next_not_after", "Date", d.visitDate(today))
+		next, _ := kit.ParseDay(v)
+		return kit.Refuse("next_not_after", "Read", next, "Date", d.visitDate(today))
 	}
 	return nil
 }
