@@ -110,7 +110,7 @@ func (v *Visits) confirmEdit(t *kit.Turn, d *Draft) error {
 	fromVisit(before, saved, sel)
 	before.ID = d.ID
 	if sameAnswers(before, d) {
-		t.Show(kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("ed_unchanged", "No", d.EditOf)})
+		t.Show(kit.Message{Text: savedText(t, d, d.EditOf) + "\n\n" + t.T.T("ed_unchanged", "No", d.EditOf)})
 		end(t)
 		return nil
 	}
@@ -143,7 +143,7 @@ func (v *Visits) typedEditReason(t *kit.Turn, d *Draft, text string) error {
 	if err != nil {
 		return fmt.Errorf("update visit %d: %w", d.EditOf, err)
 	}
-	t.Send(kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("ed_updated", "No", d.EditOf, "Version", rev.Version)})
+	t.Send(kit.Message{Text: savedText(t, d, d.EditOf) + "\n\n" + t.T.T("ed_updated", "No", d.EditOf, "Version", rev.Version)})
 	end(t)
 	return nil
 }

@@ -112,13 +112,23 @@ func (v *Visits) reviewCard(t *kit.Turn, d *Draft) (kit.Message, error) {
 
 // reviewText is the draft's title and answers, as on the review card.
 func reviewText(t *kit.Turn, d *Draft) string {
+	return reviewTitle(t, d) + table.Lines(t.T, d)
+}
+
+// savedText is the record once saved as visit no: the answers under a
+// title without "to confirm".
+func savedText(t *kit.Turn, d *Draft, no uint64) string {
+	return t.T.T("saved_title", "No", no, "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName)) + table.Lines(t.T, d)
+}
+
+func reviewTitle(t *kit.Turn, d *Draft) string {
 	var title string
 	if d.EditOf != 0 {
 		title = t.T.T("ed_review_title", "No", d.EditOf, "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName))
 	} else {
 		title = t.T.T("review_title", "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName))
 	}
-	return title + table.Lines(t.T, d)
+	return title
 }
 
 // confirm saves a new visit, or asks for the reason of an edit. The draft
@@ -136,7 +146,7 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		}
 		return fmt.Errorf("save visit of member %d: %w", d.MemberID, err)
 	}
-	t.Show(kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("saved", "No", rec.ID)})
+	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID)})
 	t.Toast("saved_short")
 	end(t)
 	return nil

@@ -40,7 +40,8 @@ func TestApp_VisitSaved(t *testing.T) {
 	walkToReview(t, c)
 	confirm, msgID := c.Button("确认保存")
 	c.Press("确认保存")
-	c.Expect("已保存，回访记录编号")
+	c.Expect("已保存，回访记录编号", "<b>回访记录 #")
+	c.Refute("待确认") // the saved record is no longer "to confirm"
 	// A second tap on the same Confirm button saves nothing more.
 	r := c.Deliver(kit.Input{Callback: confirm, MessageID: msgID})
 	if r.CallbackText != "此按钮已失效" || len(r.Messages) != 0 {
