@@ -1,0 +1,173 @@
+package remind
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/models"
+)
+
+// Rendering lists of due items: scheduled reminders and /due.
+
+// maxTextLen is Telegram's limit on a message text.
+const maxTextLen = 4096
+
+// maxLabelRunes bounds a member's name in a button label.
+const maxLabelRunes = 16
+
+// reminderDelivery renders a scheduled reminder.
+func (v *view) reminderDelivery(payload string) (kit.Message, error) {
+	items, total, err := decodeReminder(payload)
+	if err != nil {
+		return kit.Message{}, err
+	}
+	if len(items) == 0 {
+		return kit.Message{Text: v.t.T("rm_none")}, nil
+	}
+	return v.listMessage(v.t.T("rm_title", "N", total), items, total, maxReminderList, "rm_more")
+}
+
+// listMessage renders items, in the order given, as a numbered list under
+// head: as many of the first limit items as fit in one message, a line
+// counting the rest of total, and buttons for the first listed items the
+// viewer may see.
+func (v *view) listMessage(head string, items []models.DueItem, total, limit int, moreID string) (kit.Message, error) {
+	shown := items[:min(len(items), limit)]
+	names, err := v.members(memberIDs(shown))
+	if err != nil {
+		return kit.Message{}, err
+	}
+	lines := make([]string, len(shown))
+	for i, it := range shown {
+		lines[i] = strconv.Itoa(i+1) + ". " + v.itemLine(it, names)
+	}
+	text, n := fitList(head, lines, max(total, len(items)), func(rest int) string { return v.t.T(moreID, "N", rest) })
+	return kit.Message{Text: text, Buttons: v.itemButtons(shown[:n], names)}, nil
+}
+
+// fitList joins head and the first lines that fit in one message, with a
+// "more" line when some of total are left out; n is how many were listed.
+func fitList(head string, lines []string, total int, more func(int) string) (string, int) {
+	for n := len(lines); ; n-- {
+		var b strings.Builder
+		b.WriteString(head)
+		for _, l := range lines[:n] {
+			b.WriteString("\n" + l)
+		}
+		if total > n {
+			b.WriteString("\n" + more(total-n))
+		}
+		if textLen(b.String()) <= maxTextLen || n == 0 {
+			return b.String(), n
+		}
+	}
+}
+
+// textLen is the length Telegram counts, in UTF-16 code units; counting
+// the HTML markup too errs on the safe side.
+func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// itemLine is "张三（东湖镇…）· 期满前回访 · 应于 2027年3月20日前（还有 5 天）".
+func (v *view) itemLine(it models.DueItem, names map[uint64]models.MemberMatch) string {
+	return v.who(it.MemberID, names) + " · " + v.reason(it.Reason) + " · " + v.when(it)
+}
+
+// who names a member the viewer may see, or gives only the number.
+func (v *view) who(id uint64, names map[uint64]models.MemberMatch) string {
+	m, ok := names[id]
+	if !ok {
+		return v.t.T("rm_hidden_member", "ID", id)
+	}
+	return v.t.T("rm_member", "Name", kit.Esc(m.Member.Name), "Unit", kit.Esc(m.UnitName))
+}
+
+func (v *view) reason(r models.DueReason) string {
+	if reasonLetters[r] == "" {
+		return v.t.T("rm_reason_other")
+	}
+	return v.t.T("rm_reason_" + string(r))
+}
+
+// when says by when the item is due and how many days are left or over.
+func (v *view) when(it models.DueItem) string {
+	days := int(math.Round(it.Due.Sub(v.today).Hours() / 24))
+	date := v.t.Date(it.Due)
+	switch {
+	case days > 0:
+		return v.t.T("rm_when_left", "Date", date, "Days", days)
+	case days == 0:
+		return v.t.T("rm_when_today", "Date", date)
+	}
+	return v.t.T("rm_when_over", "Date", date, "Days", -days)
+}
+
+// itemButtons are, per listed item the viewer may see (at most
+// maxItemButtons), a row: log a visit (or, for a follow-up, mark it done)
+// and snooze.
+func (v *view) itemButtons(items []models.DueItem, names map[uint64]models.MemberMatch) [][]kit.Button {
+	var rows [][]kit.Button
+	for i, it := range items {
+		m, ok := names[it.MemberID]
+		if !ok {
+			continue
+		}
+		if len(rows) == maxItemButtons {
+			break
+		}
+		if row := v.itemRow(i+1, it, m.Member.Name); len(row) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// itemRow is the buttons of the no-th item of a list, about the member
+// called name.
+func (v *view) itemRow(no int, it models.DueItem, name string) []kit.Button {
+	label := []any{"No", no, "Name", shorten(name, maxLabelRunes)}
+	var row []kit.Button
+	if it.Reason == models.DueFollowUp && it.VisitID != 0 {
+		if data, ok := buttonData(ReminderCallback{Action: rcDone, Visit: it.VisitID}); ok {
+			row = append(row, kit.Button{Text: v.t.T("rm_btn_done", label...), Data: data})
+		}
+	} else if data, ok := buttonData(ReminderCallback{Action: rcVisit, Member: it.MemberID, Sanction: it.SanctionID}); ok {
+		row = append(row, kit.Button{Text: v.t.T("rm_btn_visit", label...), Data: data})
+	}
+	if data, ok := snoozeData(it); ok {
+		row = append(row, kit.Button{Text: v.t.T("rm_btn_snooze", "Days", snoozeDays), Data: data})
+	}
+	return row
+}
+
+// shorten cuts s to max characters, with an ellipsis.
+func shorten(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max-1]) + "…"
+}
+
+// memberIDs lists the distinct members of items.
+func memberIDs(items []models.DueItem) []uint64 {
+	ids := make([]uint64, 0, len(items))
+	for _, it := range items {
+		if !slices.Contains(ids, it.MemberID) {
+			ids = append(ids, it.MemberID)
+		}
+	}
+	return ids
+}
+
+// sortUrgent orders items most urgent first: earliest due date, then
+// reason and member, so that equal lists render alike.
+func sortUrgent(items []models.DueItem) {
+	slices.SortStableFunc(items, func(x, y models.DueItem) int {
+		return cmp.Or(x.Due.Compare(y.Due), cmp.Compare(x.Reason, y.Reason), cmp.Compare(x.MemberID, y.MemberID))
+	})
+}
