@@ -8,7 +8,7 @@ import (
 
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/bot/telegramtest"
-	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/handlers/remind"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
 )
@@ -130,7 +130,7 @@ func TestE2E_ReminderAtNine(t *testing.T) {
 func pressFirstButton(t *testing.T, e *e2e, reminder telegramtest.Sent) {
 	t.Helper()
 	data := reminder.Buttons[0][0].Data
-	cb, err := handlers.ParseReminderCallback(data)
+	cb, err := remind.ParseReminderCallback(data)
 	if err != nil {
 		t.Fatalf("first button %q is not a reminder callback: %v", data, err)
 	}
@@ -142,7 +142,7 @@ func pressFirstButton(t *testing.T, e *e2e, reminder telegramtest.Sent) {
 	u.seen = len(e.srv.Sent())
 	u.pressData(reminder.MessageID, data)
 	if answers := e.srv.CallbackAnswers(); len(answers) > 0 && answers[len(answers)-1] == "此按钮已失效" {
-		t.Fatalf("the reminder button %q was answered as expired: are the r1: buttons routed (handlers/session.go hook)?", data)
+		t.Fatalf("the reminder button %q was answered as expired: are the r1: buttons routed (handlers/remind Feature.Prefix)?", data)
 	}
 	u.expect("开始为 <b>"+m.Name+"</b>", "回访日期")
 }

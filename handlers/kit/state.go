@@ -29,14 +29,14 @@ const idResetAfter = 6 * 24 * time.Hour
 // for it.
 type State struct {
 	V       int      `json:"v"`
-	Seq     int      `json:"q"`           // bumped whenever new buttons are issued; older buttons expire
-	Flow    string   `json:"f,omitempty"` // the flow typed text goes to ("" when idle)
-	Step    string   `json:"s,omitempty"` // where in that flow, for flows without a part of their own
-	Choices []uint64 `json:"c,omitempty"` // member ids offered as buttons
-	Pending string   `json:"p,omitempty"` // a command typed mid-form, waiting for keep/drop
-	Seen    []int    `json:"u,omitempty"` // the last handled update ids, in the order handled
+	Seq     int      `json:"q"`            // bumped whenever new buttons are issued; older buttons expire
+	Flow    string   `json:"f,omitempty"`  // the flow typed text goes to ("" when idle)
+	Step    string   `json:"s,omitempty"`  // where in that flow, for flows without a part of their own
+	Choices []uint64 `json:"c,omitempty"`  // member ids offered as buttons
+	Pending string   `json:"p,omitempty"`  // a command typed mid-form, waiting for keep/drop
+	Seen    []int    `json:"u,omitempty"`  // the last handled update ids, in the order handled
 	SeenAt  int64    `json:"ua,omitempty"` // when the last of them was handled (Unix seconds)
-	Lang    string   `json:"l,omitempty"` // language of a bootstrap admin with no users row
+	Lang    string   `json:"l,omitempty"`  // language of a bootstrap admin with no users row
 
 	// The answer to the last update, sent again if Telegram re-delivers
 	// that update after a crash between saving this state and replying.
