@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,18 @@ func TestAccess_Redeem(t *testing.T) {
 		c.Expect("您好", "登记回访")
 		c.Say("/start " + code)
 		c.Expect("您已经是注册用户")
+	})
+	t.Run("BareCode", func(t *testing.T) {
+		acIn(t, admin)
+		for i, text := range []string{"%s", "  %s ", "/start@huifang_bot %s", "/START %s"} {
+			code := acInvite(t, admin, "inspector "+acDonghu)
+			id := int64(570 + i)
+			r := acStranger(app, id, "吴十一", "", strings.Replace(text, "%s", code, 1))
+			acExpectIn(t, acText(r), "欢迎，吴十一", acDonghu)
+			if _, err := store.FindUser(ctx, id); err != nil {
+				t.Fatalf("%q: not registered: %v", text, err)
+			}
+		}
 	})
 	t.Run("Used", func(t *testing.T) {
 		acIn(t, admin)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/handlers/access"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/internal/apptest"
@@ -27,6 +28,12 @@ const (
 	acDonghu = "东湖镇（演示）"
 	acXishan = "西山街道（演示）"
 	acXSComm = "西山社区党支部（演示）"
+)
+
+// The stores are what the feature needs.
+var (
+	_ access.Store  = (*models.Store)(nil)
+	_ access.States = (models.StateStore)(nil)
 )
 
 var acAdminViewer = models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.RoleAdmin}

@@ -85,7 +85,7 @@ func (a *Access) unitForms() map[string]*form {
 	forms := make(map[string]*form, len(unitFields))
 	for kind, fields := range unitFields {
 		forms[kind] = &form{
-			NS: NS, Keys: "ac_", Fields: fields,
+			NS: NS, Fields: fields,
 			State:  func(d *draft) *wizard.State { return &d.State },
 			Done:   done[kind],
 			Cancel: cancel, CancelLabel: "ac_btn_cancel", NoBack: true,
