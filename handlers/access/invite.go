@@ -1,0 +1,136 @@
+package access
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/models"
+)
+
+// maxCode bounds an invitation code: Telegram's deep-link start parameter
+// is at most 64 characters of A-Z, a-z, 0-9, _ and -.
+const maxCode = 64
+
+// cmdInvite handles /invite <role> [unit] and /invite revoke <code>.
+func (a *Access) cmdInvite(t *kit.Turn, args string) error {
+	var first string
+	if f := strings.Fields(args); len(f) > 0 {
+		first = f[0]
+	}
+	rest := strings.TrimSpace(strings.TrimPrefix(args, first))
+	if strings.EqualFold(first, "revoke") || first == "撤销" {
+		return a.revokeCode(t, rest)
+	}
+	role, ok := parseRole(first)
+	if !ok {
+		t.Say("ac_invite_usage")
+		return nil
+	}
+	if t.User.Role == models.RoleInspector {
+		// Refused by the store, which audits the attempt; the unit is moot.
+		return a.createInvite(t, role, models.Unit{ID: t.User.UnitID})
+	}
+	tree, err := a.tree(t)
+	if err != nil {
+		return err
+	}
+	if rest == "" {
+		unit, ok := unitByID(tree, t.User.UnitID)
+		if !ok {
+			t.Say("ac_invite_need_unit")
+			return nil
+		}
+		return a.createInvite(t, role, unit)
+	}
+	unit, p := findUnit(tree, rest)
+	if p != nil {
+		t.Say(p.ID, p.Data...)
+		return nil
+	}
+	return a.createInvite(t, role, unit)
+}
+
+// mayInvite is the rule the store enforces, checked again before a code
+// is shown: admins invite anyone, supervisors inspectors (of their
+// subtree: the unit was found in it).
+func mayInvite(inviter, role models.Role) bool {
+	return inviter == models.RoleAdmin || inviter == models.RoleSupervisor && role == models.RoleInspector
+}
+
+// createInvite makes the code and shows it with its deep link.
+func (a *Access) createInvite(t *kit.Turn, role models.Role, unit models.Unit) error {
+	inv, err := a.db.CreateInvitation(t.Ctx, t.Viewer, role, unit.ID, t.Env.InviteTTL, t.Env.Now())
+	if errors.Is(err, models.ErrForbidden) {
+		sayInviteForbidden(t)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create invitation: %w", err)
+	}
+	if !mayInvite(t.User.Role, role) {
+		t.Env.Log.Error("store allowed a forbidden invitation", "user_id", t.User.TelegramID, "role", string(role))
+		if err := a.db.RevokeInvitation(t.Ctx, t.Viewer, inv.Code); err != nil {
+			return fmt.Errorf("revoke forbidden invitation %d: %w", inv.ID, err)
+		}
+		sayInviteForbidden(t)
+		return nil
+	}
+	code := kit.Esc(inv.Code)
+	text := t.T.T("ac_invite_made", "Code", code, "Role", a.roleName(t, inv.Role), "Unit", kit.Esc(unit.Name),
+		"Expires", t.Env.Stamp(t.T, inv.ExpiresAt))
+	if t.Env.BotName != "" {
+		text += "\n" + t.T.T("ac_invite_link", "Link", kit.Esc("https://t.me/"+t.Env.BotName+"?start="+inv.Code))
+	} else {
+		text += "\n" + t.T.T("ac_invite_start", "Code", code)
+	}
+	t.Send(kit.Message{Text: text + "\n" + t.T.T("ac_invite_revoke_hint", "Code", code)})
+	return nil
+}
+
+func sayInviteForbidden(t *kit.Turn) {
+	if t.User.Role == models.RoleSupervisor {
+		t.Say("ac_invite_supervisor_only")
+		return
+	}
+	t.Say("ac_invite_not_allowed")
+}
+
+// revokeCode handles /invite revoke <code>.
+func (a *Access) revokeCode(t *kit.Turn, code string) error {
+	if !validCode(code) {
+		t.Say("ac_invite_revoke_usage")
+		return nil
+	}
+	err := a.db.RevokeInvitation(t.Ctx, t.Viewer, code)
+	switch {
+	case err == nil:
+		t.Say("ac_invite_revoked", "Code", kit.Esc(code))
+	case errors.Is(err, models.ErrNotFound):
+		t.Say("ac_invite_revoke_unknown", "Code", kit.Esc(code))
+	case errors.Is(err, models.ErrInviteUsed):
+		t.Say("ac_invite_revoke_used", "Code", kit.Esc(code))
+	case errors.Is(err, models.ErrInviteRevoked), errors.Is(err, models.ErrInviteExpired):
+		t.Say("ac_invite_revoke_already", "Code", kit.Esc(code))
+	case errors.Is(err, models.ErrForbidden):
+		sayInviteForbidden(t)
+	default:
+		return fmt.Errorf("revoke invitation: %w", err)
+	}
+	return nil
+}
+
+// validCode reports whether s may be an invitation code.
+func validCode(s string) bool {
+	if s == "" || len(s) > maxCode {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

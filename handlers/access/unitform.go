@@ -1,0 +1,215 @@
+package access
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/wizard"
+	"github.com/huifang/huifang/models"
+)
+
+// draft is a units wizard in progress: which change, and the answers. It
+// keeps ids and one typed name, never lists.
+type draft struct {
+	wizard.State
+	Kind string `json:"k"`
+	// tree is the viewer's unit tree, loaded once per turn before the form
+	// runs (load); never saved.
+	tree []models.Unit
+}
+
+type form = wizard.Form[*draft]
+
+type field = wizard.Field[*draft]
+
+// Kinds of change, one form each.
+const (
+	kindAdd    = "add"
+	kindRename = "rename"
+	kindMove   = "move"
+	kindDelete = "delete"
+)
+
+// Fields of the unit forms.
+const (
+	fUnit    = "unit"    // the unit renamed, moved or deleted: its id
+	fName    = "name"    // the name of a unit added or renamed
+	fParent  = "parent"  // the parent of a unit added or moved: its id, or topLevel
+	fConfirm = "confirm" // the confirmation of a deletion
+)
+
+// topLevel is the parent value of a unit without a parent.
+const topLevel = "0"
+
+// Limits of the unit forms.
+const (
+	maxUnitButtons = 20 // units offered as buttons; beyond, the admin types an id or a name
+	maxUnitName    = 64 // characters of a unit's name
+)
+
+// unitFields are the forms' tables, by kind.
+var unitFields = map[string][]*field{
+	kindAdd: {
+		nameField("ac_ask_unit_name", nil),
+		parentField("ac_ask_parent", func(d *draft) string { return d.Get(fName) }),
+	},
+	kindRename: {
+		unitField("ac_pick_rename"),
+		nameField("ac_ask_new_name", chosenName),
+	},
+	kindMove: {
+		unitField("ac_pick_move"),
+		parentField("ac_ask_move_parent", chosenName),
+	},
+	kindDelete: {
+		unitField("ac_pick_delete"),
+		{Name: fConfirm, Kind: wizard.Choice, Hidden: true, Codes: []string{"delete"}, Labels: "ac_btn_confirm_",
+			Prompt: "ac_confirm_delete", Parse: useButtons,
+			PromptData: func(_ *kit.Turn, d *draft) []any {
+				u, _ := chosen(d, fUnit)
+				return []any{"Name", kit.Esc(u.Name), "ID", u.ID}
+			}},
+	},
+}
+
+// unitForms builds the four forms over the tables. There is no review
+// card: the change is made once the last question is answered; and no
+// Back, only Cancel.
+func (a *Access) unitForms() map[string]*form {
+	done := map[string]func(*kit.Turn, *draft) error{
+		kindAdd: a.createUnit, kindRename: a.renameUnit, kindMove: a.moveUnit, kindDelete: a.deleteUnit,
+	}
+	forms := make(map[string]*form, len(unitFields))
+	for kind, fields := range unitFields {
+		forms[kind] = &form{
+			NS: NS, Fields: fields,
+			State:  func(d *draft) *wizard.State { return &d.State },
+			Done:   done[kind],
+			Cancel: cancel, CancelLabel: "ac_btn_cancel", NoBack: true,
+		}
+	}
+	return forms
+}
+
+// unitField asks which unit to change.
+func unitField(prompt string) *field {
+	return &field{Name: fUnit, Kind: wizard.Pick, Hidden: true, Prompt: prompt,
+		Options: unitOptions, Resolve: resolveUnit, MaxButtons: maxUnitButtons, TooMany: "ac_type_unit"}
+}
+
+// nameField asks for a unit's name; name, when given, names the unit
+// being renamed in the question.
+func nameField(prompt string, name func(*draft) string) *field {
+	f := &field{Name: fName, Kind: wizard.Text, Hidden: true, Max: maxUnitName, Prompt: prompt, Parse: parseUnitName}
+	if name != nil {
+		f.PromptData = func(_ *kit.Turn, d *draft) []any { return []any{"Name", kit.Esc(name(d))} }
+	}
+	return f
+}
+
+// parentField asks under which unit to add or move one; name names that
+// unit in the question.
+func parentField(prompt string, name func(*draft) string) *field {
+	return &field{Name: fParent, Kind: wizard.Pick, Hidden: true, Prompt: prompt,
+		Options: parentOptions, Resolve: resolveParent, MaxButtons: maxUnitButtons, TooMany: "ac_type_unit",
+		Shortcuts:  topShortcut,
+		PromptData: func(_ *kit.Turn, d *draft) []any { return []any{"Name", kit.Esc(name(d))} }}
+}
+
+// moving is the unit being moved, when the draft moves one.
+func moving(d *draft) (models.Unit, bool) {
+	if d.Kind != kindMove {
+		return models.Unit{}, false
+	}
+	return chosen(d, fUnit)
+}
+
+// chosen is the unit answered to field name.
+func chosen(d *draft, name string) (models.Unit, bool) {
+	id, ok := kit.ParseID(d.Get(name))
+	if !ok {
+		return models.Unit{}, false
+	}
+	return unitByID(d.tree, id)
+}
+
+func chosenName(d *draft) string {
+	u, _ := chosen(d, fUnit)
+	return u.Name
+}
+
+// unitOptions are the units to offer, indented by depth.
+func unitOptions(_ *kit.Turn, d *draft) ([]wizard.Option, error) { return options(d, nil), nil }
+
+// parentOptions are the units to offer as a parent: for a unit being
+// moved, those outside its subtree.
+func parentOptions(_ *kit.Turn, d *draft) ([]wizard.Option, error) {
+	if mv, ok := moving(d); ok {
+		return options(d, &mv), nil
+	}
+	return options(d, nil), nil
+}
+
+// options are the units of the tree outside the subtree of exclude, each
+// indented by its depth.
+func options(d *draft, exclude *models.Unit) []wizard.Option {
+	base := treeBase(d.tree)
+	var opts []wizard.Option
+	for _, u := range d.tree {
+		if exclude != nil && within(u, *exclude) {
+			continue
+		}
+		opts = append(opts, wizard.Option{Code: idCode(u.ID), Label: strings.Repeat("·", depth(u)-base) + u.Name})
+	}
+	return opts
+}
+
+// resolveUnit finds a typed id or name among the units the viewer may see.
+func resolveUnit(_ *kit.Turn, d *draft, text string) ([]wizard.Option, error) {
+	u, p := findUnit(d.tree, text)
+	if p != nil {
+		return nil, p
+	}
+	return []wizard.Option{{Code: idCode(u.ID), Label: u.Name}}, nil
+}
+
+// resolveParent is resolveUnit for a parent: a unit's own subtree cannot
+// take it.
+func resolveParent(_ *kit.Turn, d *draft, text string) ([]wizard.Option, error) {
+	u, p := findUnit(d.tree, text)
+	if p != nil {
+		return nil, p
+	}
+	if mv, ok := moving(d); ok && within(u, mv) {
+		return nil, kit.Refuse("ac_move_into_self")
+	}
+	return []wizard.Option{{Code: idCode(u.ID), Label: u.Name}}, nil
+}
+
+// topShortcut offers "top level" as a parent, except to a unit that is at
+// the top already.
+func topShortcut(t *kit.Turn, d *draft) []wizard.Option {
+	if mv, ok := moving(d); ok && mv.ParentID == nil {
+		return nil
+	}
+	return []wizard.Option{{Code: topLevel, Label: t.T.T("ac_btn_top")}}
+}
+
+// parseUnitName validates a unit's name: one line, not only digits (a
+// number names a unit by id), at most maxUnitName characters.
+func parseUnitName(_ *draft, text string, _ time.Time) (string, error) {
+	name := strings.TrimSpace(text)
+	if name == "" || kit.RuneLen(name) > maxUnitName || strings.IndexFunc(name, unicode.IsControl) >= 0 ||
+		strings.Trim(name, "0123456789") == "" {
+		return "", kit.Refuse("ac_unit_name_invalid", "Max", maxUnitName)
+	}
+	return name, nil
+}
+
+// useButtons refuses typed text where only a button answers.
+func useButtons(*draft, string, time.Time) (string, error) { return "", kit.Refuse("ac_use_buttons") }
+
+func idCode(id uint64) string { return strconv.FormatUint(id, 10) }
