@@ -90,7 +90,7 @@ func New(o Options) (*App, error) {
 		a.ttl = 7 * 24 * time.Hour
 	}
 	visits := visit.New(o.Store)
-	a.access = access.New(o.Store)
+	a.access = access.New(o.Store, o.State, o.Admins)
 	a.remind = remind.New(o.Store, visits)
 	features := []kit.Feature{core(a), visits.Feature(), status.New(o.Store).Feature(),
 		roster.New(o.Store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(o.Store).Feature()}
