@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/huifang/huifang/handlers/kit"
-	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
 )
 
@@ -44,13 +43,7 @@ func (a *Access) askNameAgain(t *kit.Turn, d *draft, p *kit.Problem) error {
 	d.Set(fName, "")
 	d.Set(fParent, "")
 	d.Step = fName
-	m, err := a.forms[d.Kind].Prompt(t, d)
-	if err != nil {
-		return err
-	}
-	m.Text = wizard.Explain(t.T, p) + "\n\n" + m.Text
-	t.Show(m)
-	return nil
+	return a.forms[d.Kind].Retry(t, d, p)
 }
 
 // createUnit adds the unit named in the wizard under the chosen parent.

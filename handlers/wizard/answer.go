@@ -39,7 +39,7 @@ func (f *Form[D]) Text(t *kit.Turn, d D, text string) error {
 	st := f.State(d)
 	fd := f.Field(st.Step)
 	if fd == nil {
-		return f.retry(t, d, kit.Refuse("use_buttons"))
+		return f.Retry(t, d, kit.Refuse("use_buttons"))
 	}
 	if fd.Kind == Pick {
 		return f.typedPick(t, d, fd, text)
@@ -54,7 +54,7 @@ func (f *Form[D]) Text(t *kit.Turn, d D, text string) error {
 func (f *Form[D]) refused(t *kit.Turn, d D, err error) error {
 	var p *kit.Problem
 	if errors.As(err, &p) {
-		return f.retry(t, d, p)
+		return f.Retry(t, d, p)
 	}
 	return err
 }
@@ -63,7 +63,7 @@ func (f *Form[D]) refused(t *kit.Turn, d D, err error) error {
 // several are offered as buttons.
 func (f *Form[D]) typedPick(t *kit.Turn, d D, fd *Field[D], text string) error {
 	if fd.Resolve == nil {
-		return f.retry(t, d, kit.Refuse("use_buttons"))
+		return f.Retry(t, d, kit.Refuse("use_buttons"))
 	}
 	opts, err := fd.Resolve(t, d, strings.TrimSpace(text))
 	if err != nil {
@@ -71,7 +71,7 @@ func (f *Form[D]) typedPick(t *kit.Turn, d D, fd *Field[D], text string) error {
 	}
 	switch len(opts) {
 	case 0:
-		return f.retry(t, d, kit.Refuse("use_buttons"))
+		return f.Retry(t, d, kit.Refuse("use_buttons"))
 	case 1:
 		return f.pick(t, d, fd, opts[0])
 	}

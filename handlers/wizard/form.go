@@ -168,8 +168,9 @@ func (f *Form[D]) Ask(t *kit.Turn, d D) error {
 	return nil
 }
 
-// retry answers a refused answer: why, then the same question, in one message.
-func (f *Form[D]) retry(t *kit.Turn, d D, p *kit.Problem) error {
+// Retry answers a refused answer: why, then the same question, in one
+// message.
+func (f *Form[D]) Retry(t *kit.Turn, d D, p *kit.Problem) error {
 	m, err := f.Prompt(t, d)
 	if err != nil {
 		return err
