@@ -184,7 +184,7 @@ func acFindUnit(tree []models.Unit, q string) (models.Unit, error) {
 	case 1:
 		return found[0], nil
 	}
-	return models.Unit{}, models.ErrConflict
+	return models.Unit{}, models.ErrAmbiguous
 }
 
 func acUnitByID(tree []models.Unit, id uint64) (models.Unit, bool) {
@@ -202,7 +202,7 @@ func (x *access) unitLookupNote(err error, q string) (string, bool) {
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		return x.t.T("ac_unit_not_found", "Unit", esc(q)), true
-	case errors.Is(err, models.ErrConflict):
+	case errors.Is(err, models.ErrAmbiguous):
 		return x.t.T("ac_unit_ambiguous", "Unit", esc(q)), true
 	}
 	return "", false

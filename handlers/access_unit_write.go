@@ -35,7 +35,7 @@ func (x *access) createUnit(parent *models.Unit) error {
 	}
 	u, err := x.db.CreateUnit(x.ctx, x.viewer, acc.Name, parentID)
 	switch {
-	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrInvalid):
+	case errors.Is(err, models.ErrDuplicate), errors.Is(err, models.ErrInvalid):
 		acc.Step, acc.Name = acStepName, ""
 		return x.ask(x.nameRefusedNote(err))
 	case x.unitWriteFailed(err):
@@ -53,7 +53,7 @@ func (x *access) renameUnit(name string) error {
 	id := x.st.Access.Unit
 	err := x.db.RenameUnit(x.ctx, x.viewer, id, name)
 	switch {
-	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrInvalid):
+	case errors.Is(err, models.ErrDuplicate), errors.Is(err, models.ErrInvalid):
 		return x.ask(x.nameRefusedNote(err))
 	case x.unitWriteFailed(err):
 		return nil
@@ -84,7 +84,7 @@ func (x *access) moveUnit(parent *models.Unit, tree []models.Unit) error {
 	}
 	err := x.db.MoveUnit(x.ctx, x.viewer, moving.ID, parentID)
 	switch {
-	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrInvalid):
+	case errors.Is(err, models.ErrDuplicate), errors.Is(err, models.ErrInvalid):
 		x.doneUnits()
 		x.say("ac_move_conflict")
 		return nil
@@ -127,7 +127,7 @@ func (x *access) deleteUnit() error {
 
 // nameRefusedNote explains why the store refused a unit's name.
 func (x *access) nameRefusedNote(err error) string {
-	if errors.Is(err, models.ErrConflict) {
+	if errors.Is(err, models.ErrDuplicate) {
 		return x.t.T("ac_unit_name_taken")
 	}
 	return x.t.T("ac_unit_name_invalid", "Max", acMaxUnitName)

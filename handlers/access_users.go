@@ -89,7 +89,7 @@ func (x *access) dropState(id int64) error {
 			return err
 		}
 		err = x.a.state.Delete(x.ctx, id, id, version)
-		if !errors.Is(err, models.ErrConflict) {
+		if !errors.Is(err, models.ErrStale) {
 			return err
 		}
 	}

@@ -209,7 +209,7 @@ func TestAccess_RevokeOK(t *testing.T) {
 	})
 }
 
-// conflictOnce is a state store whose first Delete fails with ErrConflict,
+// conflictOnce is a state store whose first Delete fails with ErrStale,
 // as when the user's own update saved their state meanwhile.
 type conflictOnce struct {
 	models.StateStore
@@ -219,7 +219,7 @@ type conflictOnce struct {
 func (c *conflictOnce) Delete(ctx context.Context, chatID, userID, version int64) error {
 	if !c.failed {
 		c.failed = true
-		return models.ErrConflict
+		return models.ErrStale
 	}
 	return c.StateStore.Delete(ctx, chatID, userID, version)
 }

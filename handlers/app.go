@@ -131,7 +131,7 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 		if err == nil {
 			return resp
 		}
-		if errors.Is(err, models.ErrConflict) && attempt < maxAttempts {
+		if errors.Is(err, models.ErrStale) && attempt < maxAttempts {
 			continue
 		}
 		a.log.Error("handle update", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID, "err", err)

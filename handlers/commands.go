@@ -169,7 +169,7 @@ func (s *session) cmdAddUser(args string) error {
 	case errors.Is(err, models.ErrNotFound):
 		s.say("unit_not_found", "Unit", esc(f[2]))
 		return nil
-	case errors.Is(err, models.ErrConflict):
+	case errors.Is(err, models.ErrAmbiguous):
 		s.say("unit_ambiguous", "Unit", esc(f[2]))
 		return nil
 	case err != nil:
@@ -177,7 +177,7 @@ func (s *session) cmdAddUser(args string) error {
 	}
 	u := models.User{TelegramID: id, Name: name, Role: role, UnitID: unit.ID, Lang: LangZH}
 	err = s.a.store.CreateUser(s.ctx, s.viewer, &u)
-	if errors.Is(err, models.ErrConflict) {
+	if errors.Is(err, models.ErrDuplicate) {
 		s.say("user_exists", "ID", id)
 		return nil
 	}

@@ -77,7 +77,7 @@ func (s *session) confirmMember() error {
 	m, err := rs.CreateMember(s.ctx, s.viewer, models.MemberInput{Name: r.Name, UnitID: r.UnitID, Post: r.Post,
 		Rank: models.Rank(r.Rank), Key: r.Key, KeyReason: r.KeyReason})
 	switch {
-	case errors.Is(err, models.ErrConflict):
+	case errors.Is(err, models.ErrDuplicate):
 		return s.rosterRetry("ro_member_exists")
 	case errors.Is(err, models.ErrNotFound):
 		r.Step = "unit"

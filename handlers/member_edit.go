@@ -44,7 +44,7 @@ func (s *session) patchMember(p models.MemberPatch, done string) error {
 	id := s.st.Roster.MemberID
 	_, err = rs.UpdateMember(s.ctx, s.viewer, id, p)
 	switch {
-	case errors.Is(err, models.ErrConflict):
+	case errors.Is(err, models.ErrDuplicate):
 		return s.rosterRetry("ro_member_exists")
 	case isInvalid(err):
 		return s.rosterRetry("ro_invalid")
@@ -109,7 +109,7 @@ func (s *session) liftSanction() error {
 	}
 	err = rs.LiftSanction(s.ctx, s.viewer, r.SanctionID, on, r.DecisionNo)
 	switch {
-	case errors.Is(err, models.ErrConflict): // lifted meanwhile
+	case errors.Is(err, models.ErrDuplicate): // lifted meanwhile
 		return s.showCard(r.MemberID, s.t.T("ro_lifted_already"))
 	case isInvalid(err):
 		return s.rosterRetry("ro_invalid")

@@ -82,7 +82,7 @@ func (s *session) confirmSanction() error {
 		Kind: models.SanctionKind(r.SKind), DecisionNo: r.DecisionNo, DecisionDate: decided,
 		EffectiveDate: effective, ProbationMonths: r.Probation})
 	switch {
-	case errors.Is(err, models.ErrConflict):
+	case errors.Is(err, models.ErrDuplicate):
 		r.Step = "no"
 		return s.rosterRetry("ro_decision_exists")
 	case isInvalid(err):

@@ -160,7 +160,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.D
 // StatusBlocked, StatusFailed, or StatusPending again with a next attempt
 // at next; errCode (at most 64 bytes, an error code, never a message)
 // becomes LastError. Only a delivery in status sending can finish: any
-// other is ErrConflict (its lease expired and it is uncertain now, or it
+// other is ErrStale (its lease expired and it is uncertain now, or it
 // finished already); an absent one ErrNotFound. Other statuses, or
 // pending without next, are ErrInvalid.
 func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
@@ -192,7 +192,7 @@ func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode s
 	if n == 0 {
 		return fmt.Errorf("finish delivery %d: %w", id, ErrNotFound)
 	}
-	return fmt.Errorf("finish delivery %d: not sending: %w", id, ErrConflict)
+	return fmt.Errorf("finish delivery %d: not sending: %w", id, ErrStale)
 }
 
 // truncateBytes cuts s to at most n bytes on a character boundary.

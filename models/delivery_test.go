@@ -65,7 +65,7 @@ func TestStore_Deliveries(t *testing.T) {
 		if err := s.FinishDelivery(ctx, got[0].ID, models.StatusSent, "", time.Time{}); err != nil {
 			t.Fatalf("FinishDelivery sent: %v", err)
 		}
-		wantErr(t, "FinishDelivery twice", s.FinishDelivery(ctx, got[0].ID, models.StatusSent, "", time.Time{}), models.ErrConflict)
+		wantErr(t, "FinishDelivery twice", s.FinishDelivery(ctx, got[0].ID, models.StatusSent, "", time.Time{}), models.ErrStale)
 		wantErr(t, "FinishDelivery absent", s.FinishDelivery(ctx, 999_999, models.StatusSent, "", time.Time{}), models.ErrNotFound)
 		wantErr(t, "FinishDelivery bad status", s.FinishDelivery(ctx, got[1].ID, models.StatusUncertain, "", time.Time{}), models.ErrInvalid)
 		if err := s.FinishDelivery(ctx, third.ID, models.StatusBlocked, "forbidden_403", time.Time{}); err != nil {
@@ -83,7 +83,7 @@ func TestStore_Deliveries(t *testing.T) {
 		}
 		// A sender that died: its lease expires and the row is never sent again.
 		mustClaim(t, s, retry.Add(2*time.Minute), 10, 0)
-		wantErr(t, "FinishDelivery after the lease", s.FinishDelivery(ctx, again[1].ID, models.StatusSent, "", time.Time{}), models.ErrConflict)
+		wantErr(t, "FinishDelivery after the lease", s.FinishDelivery(ctx, again[1].ID, models.StatusSent, "", time.Time{}), models.ErrStale)
 
 		wantProblems(t, s, map[string]int{models.StatusBlocked: 1, models.StatusUncertain: 2})
 	})

@@ -84,7 +84,7 @@ func unitInScope(tx *gorm.DB, v Viewer, id uint64) error {
 // with the "invite_redeem" audit row. An unknown code is ErrNotFound; a
 // used, revoked or expired one ErrInviteUsed, ErrInviteRevoked or
 // ErrInviteExpired (checked in that order). A telegramID that belongs to
-// an active user is ErrConflict; a revoked user's row is re-activated with
+// an active user is ErrDuplicate; a revoked user's row is re-activated with
 // the invitation's role and unit. Of several concurrent redemptions of one
 // code exactly one succeeds; the others get ErrInviteUsed.
 func (s *Store) RedeemInvitation(ctx context.Context, code string, telegramID int64, name string, now time.Time) (User, Invitation, error) {
@@ -181,7 +181,7 @@ func registerUser(tx *gorm.DB, inv Invitation, telegramID int64, name string, no
 		u = User{TelegramID: telegramID, Name: name, Role: inv.Role, UnitID: inv.UnitID, Lang: "zh"}
 		if err := tx.Create(&u).Error; err != nil {
 			if isDuplicate(err) {
-				return User{}, fmt.Errorf("user %d registered concurrently: %w", telegramID, ErrConflict)
+				return User{}, fmt.Errorf("user %d registered concurrently: %w", telegramID, ErrDuplicate)
 			}
 			return User{}, fmt.Errorf("insert user: %w", err)
 		}
@@ -189,7 +189,7 @@ func registerUser(tx *gorm.DB, inv Invitation, telegramID int64, name string, no
 	case err != nil:
 		return User{}, fmt.Errorf("look up user %d: %w", telegramID, err)
 	case u.RevokedAt == nil:
-		return User{}, fmt.Errorf("user %d is registered: %w", telegramID, ErrConflict)
+		return User{}, fmt.Errorf("user %d is registered: %w", telegramID, ErrDuplicate)
 	}
 	u.Name, u.Role, u.UnitID, u.RevokedAt, u.UpdatedAt = name, inv.Role, inv.UnitID, nil, now
 	err = tx.Model(&u).Select("name", "role", "unit_id", "revoked_at", "updated_at").Updates(&u).Error

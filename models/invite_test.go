@@ -104,7 +104,7 @@ func TestStore_RedeemInvitation(t *testing.T) {
 		// An active user cannot redeem; the code stays usable.
 		pending := mustInvite(t, s, r.admin, models.RoleSupervisor, r.west, time.Hour, now)
 		_, _, err = s.RedeemInvitation(ctx, pending.Code, inspectorTG, "已注册", now)
-		wantErr(t, "redeem by an active user", err, models.ErrConflict)
+		wantErr(t, "redeem by an active user", err, models.ErrDuplicate)
 		if _, _, err := s.RedeemInvitation(ctx, pending.Code, newUserTG+6, "新人", now); err != nil {
 			t.Errorf("redeem after a refused attempt: %v", err)
 		}

@@ -20,7 +20,7 @@ import (
 // "member_create" audit row in the same transaction. Texts are trimmed;
 // an empty Rank is RankOther. Invalid fields are ErrInvalid, a unit outside
 // the subtree ErrNotFound, and a member of the same name in the same unit
-// ErrConflict: name and unit identify a member (as in ImportRoster).
+// ErrDuplicate: name and unit identify a member (as in ImportRoster).
 func (s *Store) CreateMember(ctx context.Context, actor Viewer, in MemberInput) (Member, error) {
 	if !rosterWriter(actor) {
 		return Member{}, s.deny(ctx, actor, AuditMemberCreate, &denial{err: ErrForbidden})
@@ -49,7 +49,7 @@ func (s *Store) CreateMember(ctx context.Context, actor Viewer, in MemberInput) 
 	return m, nil
 }
 
-// checkMemberUnique returns ErrConflict when a member other than except
+// checkMemberUnique returns ErrDuplicate when a member other than except
 // has the name in the unit.
 func checkMemberUnique(tx *gorm.DB, v Viewer, name string, unitID, except uint64) error {
 	q, err := scopedMembers(tx, v)
@@ -62,7 +62,7 @@ func checkMemberUnique(tx *gorm.DB, v Viewer, name string, unitID, except uint64
 		return fmt.Errorf("check member names: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("a member of that name is in unit %d: %w", unitID, ErrConflict)
+		return fmt.Errorf("a member of that name is in unit %d: %w", unitID, ErrDuplicate)
 	}
 	return nil
 }
@@ -127,7 +127,7 @@ func (p MemberPatch) apply(m *Member) []string {
 // its "member_update" audit row (the names of the changed columns) in the
 // same transaction. A patch that changes nothing writes nothing. A member
 // or new unit outside the subtree is ErrNotFound; a name already taken in
-// the unit ErrConflict. An assignee must be an active inspector or
+// the unit ErrDuplicate. An assignee must be an active inspector or
 // supervisor the actor can see, whose unit's subtree holds the member's
 // unit; otherwise, and for any other invalid field, ErrInvalid.
 func (s *Store) UpdateMember(ctx context.Context, actor Viewer, id uint64, p MemberPatch) (Member, error) {

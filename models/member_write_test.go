@@ -24,7 +24,7 @@ func TestStore_CreateMember(t *testing.T) {
 			t.Errorf("member_create audit rows = %d, want 1", n)
 		}
 		_, err = s.CreateMember(ctx, r.admin, in)
-		wantErr(t, "same name in the same unit", err, models.ErrConflict)
+		wantErr(t, "same name in the same unit", err, models.ErrDuplicate)
 		_, err = s.CreateMember(ctx, r.eastSup, models.MemberInput{Name: "越界", UnitID: r.westPatrol})
 		wantErr(t, "supervisor writes into a sibling unit", err, models.ErrNotFound)
 		_, err = s.CreateMember(ctx, r.east1, models.MemberInput{Name: "检查员写", UnitID: r.east})
@@ -89,7 +89,7 @@ func checkUpdateMemberRefusals(t *testing.T, s *models.Store, r roster) {
 	_, err = s.UpdateMember(ctx, r.east1, r.liSi.ID, models.MemberPatch{Post: ptr("x")})
 	wantDenied(t, s, "inspector updates a member", err, r.east1, models.AuditMemberUpdate)
 	_, err = s.UpdateMember(ctx, r.admin, r.zhangEast.ID, models.MemberPatch{Name: ptr("王五")})
-	wantErr(t, "rename onto a member of the same unit", err, models.ErrConflict)
+	wantErr(t, "rename onto a member of the same unit", err, models.ErrDuplicate)
 	for name, p := range map[string]models.MemberPatch{
 		"west inspector for an east member": {AssigneeID: ptr(int64(westTG))},
 		"an admin as assignee":              {AssigneeID: ptr(int64(adminTG))},

@@ -54,7 +54,7 @@ func (s *Sanction) normaliseDates() {
 // computed; a zero EffectiveDate is the decision date; ProbationMonths
 // counts only for PartyProbation. Invalid fields are ErrInvalid, a member
 // outside the subtree ErrNotFound, a decision number already recorded
-// ErrConflict.
+// ErrDuplicate.
 func (s *Store) CreateSanction(ctx context.Context, actor Viewer, in SanctionInput) (Sanction, error) {
 	if !rosterWriter(actor) {
 		return Sanction{}, s.deny(ctx, actor, AuditSanctionCreate, &denial{err: ErrForbidden, memberID: &in.MemberID})
@@ -74,12 +74,12 @@ func (s *Store) CreateSanction(ctx context.Context, actor Viewer, in SanctionInp
 			return err
 		}
 		if len(taken) > 0 {
-			return fmt.Errorf("decision number recorded already: %w", ErrConflict)
+			return fmt.Errorf("decision number recorded already: %w", ErrDuplicate)
 		}
 		sn.ID = 0
 		if err := tx.Create(&sn).Error; err != nil {
 			if isDuplicate(err) {
-				return fmt.Errorf("decision number recorded already: %w", ErrConflict)
+				return fmt.Errorf("decision number recorded already: %w", ErrDuplicate)
 			}
 			return fmt.Errorf("insert sanction: %w", err)
 		}
@@ -118,7 +118,7 @@ const lookupChunk = 1000
 // was lifted (解除处分) or party rights restored (恢复党员权利) on a date,
 // by the decision decisionNo, with its "sanction_lift" audit row in the
 // same transaction. A sanction outside the subtree is ErrNotFound, one
-// lifted already ErrConflict; a date outside 2000..2100 or before the
+// lifted already ErrDuplicate; a date outside 2000..2100 or before the
 // decision, or a decision number empty or over 64 characters, ErrInvalid.
 func (s *Store) LiftSanction(ctx context.Context, actor Viewer, sanctionID uint64, on time.Time, decisionNo string) error {
 	if !rosterWriter(actor) {
@@ -146,7 +146,7 @@ func (s *Store) LiftSanction(ctx context.Context, actor Viewer, sanctionID uint6
 		sn := found[0]
 		switch {
 		case sn.LiftedOn != nil:
-			return fmt.Errorf("sanction %d lifted already: %w", sanctionID, ErrConflict)
+			return fmt.Errorf("sanction %d lifted already: %w", sanctionID, ErrDuplicate)
 		case on.Before(sn.DecisionDate):
 			return fmt.Errorf("on: before the decision: %w", ErrInvalid)
 		}

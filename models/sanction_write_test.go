@@ -32,7 +32,7 @@ func TestStore_CreateSanction(t *testing.T) {
 			t.Errorf("sanction_create audit rows = %d, want 1", n)
 		}
 		_, err = s.CreateSanction(ctx, r.admin, in)
-		wantErr(t, "decision number twice", err, models.ErrConflict)
+		wantErr(t, "decision number twice", err, models.ErrDuplicate)
 		in.DecisionNo = "另一号"
 		_, err = s.CreateSanction(ctx, r.westSup, in)
 		wantErr(t, "supervisor of a sibling unit", err, models.ErrNotFound)
@@ -78,7 +78,7 @@ func TestStore_LiftSanction(t *testing.T) {
 		if got := after[0]; got.LiftedOn == nil || !got.LiftedOn.Equal(on) || got.LiftDecisionNo != "解除〔1〕号" || got.PeriodEnd == nil {
 			t.Errorf("lifted sanction = %+v", got)
 		}
-		wantErr(t, "lift twice", s.LiftSanction(ctx, r.admin, sn.ID, on, "解除〔2〕号"), models.ErrConflict)
+		wantErr(t, "lift twice", s.LiftSanction(ctx, r.admin, sn.ID, on, "解除〔2〕号"), models.ErrDuplicate)
 		if n := count(t, s, "audit_events", "action = ? AND member_id = ?", models.AuditSanctionLift, r.liSi.ID); n != 1 {
 			t.Errorf("sanction_lift audit rows = %d, want 1", n)
 		}

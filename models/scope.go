@@ -34,12 +34,17 @@ const (
 const txAttempts = 3
 
 // inTx runs fn in one transaction, again if MySQL reports a deadlock.
-// opts (at most one) sets the transaction's isolation level.
+// opts (at most one) sets the transaction's isolation level. A deadlock
+// that outlives the retries is ErrStale: the caller may start over on
+// fresh data.
 func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*sql.TxOptions) error {
 	for attempt := 1; ; attempt++ {
 		err := s.db.WithContext(ctx).Transaction(fn, opts...)
-		if err == nil || attempt == txAttempts || !isRetryable(err) || ctx.Err() != nil {
+		switch {
+		case err == nil || !isRetryable(err) || ctx.Err() != nil:
 			return err
+		case attempt == txAttempts:
+			return fmt.Errorf("rolled back %d times: %w: %w", txAttempts, ErrStale, err)
 		}
 	}
 }

@@ -230,12 +230,12 @@ func moveRandomUnit(t *testing.T, s *models.Store, f *forest, rng *rand.Rand, ad
 			target = candidates[rng.IntN(len(candidates))]
 		}
 	}
-	if err := s.MoveUnit(context.Background(), admin, u, target); err != nil && !errors.Is(err, models.ErrConflict) {
+	if err := s.MoveUnit(context.Background(), admin, u, target); err != nil && !errors.Is(err, models.ErrDuplicate) {
 		t.Fatalf("MoveUnit(%d, %d): %v", u, target, err)
-	} else if err == nil { // ErrConflict: a sibling of that name is there already
+	} else if err == nil { // ErrDuplicate: a sibling of that name is there already
 		f.parent[u] = target
 	}
-	if err := s.MoveUnit(context.Background(), admin, u, u); !errors.Is(err, models.ErrConflict) {
+	if err := s.MoveUnit(context.Background(), admin, u, u); !errors.Is(err, models.ErrInvalid) {
 		t.Errorf("MoveUnit under itself: %v", err)
 	}
 }

@@ -97,7 +97,7 @@ func (r *RedisState) Save(ctx context.Context, chatID, userID int64, data []byte
 		return 0, fmt.Errorf("save state of chat %d: %w", chatID, err)
 	}
 	if nv < 0 {
-		return 0, fmt.Errorf("save state of chat %d: version %d: %w", chatID, version, ErrConflict)
+		return 0, fmt.Errorf("save state of chat %d: version %d: %w", chatID, version, ErrStale)
 	}
 	return nv, nil
 }
@@ -109,7 +109,7 @@ func (r *RedisState) Delete(ctx context.Context, chatID, userID int64, version i
 		return fmt.Errorf("delete state of chat %d: %w", chatID, err)
 	}
 	if res < 0 {
-		return fmt.Errorf("delete state of chat %d: version %d: %w", chatID, version, ErrConflict)
+		return fmt.Errorf("delete state of chat %d: version %d: %w", chatID, version, ErrStale)
 	}
 	return nil
 }

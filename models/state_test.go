@@ -53,7 +53,7 @@ func TestStateStore_SaveLoadDelete(t *testing.T) {
 		}
 		for _, stale := range []int64{0, 2, 7} {
 			_, err := st.Save(ctx, chat, user, []byte("x"), stale, time.Minute)
-			wantErr(t, "Save stale version", err, models.ErrConflict)
+			wantErr(t, "Save stale version", err, models.ErrStale)
 		}
 		v2, err := st.Save(ctx, chat, user, nil, 1, time.Minute)
 		if err != nil || v2 != 2 {
@@ -69,8 +69,8 @@ func TestStateStore_SaveLoadDelete(t *testing.T) {
 			t.Errorf("another chat's state: err = %v", err)
 		}
 
-		wantErr(t, "Delete stale", st.Delete(ctx, chat, user, 1), models.ErrConflict)
-		wantErr(t, "Delete as absent", st.Delete(ctx, chat, user, 0), models.ErrConflict)
+		wantErr(t, "Delete stale", st.Delete(ctx, chat, user, 1), models.ErrStale)
+		wantErr(t, "Delete as absent", st.Delete(ctx, chat, user, 0), models.ErrStale)
 		if err := st.Delete(ctx, chat, user, 2); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
@@ -79,7 +79,7 @@ func TestStateStore_SaveLoadDelete(t *testing.T) {
 		if err := st.Delete(ctx, chat, user, 0); err != nil {
 			t.Errorf("Delete absent v0: %v", err)
 		}
-		wantErr(t, "Delete absent v3", st.Delete(ctx, chat, user, 3), models.ErrConflict)
+		wantErr(t, "Delete absent v3", st.Delete(ctx, chat, user, 3), models.ErrStale)
 		if _, err := st.Save(ctx, chat, user, nil, 0, 0); err == nil {
 			t.Error("Save with ttl 0 succeeded")
 		}
@@ -135,7 +135,7 @@ func TestStateStore_ConcurrentCAS(t *testing.T) {
 					case err == nil:
 						wins++
 						next = nv
-					case errors.Is(err, models.ErrConflict):
+					case errors.Is(err, models.ErrStale):
 						conflicts++
 					default:
 						t.Errorf("Save: %v", err)

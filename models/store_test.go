@@ -66,7 +66,7 @@ func TestStore_Users(t *testing.T) {
 		}
 
 		dup := models.User{TelegramID: u.TelegramID, Name: "重复", Role: models.RoleAdmin, UnitID: d.root}
-		wantErr(t, "CreateUser duplicate", s.CreateUser(ctx, d.admin, &dup), models.ErrConflict)
+		wantErr(t, "CreateUser duplicate", s.CreateUser(ctx, d.admin, &dup), models.ErrDuplicate)
 		noUnit := models.User{TelegramID: 7_000_000_002, Name: "无单位", Role: models.RoleInspector, UnitID: 999_999}
 		wantErr(t, "CreateUser unknown unit", s.CreateUser(ctx, d.admin, &noUnit), models.ErrNotFound)
 		badRole := models.User{TelegramID: 7_000_000_003, Name: "角色", Role: "root", UnitID: d.root}
@@ -107,7 +107,7 @@ func TestStore_FindUnitByName(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = s.FindUnitByName(ctx, "同名单位")
-		wantErr(t, "FindUnitByName shared name", err, models.ErrConflict)
+		wantErr(t, "FindUnitByName shared name", err, models.ErrAmbiguous)
 
 		name, err := s.UnitName(ctx, d.west)
 		if err != nil || name != "西山街道（演示）" {

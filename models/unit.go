@@ -30,7 +30,7 @@ func (s *Store) UnitTree(ctx context.Context, v Viewer) ([]Unit, error) {
 
 // CreateUnit adds a unit called name under parentID (nil: a new root).
 // Admins only (ErrForbidden, audited). The name is trimmed and must have
-// 1–128 characters (ErrInvalid); a sibling of the same name is ErrConflict
+// 1–128 characters (ErrInvalid); a sibling of the same name is ErrDuplicate
 // and an unknown parent ErrNotFound.
 func (s *Store) CreateUnit(ctx context.Context, actor Viewer, name string, parentID *uint64) (Unit, error) {
 	name = strings.TrimSpace(name)
@@ -82,7 +82,7 @@ func lockUnit(tx *gorm.DB, id uint64) (Unit, error) {
 	return u, nil
 }
 
-// checkSiblingName returns ErrConflict when a unit other than except has
+// checkSiblingName returns ErrDuplicate when a unit other than except has
 // the name under parentID (nil: among the roots).
 func checkSiblingName(tx *gorm.DB, parentID *uint64, name string, except uint64) error {
 	q := tx.Model(&Unit{}).Where("name = ? AND id <> ?", name, except)
@@ -96,7 +96,7 @@ func checkSiblingName(tx *gorm.DB, parentID *uint64, name string, except uint64)
 		return fmt.Errorf("check sibling names: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("a sibling unit has that name: %w", ErrConflict)
+		return fmt.Errorf("a sibling unit has that name: %w", ErrDuplicate)
 	}
 	return nil
 }
@@ -150,8 +150,8 @@ func (s *Store) RenameUnit(ctx context.Context, actor Viewer, id uint64, name st
 // MoveUnit moves a unit and its whole subtree under newParent (0: make it a
 // root), rewriting the materialised paths of the subtree in one statement
 // of the same transaction. Admins only (ErrForbidden, audited). Moving a
-// unit under itself or one of its descendants, or next to a sibling of the
-// same name, is ErrConflict.
+// unit under itself or one of its descendants is ErrInvalid, next to a
+// sibling of the same name ErrDuplicate.
 func (s *Store) MoveUnit(ctx context.Context, actor Viewer, id, newParent uint64) error {
 	if actor.Role != RoleAdmin {
 		return s.deny(ctx, actor, AuditUnitMove, &denial{err: ErrForbidden})
@@ -162,7 +162,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor Viewer, id, newParent uint64
 			return err
 		}
 		if parent != nil && strings.HasPrefix(parent.Path, u.Path) {
-			return fmt.Errorf("unit %d into its own subtree: %w", id, ErrConflict)
+			return fmt.Errorf("unit %d into its own subtree: %w", id, ErrInvalid)
 		}
 		newPath, parentID := "/"+strconv.FormatUint(id, 10)+"/", (*uint64)(nil)
 		if parent != nil {

@@ -58,7 +58,7 @@ func TestStore_CreateUnit(t *testing.T) {
 			t.Errorf("CreateUnit root = %+v, %v", root, err)
 		}
 		_, err = s.CreateUnit(ctx, r.admin, "新建村党支部", &r.east)
-		wantErr(t, "CreateUnit sibling name", err, models.ErrConflict)
+		wantErr(t, "CreateUnit sibling name", err, models.ErrDuplicate)
 		if _, err := s.CreateUnit(ctx, r.admin, "新建村党支部", &r.west); err != nil {
 			t.Errorf("CreateUnit same name elsewhere: %v", err)
 		}
@@ -89,7 +89,7 @@ func TestStore_RenameUnit(t *testing.T) {
 		if err := s.RenameUnit(ctx, r.admin, r.eastOffice, "东湖镇党政办党支部"); err != nil {
 			t.Errorf("RenameUnit to its own name: %v", err)
 		}
-		wantErr(t, "RenameUnit sibling name", s.RenameUnit(ctx, r.admin, r.eastOffice, "东湖村党支部（演示）"), models.ErrConflict)
+		wantErr(t, "RenameUnit sibling name", s.RenameUnit(ctx, r.admin, r.eastOffice, "东湖村党支部（演示）"), models.ErrDuplicate)
 		wantErr(t, "RenameUnit unknown", s.RenameUnit(ctx, r.admin, 999_999, "x"), models.ErrNotFound)
 		wantDenied(t, s, "RenameUnit by supervisor", s.RenameUnit(ctx, r.eastSup, r.eastOffice, "x"), r.eastSup, models.AuditUnitRename)
 	})
@@ -122,8 +122,8 @@ func TestStore_MoveUnit(t *testing.T) {
 		_, _, _, err = s.MemberSanctions(ctx, r.east1, r.wangWu.ID)
 		wantErr(t, "east inspector after the move", err, models.ErrNotFound)
 
-		wantErr(t, "MoveUnit under itself", s.MoveUnit(ctx, r.admin, r.eastOffice, r.eastOffice), models.ErrConflict)
-		wantErr(t, "MoveUnit under a descendant", s.MoveUnit(ctx, r.admin, r.eastOffice, sub.ID), models.ErrConflict)
+		wantErr(t, "MoveUnit under itself", s.MoveUnit(ctx, r.admin, r.eastOffice, r.eastOffice), models.ErrInvalid)
+		wantErr(t, "MoveUnit under a descendant", s.MoveUnit(ctx, r.admin, r.eastOffice, sub.ID), models.ErrInvalid)
 		wantErr(t, "MoveUnit unknown parent", s.MoveUnit(ctx, r.admin, r.eastOffice, 999_999), models.ErrNotFound)
 		if err := s.MoveUnit(ctx, r.admin, r.eastOffice, 0); err != nil {
 			t.Errorf("MoveUnit to a root: %v", err)

@@ -39,7 +39,7 @@ const findUserSQL = "SELECT id, telegram_id, name, role, unit_id, lang, digest, 
 	"FROM users WHERE telegram_id = ? AND revoked_at IS NULL"
 
 // CreateUser registers u and records an "add_user" audit row for actor in
-// the same transaction. It fails with ErrConflict if the Telegram id is
+// the same transaction. It fails with ErrDuplicate if the Telegram id is
 // already registered and with ErrNotFound if u.UnitID does not exist.
 // Deciding whether actor may do this is the caller's job.
 func (s *Store) CreateUser(ctx context.Context, actor Viewer, u *User) error {
@@ -61,12 +61,12 @@ func (s *Store) CreateUser(ctx context.Context, actor Viewer, u *User) error {
 			return fmt.Errorf("check user: %w", err)
 		}
 		if n > 0 {
-			return ErrConflict
+			return ErrDuplicate
 		}
 		u.ID = 0
 		if err := tx.Create(u).Error; err != nil {
 			if isDuplicate(err) {
-				return ErrConflict
+				return ErrDuplicate
 			}
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -114,7 +114,7 @@ func (s *Store) SetUserLang(ctx context.Context, telegramID int64, lang string) 
 }
 
 // FindUnitByName finds a unit by its exact name or, when name is a number,
-// by id. ErrNotFound if none matches, ErrConflict if several units share
+// by id. ErrNotFound if none matches, ErrAmbiguous if several units share
 // the name.
 func (s *Store) FindUnitByName(ctx context.Context, name string) (Unit, error) {
 	name = strings.TrimSpace(name)
@@ -140,7 +140,7 @@ func (s *Store) FindUnitByName(ctx context.Context, name string) (Unit, error) {
 	case 1:
 		return units[0], nil
 	default:
-		return Unit{}, fmt.Errorf("find unit by name: %w", ErrConflict)
+		return Unit{}, fmt.Errorf("find unit by name: %w", ErrAmbiguous)
 	}
 }
 

@@ -24,7 +24,7 @@ var errIdemTaken = errors.New("idempotency key taken")
 // exists (checked first, and caught again as a unique-key violation when
 // two replicas race), visit.ID is set to its id and created is false, with
 // no new rows. A key used by another author or for another member is
-// ErrConflict.
+// ErrDuplicate.
 func (s *Store) CreateVisit(ctx context.Context, v Viewer, visit *Visit, sanctionIDs []uint64) (created bool, err error) {
 	if visit == nil {
 		return false, errors.New("create visit: nil visit")
@@ -55,7 +55,7 @@ func (s *Store) createVisit(ctx context.Context, v Viewer, visit *Visit, ids []u
 		if done, err := s.replayVisit(ctx, v, visit); done || err != nil {
 			return false, err
 		}
-		return false, fmt.Errorf("create visit: key taken but visit not found: %w", ErrConflict)
+		return false, fmt.Errorf("create visit: key taken but visit not found: %w", ErrStale)
 	}
 	if err != nil {
 		return false, fmt.Errorf("create visit for member %d: %w", visit.MemberID, err)
@@ -108,7 +108,7 @@ func (s *Store) replayVisit(ctx context.Context, v Viewer, visit *Visit) (done b
 		return false, nil
 	}
 	if found[0].AuthorID != v.TelegramID || found[0].MemberID != visit.MemberID {
-		return false, fmt.Errorf("create visit: key used by visit %d: %w", found[0].ID, ErrConflict)
+		return false, fmt.Errorf("create visit: key used by visit %d: %w", found[0].ID, ErrDuplicate)
 	}
 	visit.ID = found[0].ID
 	return true, nil

@@ -107,7 +107,7 @@ type visitSnapshot struct {
 // ErrEditWindow) and an admin at any time; anyone else gets ErrForbidden;
 // both refusals are audited. reason must have 1–512 characters; an
 // invalid visit or an edit that changes nothing is ErrInvalid. Concurrent
-// edits of one visit are serialised (ErrConflict if they still collide).
+// edits of one visit are serialised (ErrStale if they still collide).
 func (s *Store) UpdateVisit(ctx context.Context, actor Viewer, id uint64, updated Visit, sanctionIDs []uint64, reason string, now time.Time) (VisitRevision, error) {
 	reason = strings.TrimSpace(reason)
 	if err := invalidErr(lengthIssue("reason", reason, 1, maxReasonRunes)); err != nil {
@@ -187,7 +187,7 @@ func editVisit(tx *gorm.DB, actor Viewer, cur Visit, curIDs []uint64, row Visit,
 
 // insertRevision appends the next revision of a visit, holding cur as it
 // was. The unique index on (visit_id, version) turns a lost race into
-// ErrConflict.
+// ErrStale.
 func insertRevision(tx *gorm.DB, actor Viewer, cur Visit, curIDs []uint64, changed []string, linksChanged bool, reason string, now time.Time) (VisitRevision, error) {
 	before, err := json.Marshal(visitSnapshot{Visit: cur, SanctionIDs: curIDs})
 	if err != nil {
@@ -206,7 +206,7 @@ func insertRevision(tx *gorm.DB, actor Viewer, cur Visit, curIDs []uint64, chang
 		At: now.UTC().Truncate(time.Millisecond), Reason: reason, Changed: strings.Join(names, ","), Before: string(before)}
 	if err := tx.Create(&rev).Error; err != nil {
 		if isDuplicate(err) {
-			return VisitRevision{}, fmt.Errorf("visit %d edited concurrently: %w", cur.ID, ErrConflict)
+			return VisitRevision{}, fmt.Errorf("visit %d edited concurrently: %w", cur.ID, ErrStale)
 		}
 		return VisitRevision{}, fmt.Errorf("insert revision of visit %d: %w", cur.ID, err)
 	}

@@ -47,7 +47,7 @@ func TestStore_CreateVisit(t *testing.T) {
 			t.Errorf("raced replay = %v, %v, id %d; want false, nil, %d", created, err, raced.ID, v.ID)
 		}
 		_, err = s.CreateVisit(ctx, d.up, newVisit(m.ID, "draft-1", today), []uint64{sn.ID})
-		wantErr(t, "same key, other author", err, models.ErrConflict)
+		wantErr(t, "same key, other author", err, models.ErrDuplicate)
 
 	})
 }
