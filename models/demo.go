@@ -147,12 +147,16 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 	}
 	m := dm.member
 	m.UnitID = unitID
+	prepareMember(&m)
 	if err := tx.Create(&m).Error; err != nil {
 		return fmt.Errorf("insert member: %w", err)
 	}
 	ids := make([]uint64, len(dm.sanctions))
 	for i, s := range dm.sanctions {
 		s.MemberID = m.ID
+		if err := prepareSanction(&s); err != nil {
+			return fmt.Errorf("sanction of member %d: %w", m.ID, err)
+		}
 		if err := tx.Create(&s).Error; err != nil {
 			return fmt.Errorf("insert sanction of member %d: %w", m.ID, err)
 		}
@@ -160,6 +164,7 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 	}
 	for _, v := range dm.visits {
 		v.MemberID, v.AuthorID = m.ID, author
+		v.NormaliseDates()
 		if err := tx.Create(&v).Error; err != nil {
 			return fmt.Errorf("insert visit of member %d: %w", m.ID, err)
 		}

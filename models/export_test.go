@@ -10,11 +10,44 @@ import (
 // Hooks for the external tests in package models_test; compiled only into
 // test binaries.
 
-// InsertForTest inserts rows as they are (fixtures the API cannot create).
+// InsertForTest inserts rows (fixtures the API cannot create), each
+// prepared as the store prepares its own writes: a member gets its pinyin,
+// a sanction is validated and its period end computed, a visit's dates
+// become UTC midnights.
 func InsertForTest(ctx context.Context, s *Store, rows ...any) error {
 	for _, r := range rows {
+		if err := prepareForTest(r); err != nil {
+			return err
+		}
 		if err := s.db.WithContext(ctx).Create(r).Error; err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// prepareForTest prepares a row, or a slice of rows, for InsertForTest.
+func prepareForTest(row any) error {
+	switch r := row.(type) {
+	case *Member:
+		prepareMember(r)
+	case *Sanction:
+		return prepareSanction(r)
+	case *Visit:
+		r.NormaliseDates()
+	case *[]Member:
+		for i := range *r {
+			prepareMember(&(*r)[i])
+		}
+	case *[]Sanction:
+		for i := range *r {
+			if err := prepareSanction(&(*r)[i]); err != nil {
+				return err
+			}
+		}
+	case *[]Visit:
+		for i := range *r {
+			(*r)[i].NormaliseDates()
 		}
 	}
 	return nil
@@ -85,11 +118,11 @@ func BackfillPinyinForTest(ctx context.Context, s *Store) error {
 	return backfillPinyin(s.db.WithContext(ctx))
 }
 
-// BulkInsertForTest runs fill in one transaction, without hooks; the
-// insert it hands to fill writes a slice of rows in multi-row INSERTs of
-// batch rows.
+// BulkInsertForTest runs fill in one transaction; the insert it hands to
+// fill writes a slice of rows as they are (no pinyin, no computed period
+// end) in multi-row INSERTs of batch rows.
 func BulkInsertForTest(ctx context.Context, s *Store, batch int, fill func(insert func(rows any) error) error) error {
-	return s.db.WithContext(ctx).Session(&gorm.Session{SkipHooks: true}).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fill(func(rows any) error { return tx.CreateInBatches(rows, batch).Error })
 	})
 }

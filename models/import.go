@@ -168,6 +168,9 @@ func (im *rosterImport) result() ImportResult {
 // write inserts the new members, fills in the member ids of the new
 // sanctions, inserts those and applies the updates, all in batches.
 func (im *rosterImport) write() error {
+	for i := range im.newMembers {
+		prepareMember(&im.newMembers[i])
+	}
 	if err := im.tx.CreateInBatches(&im.newMembers, importBatch).Error; err != nil {
 		return fmt.Errorf("insert members: %w", err)
 	}
@@ -176,6 +179,13 @@ func (im *rosterImport) write() error {
 			im.newSanctions[i].MemberID = im.newMembers[idx].ID
 		} else {
 			im.newSanctions[i].MemberID = im.byKey[key]
+		}
+	}
+	for _, ss := range [][]Sanction{im.newSanctions, im.updSanctions} {
+		for i := range ss {
+			if err := prepareSanction(&ss[i]); err != nil {
+				return fmt.Errorf("check sanction %d: %w", i, err)
+			}
 		}
 	}
 	if err := im.tx.CreateInBatches(&im.newSanctions, importBatch).Error; err != nil {

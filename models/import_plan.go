@@ -236,6 +236,7 @@ func (im *rosterImport) loadSanctions(ss []acceptedSanction) (map[string]Sanctio
 			return nil, nil, fmt.Errorf("load sanctions: %w", err)
 		}
 		for _, s := range found {
+			s.NormaliseDates()
 			existing[s.DecisionNo] = s
 		}
 	}

@@ -173,5 +173,8 @@ func memberSanctions(tx *gorm.DB, memberID uint64) ([]Sanction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load sanctions of member %d: %w", memberID, err)
 	}
+	for i := range out {
+		out[i].NormaliseDates()
+	}
 	return out, nil
 }

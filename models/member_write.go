@@ -38,6 +38,7 @@ func (s *Store) CreateMember(ctx context.Context, actor Viewer, in MemberInput) 
 			return err
 		}
 		m = Member{Name: in.Name, UnitID: in.UnitID, Post: in.Post, Rank: in.Rank, Key: in.Key, KeyReason: in.KeyReason}
+		prepareMember(&m)
 		if err := tx.Create(&m).Error; err != nil {
 			return fmt.Errorf("insert member: %w", err)
 		}
@@ -156,6 +157,7 @@ func (s *Store) UpdateMember(ctx context.Context, actor Viewer, id uint64, p Mem
 			m.AssignedAt = assignedOn(m, nowUTC())
 			cols = append(cols, "assigned_at")
 		}
+		prepareMember(&m)
 		if err := tx.Model(&m).Select(cols).Updates(&m).Error; err != nil {
 			return fmt.Errorf("update member %d: %w", id, err)
 		}

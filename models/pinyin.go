@@ -5,7 +5,6 @@ import (
 	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
-	"gorm.io/gorm"
 )
 
 // Lengths of the pinyin columns of members.
@@ -50,13 +49,13 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// BeforeSave keeps NamePinyin and NameInitials in step with Name whenever
-// the struct holds a name. Every write of a member in this package passes
-// the whole struct (Create, or Select(...).Updates(&member)), never a bare
-// column update, so that the pinyin cannot go stale.
-func (m *Member) BeforeSave(*gorm.DB) error {
+// prepareMember keeps NamePinyin and NameInitials in step with Name
+// whenever the struct holds a name. Every write of a member in this
+// package passes the whole struct through it (Create, or
+// Select(...).Updates(&member)), never a bare column update, so that the
+// pinyin cannot go stale.
+func prepareMember(m *Member) {
 	if m.Name != "" {
 		m.NamePinyin, m.NameInitials = namePinyin(m.Name)
 	}
-	return nil
 }

@@ -9,9 +9,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// BeforeCreate refuses an unknown kind or a probation that is neither 12
-// nor 24 months.
-func (s *Sanction) BeforeCreate(*gorm.DB) error {
+// Validate refuses an unknown kind or a probation that is neither 12 nor
+// 24 months. The store checks every sanction it inserts with it.
+func (s Sanction) Validate() error {
 	if !ValidKind(s.Kind) {
 		return fmt.Errorf("sanction: invalid kind %q", s.Kind)
 	}
@@ -23,30 +23,34 @@ func (s *Sanction) BeforeCreate(*gorm.DB) error {
 	return nil
 }
 
-// BeforeSave stores the dates as UTC midnight and, when the struct holds a
-// whole sanction (a valid kind), computes PeriodEnd from the kind, the
-// effective date and the probation length. A partial model, as in
-// Model(&Sanction{ID: id}).Update(...), is left alone.
-func (s *Sanction) BeforeSave(*gorm.DB) error {
-	s.normaliseDates()
+// Normalise stores the dates as UTC midnight and, when s holds a whole
+// sanction (a valid kind), computes PeriodEnd from the kind, the effective
+// date and the probation length. The store runs it before every write of
+// a whole sanction, so that PeriodEnd is never typed.
+func (s *Sanction) Normalise() {
+	s.NormaliseDates()
 	if ValidKind(s.Kind) {
 		s.PeriodEnd = PeriodEnd(s.Kind, s.EffectiveDate, s.ProbationMonths)
 	}
-	return nil
 }
 
-// AfterFind returns the dates as UTC midnight whatever the driver made of
-// them.
-func (s *Sanction) AfterFind(*gorm.DB) error {
-	s.normaliseDates()
-	return nil
-}
-
-func (s *Sanction) normaliseDates() {
+// NormaliseDates turns the dates into UTC midnights whatever the driver
+// made of them; the store runs it on every sanction it reads.
+func (s *Sanction) NormaliseDates() {
 	s.DecisionDate = DateOf(s.DecisionDate)
 	s.EffectiveDate = DateOf(s.EffectiveDate)
 	s.PeriodEnd = datePtr(s.PeriodEnd)
 	s.LiftedOn = datePtr(s.LiftedOn)
+}
+
+// prepareSanction checks and normalises a sanction about to be written
+// whole (inserted, or upserted by an import).
+func prepareSanction(s *Sanction) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	s.Normalise()
+	return nil
 }
 
 // CreateSanction adds a sanction to a member of the actor's subtree, with
@@ -65,6 +69,9 @@ func (s *Store) CreateSanction(ctx context.Context, actor Viewer, in SanctionInp
 	}
 	sn := Sanction{MemberID: in.MemberID, Kind: in.Kind, DecisionNo: in.DecisionNo, DecisionDate: in.DecisionDate,
 		EffectiveDate: in.EffectiveDate, ProbationMonths: in.ProbationMonths}
+	if err := prepareSanction(&sn); err != nil {
+		return Sanction{}, fmt.Errorf("%s: %w", AuditSanctionCreate, err)
+	}
 	err := s.guarded(ctx, actor, AuditSanctionCreate, func(tx *gorm.DB) error {
 		if _, err := findMember(tx, actor, in.MemberID); err != nil {
 			return err
@@ -144,6 +151,7 @@ func (s *Store) LiftSanction(ctx context.Context, actor Viewer, sanctionID uint6
 			return fmt.Errorf("sanction %d: %w", sanctionID, ErrNotFound)
 		}
 		sn := found[0]
+		sn.NormaliseDates()
 		switch {
 		case sn.LiftedOn != nil:
 			return fmt.Errorf("sanction %d lifted already: %w", sanctionID, ErrDuplicate)

@@ -80,6 +80,7 @@ func loadVisitSummary(tx *gorm.DB, st *Status) error {
 		return fmt.Errorf("load last visit of member %d: %w", id, err)
 	}
 	if len(last) == 1 {
+		last[0].NormaliseDates()
 		st.LastVisit = &last[0]
 		var names []string
 		err := tx.Model(&User{}).Where("telegram_id = ?", last[0].AuthorID).Limit(1).Pluck("name", &names).Error
@@ -94,6 +95,9 @@ func loadVisitSummary(tx *gorm.DB, st *Status) error {
 		Order("date DESC, id DESC").Limit(maxFollowUps).Find(&st.OpenFollowUps).Error
 	if err != nil {
 		return fmt.Errorf("load open follow-ups of member %d: %w", id, err)
+	}
+	for i := range st.OpenFollowUps {
+		st.OpenFollowUps[i].NormaliseDates()
 	}
 	return nil
 }

@@ -251,16 +251,36 @@ func TestStore_SlowQueryLog(t *testing.T) {
 	}
 }
 
-func TestSanction_BeforeCreate(t *testing.T) {
+// TestStore_InsertSanction checks that a sanction is validated and its
+// period end computed on the way into the database, now that no GORM
+// hook does it.
+func TestStore_InsertSanction(t *testing.T) {
 	s := modelstest.OpenSQLite(t)
 	ctx := context.Background()
 	d := day(2025, 1, 1)
+	m := models.Member{Name: "校验", UnitID: 1, Rank: models.RankOther}
+	if err := models.InsertForTest(ctx, s, &models.Unit{ID: 1, Name: "单位", Path: "/1/"}, &m); err != nil {
+		t.Fatal(err)
+	}
 	for _, sn := range []models.Sanction{
-		{MemberID: 1, Kind: "bogus", DecisionNo: "a", DecisionDate: d, EffectiveDate: d},
-		{MemberID: 1, Kind: models.PartyProbation, ProbationMonths: 6, DecisionNo: "b", DecisionDate: d, EffectiveDate: d},
+		{MemberID: m.ID, Kind: "bogus", DecisionNo: "a", DecisionDate: d, EffectiveDate: d},
+		{MemberID: m.ID, Kind: models.PartyProbation, ProbationMonths: 6, DecisionNo: "b", DecisionDate: d, EffectiveDate: d},
 	} {
 		if err := models.InsertForTest(ctx, s, &sn); err == nil {
 			t.Errorf("inserted %s/%d", sn.Kind, sn.ProbationMonths)
 		}
+	}
+	valid := models.Sanction{MemberID: m.ID, Kind: models.PartyProbation, ProbationMonths: 24, DecisionNo: "c",
+		DecisionDate: d, EffectiveDate: d.AddDate(0, 0, 3)}
+	if err := models.InsertForTest(ctx, s, &valid); err != nil {
+		t.Fatalf("a valid sanction was refused: %v", err)
+	}
+	admin := models.Viewer{TelegramID: 1, Role: models.RoleAdmin}
+	_, _, got, err := s.MemberSanctions(ctx, admin, m.ID)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("MemberSanctions = %v, %v; want the valid sanction only", got, err)
+	}
+	if end := got[0].PeriodEnd; end == nil || !end.Equal(day(2027, 1, 4)) {
+		t.Errorf("PeriodEnd = %v, want 2027-01-04", end)
 	}
 }

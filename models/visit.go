@@ -78,6 +78,7 @@ func insertVisit(tx *gorm.DB, v Viewer, row *Visit, ids []uint64) error {
 	if int(n) != len(ids) {
 		return fmt.Errorf("sanctions of member %d: %w", row.MemberID, ErrNotFound)
 	}
+	row.NormaliseDates()
 	if err := tx.Create(row).Error; err != nil {
 		if isDuplicate(err) {
 			return errIdemTaken
@@ -179,17 +180,11 @@ func validConclusion(c string) bool {
 	return c == ConclusionGood || c == ConclusionFairlyGood || c == ConclusionAverage || c == ConclusionPoor
 }
 
-// BeforeSave stores the dates as UTC midnight.
-func (v *Visit) BeforeSave(*gorm.DB) error {
+// NormaliseDates turns the dates into UTC midnights. The store runs it
+// on every visit it writes and reads, whatever the driver made of them.
+func (v *Visit) NormaliseDates() {
 	v.Date = DateOf(v.Date)
 	v.NextVisit = datePtr(v.NextVisit)
-	return nil
-}
-
-// AfterFind returns the dates as UTC midnight whatever the driver made of
-// them.
-func (v *Visit) AfterFind(*gorm.DB) error {
-	return v.BeforeSave(nil)
 }
 
 func datePtr(t *time.Time) *time.Time {

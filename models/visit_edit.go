@@ -39,6 +39,7 @@ func findVisit(tx *gorm.DB, v Viewer, id uint64, lock bool) (Visit, []uint64, er
 	if len(found) == 0 {
 		return Visit{}, nil, fmt.Errorf("visit %d: %w", id, ErrNotFound)
 	}
+	found[0].NormaliseDates()
 	var ids []uint64
 	err = tx.Model(&VisitSanction{}).Where("visit_id = ?", id).Order("sanction_id").Pluck("sanction_id", &ids).Error
 	if err != nil {
@@ -172,6 +173,7 @@ func editVisit(tx *gorm.DB, actor Viewer, cur Visit, curIDs []uint64, row Visit,
 		return VisitRevision{}, err
 	}
 	if len(changed) > 0 {
+		row.NormaliseDates()
 		if err := tx.Model(&row).Select(changed).Updates(&row).Error; err != nil {
 			return VisitRevision{}, fmt.Errorf("update visit %d: %w", cur.ID, err)
 		}
@@ -231,8 +233,8 @@ var visitColumns = func() []struct{ field, column string } {
 // changedVisitColumns lists the editable columns whose values differ
 // between a and b, comparing dates by calendar day.
 func changedVisitColumns(a, b Visit) []string {
-	_ = a.BeforeSave(nil) // dates as UTC midnight
-	_ = b.BeforeSave(nil)
+	a.NormaliseDates()
+	b.NormaliseDates()
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	var out []string
 	for _, c := range visitColumns {
