@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Users added to the demo roster for the access tests: a supervisor and an
@@ -30,7 +31,7 @@ var acAdminViewer = models.Viewer{TelegramID: demoAdmin, Role: models.RoleAdmin}
 
 // acNewApp is newTestApp plus the 西山 users, with the clock at *now
 // when now is not nil.
-func acNewApp(t *testing.T, now *time.Time) (*App, *models.Store, models.StateStore) {
+func acNewApp(t *testing.T, now *time.Time) (*App, *sqlstore.Store, models.StateStore) {
 	t.Helper()
 	_, store, state := newTestApp(t)
 	acAddUser(t, store, acXSSup, "西山分管", models.RoleSupervisor, acXishan)
@@ -55,7 +56,7 @@ func acShanghai(t testing.TB) *time.Location {
 	return loc
 }
 
-func acUnit(t testing.TB, store *models.Store, name string) models.Unit {
+func acUnit(t testing.TB, store *sqlstore.Store, name string) models.Unit {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), name)
 	if err != nil {
@@ -64,7 +65,7 @@ func acUnit(t testing.TB, store *models.Store, name string) models.Unit {
 	return u
 }
 
-func acAddUser(t testing.TB, store *models.Store, id int64, name string, role models.Role, unit string) {
+func acAddUser(t testing.TB, store *sqlstore.Store, id int64, name string, role models.Role, unit string) {
 	t.Helper()
 	u := models.User{TelegramID: id, Name: name, Role: role, UnitID: acUnit(t, store, unit).ID}
 	if err := store.CreateUser(context.Background(), acAdminViewer, &u); err != nil {

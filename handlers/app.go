@@ -27,8 +27,6 @@ type Store interface {
 	remindStore // due items, digests, snoozes, follow-ups, workdays (remind.go)
 }
 
-var _ Store = (*models.Store)(nil)
-
 // Options configure an App.
 type Options struct {
 	Store     Store

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 func TestAudit_NonAdminRefused(t *testing.T) {
@@ -145,7 +146,7 @@ func TestActionLabel(t *testing.T) {
 	}
 }
 
-func findDemoMember(t *testing.T, store *models.Store, name string) uint64 {
+func findDemoMember(t *testing.T, store *sqlstore.Store, name string) uint64 {
 	t.Helper()
 	m, err := store.SearchMembers(context.Background(), adminViewer, name, 5)
 	if err != nil || len(m) != 1 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 const (
@@ -17,7 +18,7 @@ const (
 
 // newTestApp is an App over a fresh SQLite database with the demo roster
 // and an in-process state store.
-func newTestApp(t testing.TB) (*App, *models.Store, models.StateStore) {
+func newTestApp(t testing.TB) (*App, *sqlstore.Store, models.StateStore) {
 	t.Helper()
 	store := modelstest.OpenSQLite(t)
 	if err := store.LoadDemo(context.Background(), demoAdmin, demoInspector); err != nil {

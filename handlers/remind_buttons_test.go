@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // pressData presses a button by its data, on message msgID.
@@ -36,7 +37,7 @@ func dataOf(t *testing.T, m Message, label string) string {
 }
 
 // openFollowUp is the id of 王五's demo visit that still owes its branch notice.
-func openFollowUp(t *testing.T, store *models.Store) (uint64, models.MemberMatch) {
+func openFollowUp(t *testing.T, store *sqlstore.Store) (uint64, models.MemberMatch) {
 	t.Helper()
 	wang := demoMember(t, store, "王五", "")
 	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, models.DateOf(wang.Member.CreatedAt))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Demo units, and users this part's tests add to them.
@@ -26,7 +27,7 @@ const (
 
 // demoMember finds the demo member called name whose unit contains unit
 // (admin view); the demo has two called 张三.
-func demoMember(t testing.TB, store *models.Store, name, unit string) models.MemberMatch {
+func demoMember(t testing.TB, store *sqlstore.Store, name, unit string) models.MemberMatch {
 	t.Helper()
 	ms, err := store.SearchMembers(context.Background(), adminViewer, name, 5)
 	if err != nil {
@@ -42,7 +43,7 @@ func demoMember(t testing.TB, store *models.Store, name, unit string) models.Mem
 }
 
 // allDemoMembers lists the eight demo members.
-func allDemoMembers(t testing.TB, store *models.Store) []models.MemberMatch {
+func allDemoMembers(t testing.TB, store *sqlstore.Store) []models.MemberMatch {
 	t.Helper()
 	out := []models.MemberMatch{demoMember(t, store, "张三", rmDonghuZhang), demoMember(t, store, "张三", rmXishanZhang)}
 	for _, n := range []string{"李四", "王五", "赵六", "钱七", "孙八", "周九"} {
@@ -53,7 +54,7 @@ func allDemoMembers(t testing.TB, store *models.Store) []models.MemberMatch {
 
 // remindApp is the test App with a supervisor in each township and an
 // English-speaking inspector.
-func remindApp(t *testing.T) (*App, *models.Store) {
+func remindApp(t *testing.T) (*App, *sqlstore.Store) {
 	t.Helper()
 	app, store, _ := newTestApp(t)
 	mustUser(t, store, supDonghu, "东湖分管领导", models.RoleSupervisor, unitDonghu)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 var adminViewer = models.Viewer{TelegramID: demoAdmin, Role: models.RoleAdmin}
@@ -40,7 +41,7 @@ func appAt(t *testing.T, store Store, state models.StateStore, d time.Duration) 
 }
 
 // mustUser registers a user in a demo unit.
-func mustUser(t *testing.T, store *models.Store, id int64, name string, role models.Role, unit string) {
+func mustUser(t *testing.T, store *sqlstore.Store, id int64, name string, role models.Role, unit string) {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), unit)
 	if err != nil {
@@ -53,7 +54,7 @@ func mustUser(t *testing.T, store *models.Store, id int64, name string, role mod
 
 func no(id uint64) string { return strconv.FormatUint(id, 10) }
 
-func mustHistory(t *testing.T, store *models.Store, id uint64) []models.VisitRevision {
+func mustHistory(t *testing.T, store *sqlstore.Store, id uint64) []models.VisitRevision {
 	t.Helper()
 	revs, err := store.VisitHistory(context.Background(), adminViewer, id)
 	if err != nil {

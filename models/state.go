@@ -26,10 +26,7 @@ type StateStore interface {
 	Close() error
 }
 
-var (
-	_ StateStore = (*MemoryState)(nil)
-	_ StateStore = (*RedisState)(nil)
-)
+var _ StateStore = (*MemoryState)(nil)
 
 // sweepEvery is how many saves pass between sweeps of expired states.
 const sweepEvery = 1024

@@ -19,7 +19,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Defaults for HUIFANG_TEST_MYSQL_DSN and HUIFANG_TEST_REDIS_URL.
@@ -33,7 +34,7 @@ const connectTimeout = 3 * time.Second
 // OpenMySQL creates a database named huifang_test_<random> on the server of
 // HUIFANG_TEST_MYSQL_DSN, opens and migrates a Store on it, and drops the
 // database when tb ends.
-func OpenMySQL(tb testing.TB) *models.Store {
+func OpenMySQL(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
 	cfg, err := mysql.ParseDSN(env("HUIFANG_TEST_MYSQL_DSN", DefaultMySQLDSN))
 	if err != nil {
@@ -66,16 +67,16 @@ func OpenMySQL(tb testing.TB) *models.Store {
 
 // OpenSQLite opens and migrates a Store on a SQLite file in tb's temporary
 // directory.
-func OpenSQLite(tb testing.TB) *models.Store {
+func OpenSQLite(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
 	return openStore(tb, "", filepath.Join(tb.TempDir(), "huifang.db"))
 }
 
-func openStore(tb testing.TB, dsn, path string) *models.Store {
+func openStore(tb testing.TB, dsn, path string) *sqlstore.Store {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := models.Open(ctx, dsn, path, Logger())
+	s, err := sqlstore.Open(ctx, dsn, path, Logger())
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
@@ -90,15 +91,15 @@ func openStore(tb testing.TB, dsn, path string) *models.Store {
 	return s
 }
 
-// OpenRedis opens a RedisState on HUIFANG_TEST_REDIS_URL with a unique key
+// OpenRedis opens a redisstate.Store on HUIFANG_TEST_REDIS_URL with a unique key
 // prefix and deletes every key under that prefix when tb ends.
-func OpenRedis(tb testing.TB) *models.RedisState {
+func OpenRedis(tb testing.TB) *redisstate.Store {
 	tb.Helper()
 	url := env("HUIFANG_TEST_REDIS_URL", DefaultRedisURL)
 	prefix := "huifang_test:" + randomHex(tb) + ":"
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	st, err := models.OpenRedisState(ctx, url, prefix)
+	st, err := redisstate.Open(ctx, url, prefix)
 	if err != nil {
 		unavailable(tb, "Redis", "HUIFANG_TEST_REDIS_URL", err)
 	}
