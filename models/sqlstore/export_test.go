@@ -91,7 +91,7 @@ func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v models.
 }
 
 // SchemaDriftForTest lists the columns and indexes of the structs in
-// models.go that the migrations did not create.
+// package models that the migrations did not create.
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 	var missing []string
 	m := s.db.WithContext(ctx).Migrator()

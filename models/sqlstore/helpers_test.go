@@ -13,13 +13,14 @@ import (
 	"github.com/huifang/huifang/models/sqlstore"
 )
 
-// engines are the databases every storage test runs on.
+// engines are the databases every storage test runs on: open gives a
+// migrated store, openEmpty one without tables.
 var engines = []struct {
-	name string
-	open func(testing.TB) *sqlstore.Store
+	name            string
+	open, openEmpty func(testing.TB) *sqlstore.Store
 }{
-	{sqlstore.DialectMySQL, modelstest.OpenMySQL},
-	{sqlstore.DialectSQLite, modelstest.OpenSQLite},
+	{sqlstore.DialectMySQL, modelstest.OpenMySQL, modelstest.OpenMySQLEmpty},
+	{sqlstore.DialectSQLite, modelstest.OpenSQLite, modelstest.OpenSQLiteEmpty},
 }
 
 // forEachEngine runs fn, in parallel, on a fresh migrated store of every

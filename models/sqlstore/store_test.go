@@ -16,27 +16,42 @@ import (
 	"github.com/huifang/huifang/models/sqlstore"
 )
 
+// TestStore_Migrate migrates an empty database three times (the last two
+// change nothing) and checks that the test helpers' stores, cloned from a
+// schema migrated once per test binary, are what Migrate builds.
 func TestStore_Migrate(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
-		ctx := context.Background()
-		for i := 0; i < 2; i++ { // the helper migrated once already
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatalf("Migrate #%d: %v", i+2, err)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			fresh, cloned := e.openEmpty(t), e.open(t)
+			for i := range 3 {
+				if err := fresh.Migrate(ctx); err != nil {
+					t.Fatalf("Migrate #%d: %v", i+1, err)
+				}
 			}
-		}
-		if got := count(t, s, "migrations", ""); got != 3 {
-			t.Errorf("migrations rows = %d, want 3", got)
-		}
-		if drift, err := sqlstore.SchemaDriftForTest(ctx, s); err != nil || len(drift) > 0 {
-			t.Errorf("models.go and the migrations disagree: %v %v", drift, err)
-		}
-		if err := s.Ping(ctx); err != nil {
-			t.Errorf("Ping: %v", err)
-		}
-		if s.Dialect() != t.Name()[strings.LastIndex(t.Name(), "/")+1:] {
-			t.Errorf("Dialect = %q", s.Dialect())
-		}
-	})
+			if err := cloned.Migrate(ctx); err != nil {
+				t.Fatalf("Migrate a cloned store: %v", err)
+			}
+			for _, c := range []struct {
+				name string
+				s    *sqlstore.Store
+			}{{"fresh", fresh}, {"cloned", cloned}} {
+				if got := count(t, c.s, "migrations", ""); got != 3 {
+					t.Errorf("%s: migrations rows = %d, want 3", c.name, got)
+				}
+				if drift, err := sqlstore.SchemaDriftForTest(ctx, c.s); err != nil || len(drift) > 0 {
+					t.Errorf("%s: package models and the migrations disagree: %v %v", c.name, drift, err)
+				}
+				if err := c.s.Ping(ctx); err != nil {
+					t.Errorf("%s: Ping: %v", c.name, err)
+				}
+				if c.s.Dialect() != e.name {
+					t.Errorf("%s: Dialect = %q", c.name, c.s.Dialect())
+				}
+			}
+		})
+	}
 }
 
 func TestStore_Users(t *testing.T) {
