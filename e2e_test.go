@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // End-to-end tests: the real telegram-bot-api client talks to a fake Bot
@@ -26,7 +27,7 @@ const e2eToken = "123456:E2E-TEST-TOKEN"
 type e2e struct {
 	t      testing.TB
 	srv    *telegramtest.Server
-	store  *models.Store
+	store  *sqlstore.Store
 	state  models.StateStore
 	app    *handlers.App
 	cancel context.CancelFunc
@@ -268,7 +269,7 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	}
 }
 
-func findMember(t *testing.T, store *models.Store, name string) uint64 {
+func findMember(t *testing.T, store *sqlstore.Store, name string) uint64 {
 	t.Helper()
 	m, err := store.SearchMembers(context.Background(), models.Viewer{TelegramID: 1, Role: models.RoleAdmin}, name, 5)
 	if err != nil || len(m) != 1 {

@@ -27,6 +27,15 @@ import (
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
+	"github.com/huifang/huifang/models/sqlstore"
+	"github.com/huifang/huifang/scheduler"
+)
+
+// The database store is the one that handlers and the scheduler get.
+var (
+	_ handlers.Store  = (*sqlstore.Store)(nil)
+	_ scheduler.Store = (*sqlstore.Store)(nil)
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -144,8 +153,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 // openStore opens the database and applies migrations.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*models.Store, error) {
-	store, err := models.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.Store, error) {
+	store, err := sqlstore.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -161,7 +170,7 @@ func openState(ctx context.Context, cfg config.Config) (models.StateStore, error
 	if cfg.RedisURL == "" {
 		return models.NewMemoryState(), nil
 	}
-	st, err := models.OpenRedisState(ctx, cfg.RedisURL, "huifang:")
+	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:")
 	if err != nil {
 		return nil, fmt.Errorf("open redis: %w", err)
 	}
@@ -171,7 +180,7 @@ func openState(ctx context.Context, cfg config.Config) (models.StateStore, error
 // services are what a process opens: the database, the chat state and
 // the handlers over them.
 type services struct {
-	store *models.Store
+	store *sqlstore.Store
 	state models.StateStore
 	app   *handlers.App
 	close func()

@@ -16,6 +16,8 @@ import (
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
+	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
 )
 
@@ -31,7 +33,7 @@ func calendarRules(cfg config.Config) models.CalendarRules {
 // lockerFor returns the scheduler's locks: in Redis when the chat state is
 // there (several replicas), else in process.
 func lockerFor(state models.StateStore) models.Locker {
-	if r, ok := state.(*models.RedisState); ok {
+	if r, ok := state.(*redisstate.Store); ok {
 		return r.Locker()
 	}
 	return models.NewMemoryLocker()
@@ -65,7 +67,7 @@ type schedOptions struct {
 	tick time.Duration
 }
 
-func newScheduler(cfg config.Config, log *slog.Logger, store *models.Store, state models.StateStore, n scheduler.Notifier, o schedOptions) *scheduler.Scheduler {
+func newScheduler(cfg config.Config, log *slog.Logger, store *sqlstore.Store, state models.StateStore, n scheduler.Notifier, o schedOptions) *scheduler.Scheduler {
 	return scheduler.New(scheduler.Config{
 		ReminderHour: cfg.ReminderHour, ReminderMinute: cfg.ReminderMinute, Location: cfg.Timezone,
 		Rules: calendarRules(cfg), Now: o.now, Locker: lockerFor(state), Logger: log, Tick: o.tick,
@@ -76,12 +78,12 @@ func newScheduler(cfg config.Config, log *slog.Logger, store *models.Store, stat
 // startScheduler runs the reminder and digest loop in the background
 // unless HUIFANG_SCHEDULER is off. Calling wait stops it and waits for the
 // message being sent, if any.
-func startScheduler(ctx context.Context, cfg config.Config, log *slog.Logger, store *models.Store, state models.StateStore,
+func startScheduler(ctx context.Context, cfg config.Config, log *slog.Logger, store *sqlstore.Store, state models.StateStore,
 	app *handlers.App, send func(ctx context.Context, chatID int64, m handlers.Message) error) (wait func(), err error) {
 	return startSchedulerWith(ctx, cfg, log, store, state, app, send, schedOptions{})
 }
 
-func startSchedulerWith(ctx context.Context, cfg config.Config, log *slog.Logger, store *models.Store, state models.StateStore,
+func startSchedulerWith(ctx context.Context, cfg config.Config, log *slog.Logger, store *sqlstore.Store, state models.StateStore,
 	app *handlers.App, send func(ctx context.Context, chatID int64, m handlers.Message) error, o schedOptions) (func(), error) {
 	if !cfg.Scheduler {
 		log.Info("scheduler off: no reminders or digests from this process (HUIFANG_SCHEDULER=off)")
@@ -235,7 +237,7 @@ func printDryRun(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 }
 
 // nothingWhy explains an empty pass.
-func nothingWhy(ctx context.Context, cfg config.Config, store *models.Store, local time.Time) string {
+func nothingWhy(ctx context.Context, cfg config.Config, store *sqlstore.Store, local time.Time) string {
 	if local.Hour()*60+local.Minute() < cfg.ReminderHour*60+cfg.ReminderMinute {
 		return fmt.Sprintf("nothing: before the reminder time %02d:%02d", cfg.ReminderHour, cfg.ReminderMinute)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
 )
 
@@ -87,7 +88,7 @@ func mustConfig(tb testing.TB, args ...string) config.Config {
 
 // workdayAt9 is 09:00 in cfg's zone of the first workday from today on,
 // by the store's calendar (the demo roster's dates are relative to today).
-func workdayAt9(tb testing.TB, store *models.Store, loc *time.Location) time.Time {
+func workdayAt9(tb testing.TB, store *sqlstore.Store, loc *time.Location) time.Time {
 	tb.Helper()
 	d := time.Now().In(loc)
 	for range 20 {

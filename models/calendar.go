@@ -127,9 +127,9 @@ func reasonRank(r DueReason) int {
 
 func validReason(r DueReason) bool { return reasonRank(r) >= 0 }
 
-// compareDue orders items most urgent first: by due date, then reason,
-// member, sanction and visit.
-func compareDue(a, b DueItem) int {
+// CompareDue orders items most urgent first: by due date, then reason,
+// member, sanction and visit. It is DueFor's order.
+func CompareDue(a, b DueItem) int {
 	return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(reasonRank(a.Reason), reasonRank(b.Reason)),
 		cmp.Compare(a.MemberID, b.MemberID), cmp.Compare(a.SanctionID, b.SanctionID), cmp.Compare(a.VisitID, b.VisitID))
 }
@@ -160,8 +160,15 @@ func compareDue(a, b DueItem) int {
 // they are due.
 func DueFor(r CalendarRules, m MemberCalendar, today time.Time) []DueItem {
 	out := dueFor(r.orDefaults(), &m, DateOf(today), nil)
-	slices.SortFunc(out, compareDue)
+	slices.SortFunc(out, CompareDue)
 	return out
+}
+
+// AppendDue is DueFor without the sorting, for a pass over many members:
+// it appends m's open items on today to out and returns the extended
+// slice. m is read, not kept.
+func AppendDue(r CalendarRules, m *MemberCalendar, today time.Time, out []DueItem) []DueItem {
+	return dueFor(r.orDefaults(), m, DateOf(today), out)
 }
 
 // dueFor appends m's open items on today (a date) to out, unsorted.

@@ -1,10 +1,11 @@
 package models
 
 // The types of the reminders issue (the visit calendar, workdays,
-// deliveries, locks). The rules are in calendar.go, their set-based
-// evaluation in due.go, digests in digest.go, follow-ups and snoozes in
-// followup.go, deliveries in delivery.go, workdays in workdays.go and locks
-// in lock.go.
+// deliveries, locks). The rules are in calendar.go, digests in digest.go,
+// deliveries in delivery.go, the built-in workdays in workdays_data.go
+// and the in-process locks in lock.go. Package sqlstore evaluates the
+// rules over the whole roster and stores deliveries, snoozes and workdays;
+// package redisstate has the locks shared by replicas.
 
 import (
 	"context"

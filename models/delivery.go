@@ -1,31 +1,24 @@
 package models
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-	"slices"
-	"strings"
-	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-)
+import "fmt"
 
 // Delivery limits and codes.
 const (
 	maxDeliveryKey   = 191 // deliveries.key
 	maxDeliveryShort = 16  // kind, period, status
-	maxErrorCode     = 64  // deliveries.last_error
-	recordChunk      = 500 // rows per INSERT
+
+	// MaxErrorCode is the longest LastError, in bytes.
+	MaxErrorCode = 64
 
 	// ErrCodeLeaseExpired is the LastError of a delivery whose sender
 	// died (or stalled) while sending it: its status is StatusUncertain.
 	ErrCodeLeaseExpired = "lease_expired"
 )
 
-// validate checks a delivery to record.
-func (d Delivery) validate() error {
+// Validate checks a delivery to record: a key of 1-191 bytes, a
+// recipient, a known kind, a period and error code that fit their
+// columns, and no status but pending. Errors wrap ErrInvalid.
+func (d Delivery) Validate() error {
 	switch {
 	case d.Key == "" || len(d.Key) > maxDeliveryKey:
 		return fmt.Errorf("key: %w", ErrInvalid)
@@ -37,181 +30,8 @@ func (d Delivery) validate() error {
 		return fmt.Errorf("period: %w", ErrInvalid)
 	case d.Status != "" && d.Status != StatusPending:
 		return fmt.Errorf("status: %w", ErrInvalid)
-	case len(d.LastError) > maxErrorCode:
+	case len(d.LastError) > MaxErrorCode:
 		return fmt.Errorf("last error: %w", ErrInvalid)
 	}
 	return nil
-}
-
-// RecordDeliveries inserts deliveries whose Key is new and ignores the
-// others (a unique index decides, so two passes at once record each once)
-// and returns how many it inserted. Each is recorded as pending, created
-// now, with Attempts 0 and NextAttempt now when zero; IDs are not set
-// (ClaimDeliveries returns the rows). An invalid delivery (empty or long
-// key, no recipient, unknown kind, a status other than pending) is
-// ErrInvalid and nothing is recorded.
-func (s *Store) RecordDeliveries(ctx context.Context, ds []Delivery) (inserted int, err error) {
-	if len(ds) == 0 {
-		return 0, nil
-	}
-	now := nowUTC()
-	rows := make([]Delivery, len(ds))
-	for i, d := range ds {
-		if err := d.validate(); err != nil {
-			return 0, fmt.Errorf("record delivery %d: %w", i, err)
-		}
-		d.ID, d.Status, d.Attempts, d.CreatedAt, d.LeaseUntil, d.SentAt = 0, StatusPending, 0, now, nil, nil
-		if d.NextAttempt.IsZero() {
-			d.NextAttempt = now
-		}
-		d.NextAttempt = d.NextAttempt.UTC()
-		rows[i] = d
-	}
-	// One key order for every pass, so that concurrent passes lock the
-	// unique index in the same order.
-	slices.SortFunc(rows, func(a, b Delivery) int { return strings.Compare(a.Key, b.Key) })
-	var n int64
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		n = 0
-		for chunk := range slices.Chunk(rows, recordChunk) {
-			chunk = slices.Clone(chunk) // Create writes ids into it
-			res := tx.Clauses(s.insertIgnore("key")).Create(&chunk)
-			if res.Error != nil {
-				return res.Error
-			}
-			n += res.RowsAffected
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("record deliveries: %w", err)
-	}
-	return int(n), nil
-}
-
-// insertIgnore is the clause that turns an INSERT into one that skips
-// rows whose unique column exists. On MySQL it is INSERT IGNORE: gorm's
-// ON DUPLICATE KEY UPDATE id=id would count skipped rows as affected
-// under clientFoundRows. The fields are validated first, so IGNORE
-// downgrades no other error that matters.
-func (s *Store) insertIgnore(column string) clause.Expression {
-	if s.dialect == DialectMySQL {
-		return clause.Insert{Modifier: "IGNORE"}
-	}
-	return clause.OnConflict{Columns: []clause.Column{{Name: column}}, DoNothing: true}
-}
-
-// claimTxOptions runs a claim under READ COMMITTED on MySQL: without gap
-// locks, concurrent claimers that update the status index do not
-// deadlock. SQLite serialises writers anyway.
-func (s *Store) claimTxOptions() []*sql.TxOptions {
-	if s.dialect == DialectMySQL {
-		return []*sql.TxOptions{{Isolation: sql.LevelReadCommitted}}
-	}
-	return nil
-}
-
-// ClaimDeliveries marks up to limit pending deliveries due at now (oldest
-// NextAttempt first) as sending, with a lease until now+lease and one more
-// attempt, and returns them; a row is claimed by one caller only (MySQL:
-// SELECT ... FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
-// Sending rows whose lease has expired become uncertain first: their
-// sender may have sent them, so they are never sent again.
-func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
-	if limit <= 0 || lease <= 0 {
-		return nil, fmt.Errorf("claim deliveries: limit and lease must be positive: %w", ErrInvalid)
-	}
-	now = now.UTC()
-	var out []Delivery
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		out = nil
-		err := tx.Model(&Delivery{}).Where("status = ? AND lease_until < ?", StatusSending, now).
-			Updates(map[string]any{"status": StatusUncertain, "last_error": ErrCodeLeaseExpired}).Error
-		if err != nil {
-			return fmt.Errorf("expire leases: %w", err)
-		}
-		q := tx.Model(&Delivery{}).Where("status = ? AND next_attempt <= ?", StatusPending, now).
-			Order("next_attempt, id").Limit(limit)
-		if s.dialect == DialectMySQL {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var ids []uint64
-		if err := q.Pluck("id", &ids).Error; err != nil {
-			return fmt.Errorf("pick pending: %w", err)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		err = tx.Model(&Delivery{}).Where("id IN ? AND status = ?", ids, StatusPending).Updates(map[string]any{
-			"status": StatusSending, "lease_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"),
-		}).Error
-		if err != nil {
-			return fmt.Errorf("mark sending: %w", err)
-		}
-		return tx.Where("id IN ?", ids).Order("next_attempt, id").Find(&out).Error
-	}, s.claimTxOptions()...)
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	return out, nil
-}
-
-// FinishDelivery records the outcome of a send: StatusSent (SentAt now),
-// StatusBlocked, StatusFailed, or StatusPending again with a next attempt
-// at next; errCode (at most 64 bytes, an error code, never a message)
-// becomes LastError. Only a delivery in status sending can finish: any
-// other is ErrConflict (its lease expired and it is uncertain now, or it
-// finished already); an absent one ErrNotFound. Other statuses, or
-// pending without next, are ErrInvalid.
-func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
-	updates := map[string]any{"status": status, "last_error": truncateBytes(errCode, maxErrorCode), "lease_until": nil}
-	switch status {
-	case StatusSent:
-		updates["sent_at"] = nowUTC()
-	case StatusBlocked, StatusFailed:
-	case StatusPending:
-		if next.IsZero() {
-			return fmt.Errorf("finish delivery %d: next attempt: %w", id, ErrInvalid)
-		}
-		updates["next_attempt"] = next.UTC()
-	default:
-		return fmt.Errorf("finish delivery %d: status: %w", id, ErrInvalid)
-	}
-	db := s.db.WithContext(ctx)
-	res := db.Model(&Delivery{}).Where("id = ? AND status = ?", id, StatusSending).Updates(updates)
-	if res.Error != nil {
-		return fmt.Errorf("finish delivery %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 1 {
-		return nil
-	}
-	var n int64
-	if err := db.Model(&Delivery{}).Where("id = ?", id).Count(&n).Error; err != nil {
-		return fmt.Errorf("finish delivery %d: %w", id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("finish delivery %d: %w", id, ErrNotFound)
-	}
-	return fmt.Errorf("finish delivery %d: not sending: %w", id, ErrConflict)
-}
-
-// truncateBytes cuts s to at most n bytes on a character boundary.
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "")
-}
-
-// DeliveryProblems lists the blocked, failed and uncertain deliveries
-// created at or after since, oldest first, for the admin digest.
-func (s *Store) DeliveryProblems(ctx context.Context, since time.Time) ([]Delivery, error) {
-	var out []Delivery
-	err := s.db.WithContext(ctx).Where("status IN ? AND created_at >= ?",
-		[]string{StatusBlocked, StatusFailed, StatusUncertain}, since.UTC()).
-		Order("created_at, id").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("delivery problems: %w", err)
-	}
-	return out, nil
 }

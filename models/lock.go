@@ -4,12 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // A lock that is no longer ours (it expired, and perhaps another holder
@@ -96,81 +93,4 @@ func lockToken() (string, error) {
 		return "", fmt.Errorf("lock token: %w", err)
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// refreshScript extends the key's expiry (ARGV[2] ms) if it holds our
-// token ARGV[1]; it returns 1, or 0 when the lock is not ours.
-var refreshScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-`)
-
-// unlockScript deletes the key if it holds our token; it returns 1, or 0
-// when the lock is not ours.
-var unlockScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`)
-
-// Locker returns a Locker on the same Redis as the state store: a lock is
-// the key "<prefix>lock:<name>" set with NX and an expiry to a random
-// token; Refresh and Unlock are compare-token scripts.
-func (r *RedisState) Locker() Locker { return redisLocker{r: r} }
-
-type redisLocker struct{ r *RedisState }
-
-// TryLock implements Locker.
-func (l redisLocker) TryLock(ctx context.Context, name string, ttl time.Duration) (Lock, error) {
-	if ttl <= 0 {
-		return nil, fmt.Errorf("lock %s: ttl must be positive", name)
-	}
-	token, err := lockToken()
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", name, err)
-	}
-	key := l.r.prefix + "lock:" + name
-	err = l.r.rdb.SetArgs(ctx, key, token, redis.SetArgs{Mode: "NX", TTL: ttl}).Err()
-	if errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("lock %s: %w", name, ErrLocked)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", name, err)
-	}
-	return &redisLock{rdb: l.r.rdb, key: key, name: name, token: token}, nil
-}
-
-type redisLock struct {
-	rdb              *redis.Client
-	key, name, token string
-}
-
-// Refresh implements Lock.
-func (l *redisLock) Refresh(ctx context.Context, ttl time.Duration) error {
-	if ttl <= 0 {
-		return fmt.Errorf("refresh lock %s: ttl must be positive", l.name)
-	}
-	ok, err := refreshScript.Run(ctx, l.rdb, []string{l.key}, l.token, max(ttl.Milliseconds(), 1)).Int64()
-	if err != nil {
-		return fmt.Errorf("refresh lock %s: %w", l.name, err)
-	}
-	if ok != 1 {
-		return fmt.Errorf("refresh lock %s: not held: %w", l.name, ErrNotFound)
-	}
-	return nil
-}
-
-// Unlock implements Lock.
-func (l *redisLock) Unlock(ctx context.Context) error {
-	ok, err := unlockScript.Run(ctx, l.rdb, []string{l.key}, l.token).Int64()
-	if err != nil {
-		return fmt.Errorf("unlock %s: %w", l.name, err)
-	}
-	if ok != 1 {
-		return fmt.Errorf("unlock %s: not held: %w", l.name, ErrNotFound)
-	}
-	return nil
 }

@@ -1,20 +1,8 @@
 package models
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-)
-
-// Search limits.
-const (
-	defaultSearchLimit = 20
-	maxSearchLimit     = 100
 )
 
 // MemberMatch is one search result: a member and the name of their unit.
@@ -23,155 +11,59 @@ type MemberMatch struct {
 	UnitName string
 }
 
-// SearchMembers finds the members v may see. A query of digits is a member
-// id. A query of ASCII letters only (any case) is also pinyin: it matches
-// names that contain it, pinyin initials equal to it or starting with it
-// ("zs", "ZS" find 张三) and full pinyin starting with it ("zhang",
-// "zhangsan"); exact matches (name, initials or full pinyin) come first.
-// Anything else matches names exactly or, when no name is equal to it,
-// names that contain it. Results are ordered by name then id, at most limit
-// of them (20 when limit ≤ 0, never more than 100). No match, or an empty
-// query, is ErrNotFound. Every search writes one "search_member" audit row
-// with the number of results (never the query) in the same transaction; if
-// that fails, no results are returned.
-func (s *Store) SearchMembers(ctx context.Context, v Viewer, query string, limit int) ([]MemberMatch, error) {
-	query = strings.TrimSpace(query)
-	if query == "" {
-		return nil, fmt.Errorf("search members: empty query: %w", ErrNotFound)
+// Validate checks the fields a patch sets, as CreateMember would, and the
+// interval (0..24 months). Errors wrap ErrInvalid.
+func (p MemberPatch) Validate() error {
+	m := Member{Name: "x", Rank: RankOther}
+	p.Apply(&m)
+	if p.IntervalMonths != nil && (*p.IntervalMonths < 0 || *p.IntervalMonths > maxIntervalMonths) {
+		return fmt.Errorf("IntervalMonths: %w", ErrInvalid)
 	}
-	if limit <= 0 {
-		limit = defaultSearchLimit
-	}
-	limit = min(limit, maxSearchLimit)
-	var rows []memberRow
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		var err error
-		rows, err = searchRows(tx, v, query, limit)
-		if errors.Is(err, ErrNotFound) { // the viewer's unit is gone: sees nothing
-			rows, err = nil, nil
-		}
-		if err != nil {
-			return err
-		}
-		return writeAudit(tx, v, AuditSearch, nil, nil, fmt.Sprintf("results=%d", len(rows)))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search members: %w", err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("search members: %w", ErrNotFound)
-	}
-	matches := make([]MemberMatch, len(rows))
-	for i, r := range rows {
-		matches[i] = MemberMatch{Member: r.Member, UnitName: r.UnitName}
-	}
-	return matches, nil
+	return invalidErr(memberIssues(m.Name, m.Post, m.Rank, m.KeyReason))
 }
 
-// searchRows runs the id, exact-name and substring searches in turn.
-func searchRows(tx *gorm.DB, v Viewer, query string, limit int) ([]memberRow, error) {
-	find := func(cond string, arg any) ([]memberRow, error) {
-		q, err := scopedMembers(tx, v)
-		if err != nil {
-			return nil, err
-		}
-		var rows []memberRow
-		err = q.Select(memberRowColumns).Where(cond, arg).
-			Order("members.name, members.id").Limit(limit).Find(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("query members: %w", err)
-		}
-		return rows, nil
-	}
-	if allDigits(query) {
-		id, err := strconv.ParseUint(query, 10, 64)
-		if err != nil {
-			return nil, nil // too large to be an id
-		}
-		return find("members.id = ?", id)
-	}
-	if asciiLetters(query) {
-		return pinyinRows(tx, v, query, limit)
-	}
-	rows, err := find("members.name = ?", query)
-	if err != nil || len(rows) > 0 {
-		return rows, err
-	}
-	return find("members.name LIKE ?"+likeEscapeClause, "%"+likeEscape(query)+"%")
-}
-
-// pinyinRows runs the search of a query of ASCII letters.
-func pinyinRows(tx *gorm.DB, v Viewer, query string, limit int) ([]memberRow, error) {
-	q, err := scopedMembers(tx, v)
-	if err != nil {
-		return nil, err
-	}
-	lower := strings.ToLower(query)
-	prefix := likeEscape(lower) + "%"
-	exactFirst := clause.OrderBy{Expression: clause.Expr{
-		SQL:                "CASE WHEN members.name = ? OR members.name_initials = ? OR members.name_pinyin = ? THEN 0 ELSE 1 END, members.name, members.id",
-		Vars:               []any{query, lower, lower},
-		WithoutParentheses: true,
-	}}
-	var rows []memberRow
-	err = q.Select(memberRowColumns).
-		Where("members.name LIKE ?"+likeEscapeClause+" OR members.name_initials LIKE ?"+likeEscapeClause+
-			" OR members.name_pinyin LIKE ?"+likeEscapeClause, "%"+likeEscape(query)+"%", prefix, prefix).
-		Order(exactFirst).Limit(limit).Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("query members by pinyin: %w", err)
-	}
-	return rows, nil
-}
-
-func asciiLetters(s string) bool {
-	for _, r := range s {
-		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
-			return false
+// Apply sets m's fields from p (texts trimmed, AssigneeID 0 as nil) and
+// returns the names of the columns whose values changed, e.g. "name",
+// "unit_id".
+func (p MemberPatch) Apply(m *Member) []string {
+	var changed []string
+	set := func(column string, differs bool, assign func()) {
+		if differs {
+			assign()
+			changed = append(changed, column)
 		}
 	}
-	return s != ""
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
+	if p.Name != nil {
+		name := strings.TrimSpace(*p.Name)
+		set("name", name != m.Name, func() { m.Name = name })
+	}
+	if p.UnitID != nil {
+		set("unit_id", *p.UnitID != m.UnitID, func() { m.UnitID = *p.UnitID })
+	}
+	if p.Post != nil {
+		post := strings.TrimSpace(*p.Post)
+		set("post", post != m.Post, func() { m.Post = post })
+	}
+	if p.Rank != nil {
+		set("rank", *p.Rank != m.Rank, func() { m.Rank = *p.Rank })
+	}
+	if p.Key != nil {
+		set("key", *p.Key != m.Key, func() { m.Key = *p.Key })
+	}
+	if p.KeyReason != nil {
+		reason := strings.TrimSpace(*p.KeyReason)
+		set("key_reason", reason != m.KeyReason, func() { m.KeyReason = reason })
+	}
+	if p.AssigneeID != nil {
+		var next *int64
+		if *p.AssigneeID != 0 {
+			next = p.AssigneeID
 		}
+		differs := (next == nil) != (m.AssigneeID == nil) || (next != nil && *next != *m.AssigneeID)
+		set("assignee_id", differs, func() { m.AssigneeID = next })
 	}
-	return s != ""
-}
-
-// MemberSanctions returns a member v may see, the name of their unit and
-// their sanctions, newest decision first. A member outside v's scope is
-// ErrNotFound, exactly like an absent one. The view is audited
-// ("open_member") in the same transaction; if the audit row cannot be
-// written, nothing is returned.
-func (s *Store) MemberSanctions(ctx context.Context, v Viewer, memberID uint64) (Member, string, []Sanction, error) {
-	var (
-		row       memberRow
-		sanctions []Sanction
-	)
-	err := s.viewAudited(ctx, v, AuditOpenMember, memberID, func(tx *gorm.DB) error {
-		var err error
-		if row, err = findMember(tx, v, memberID); err != nil {
-			return err
-		}
-		sanctions, err = memberSanctions(tx, memberID)
-		return err
-	})
-	if err != nil {
-		return Member{}, "", nil, err
+	if p.IntervalMonths != nil {
+		set("interval_months", *p.IntervalMonths != m.IntervalMonths, func() { m.IntervalMonths = *p.IntervalMonths })
 	}
-	return row.Member, row.UnitName, sanctions, nil
-}
-
-// memberSanctions loads a member's sanctions, newest decision first.
-func memberSanctions(tx *gorm.DB, memberID uint64) ([]Sanction, error) {
-	var out []Sanction
-	err := tx.Where("member_id = ?", memberID).Order("decision_date DESC, id DESC").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("load sanctions of member %d: %w", memberID, err)
-	}
-	return out, nil
+	return changed
 }

@@ -1,6 +1,9 @@
-// Package models holds Huifang's domain types and rules, their storage in
-// MySQL/MariaDB or SQLite through GORM, and the per-chat conversation state
-// (Redis or in-process). Nothing here knows Telegram.
+// Package models holds Huifang's domain: its types, the rules of sanction
+// periods and of the visit calendar, validation, the errors every store
+// returns, and the interfaces of the per-chat conversation state and of
+// locks with their in-process implementations. It knows no database, no
+// Redis and no Telegram: package sqlstore keeps the records in
+// MySQL/MariaDB or SQLite, package redisstate the state and locks in Redis.
 package models
 
 import "time"
@@ -173,24 +176,11 @@ type AuditEvent struct {
 	Detail   string `gorm:"size:255;not null;default:''"`
 }
 
-// snooze hides one due item from one recipient's reminders until a day
-// (that day it shows again).
-type snooze struct {
-	ID        uint64    `gorm:"primaryKey"`
-	Recipient int64     `gorm:"not null;uniqueIndex:idx_snoozes_recipient_item,priority:1"`
-	ItemKey   string    `gorm:"size:64;not null;uniqueIndex:idx_snoozes_recipient_item,priority:2"`
-	Until     time.Time `gorm:"type:date;not null;index"`
+// Viewer is who asks. An admin sees every member; anyone else sees only the
+// members of their unit's subtree. UnitID may be 0 for an admin configured
+// in the environment who has no row in the users table.
+type Viewer struct {
+	TelegramID int64
+	Role       Role
+	UnitID     uint64
 }
-
-// workdayOverride is one day of a year's official schedule set by an
-// admin: a day off on a weekday, or a make-up workday (调休) on a weekend.
-// A year with any rows here ignores the built-in data.
-type workdayOverride struct {
-	Day     time.Time `gorm:"type:date;primaryKey;autoIncrement:false"`
-	Workday bool      `gorm:"not null"`
-	Year    int       `gorm:"not null;index"`
-}
-
-func (snooze) TableName() string { return "snoozes" }
-
-func (workdayOverride) TableName() string { return "workday_overrides" }

@@ -1,9 +1,9 @@
 package models
 
 // The types and errors of the roster operations (units, invitations,
-// users, members, sanctions, visit edits, audit listing, import). The
-// methods live in one file per aggregate: unit.go, invite.go, user.go,
-// member_write.go, sanction.go, visit_edit.go, audit.go and import.go.
+// users, members, sanctions, visit edits, audit listing, import). Their
+// rules are in validate.go; package sqlstore stores them, one file per
+// aggregate.
 
 import (
 	"errors"
@@ -131,6 +131,12 @@ type ImportRejection struct {
 	Column string // the Go name of the ImportMember/ImportSanction field ("Name", "UnitName", "MemberName", "DecisionNo", ...); handlers/ labels it
 	Reason string // one of the Reject codes (validate.go), which handlers/ renders
 }
+
+// Sheets of ImportRejection.
+const (
+	SheetMembers   = "members"
+	SheetSanctions = "sanctions"
+)
 
 // ImportResult counts what an import did or would do.
 type ImportResult struct {

@@ -1,17 +1,10 @@
 package models
 
-import (
-	"context"
-	"fmt"
-	"strings"
-	"time"
+import "fmt"
 
-	"gorm.io/gorm"
-)
-
-// BeforeCreate refuses an unknown kind or a probation that is neither 12
-// nor 24 months.
-func (s *Sanction) BeforeCreate(*gorm.DB) error {
+// Validate refuses an unknown kind or a probation that is neither 12 nor
+// 24 months. The store checks every sanction it inserts with it.
+func (s Sanction) Validate() error {
 	if !ValidKind(s.Kind) {
 		return fmt.Errorf("sanction: invalid kind %q", s.Kind)
 	}
@@ -23,137 +16,22 @@ func (s *Sanction) BeforeCreate(*gorm.DB) error {
 	return nil
 }
 
-// BeforeSave stores the dates as UTC midnight and, when the struct holds a
-// whole sanction (a valid kind), computes PeriodEnd from the kind, the
-// effective date and the probation length. A partial model, as in
-// Model(&Sanction{ID: id}).Update(...), is left alone.
-func (s *Sanction) BeforeSave(*gorm.DB) error {
-	s.normaliseDates()
+// Normalise stores the dates as UTC midnight and, when s holds a whole
+// sanction (a valid kind), computes PeriodEnd from the kind, the effective
+// date and the probation length. The store runs it before every write of
+// a whole sanction, so that PeriodEnd is never typed.
+func (s *Sanction) Normalise() {
+	s.NormaliseDates()
 	if ValidKind(s.Kind) {
 		s.PeriodEnd = PeriodEnd(s.Kind, s.EffectiveDate, s.ProbationMonths)
 	}
-	return nil
 }
 
-// AfterFind returns the dates as UTC midnight whatever the driver made of
-// them.
-func (s *Sanction) AfterFind(*gorm.DB) error {
-	s.normaliseDates()
-	return nil
-}
-
-func (s *Sanction) normaliseDates() {
+// NormaliseDates turns the dates into UTC midnights whatever the driver
+// made of them; the store runs it on every sanction it reads.
+func (s *Sanction) NormaliseDates() {
 	s.DecisionDate = DateOf(s.DecisionDate)
 	s.EffectiveDate = DateOf(s.EffectiveDate)
 	s.PeriodEnd = datePtr(s.PeriodEnd)
 	s.LiftedOn = datePtr(s.LiftedOn)
-}
-
-// CreateSanction adds a sanction to a member of the actor's subtree, with
-// its "sanction_create" audit row in the same transaction. PeriodEnd is
-// computed; a zero EffectiveDate is the decision date; ProbationMonths
-// counts only for PartyProbation. Invalid fields are ErrInvalid, a member
-// outside the subtree ErrNotFound, a decision number already recorded
-// ErrConflict.
-func (s *Store) CreateSanction(ctx context.Context, actor Viewer, in SanctionInput) (Sanction, error) {
-	if !rosterWriter(actor) {
-		return Sanction{}, s.deny(ctx, actor, AuditSanctionCreate, &denial{err: ErrForbidden, memberID: &in.MemberID})
-	}
-	normaliseSanction(&in.DecisionNo, &in.DecisionDate, &in.EffectiveDate, in.Kind, &in.ProbationMonths)
-	if err := in.Validate(); err != nil {
-		return Sanction{}, fmt.Errorf("%s: %w", AuditSanctionCreate, err)
-	}
-	sn := Sanction{MemberID: in.MemberID, Kind: in.Kind, DecisionNo: in.DecisionNo, DecisionDate: in.DecisionDate,
-		EffectiveDate: in.EffectiveDate, ProbationMonths: in.ProbationMonths}
-	err := s.guarded(ctx, actor, AuditSanctionCreate, func(tx *gorm.DB) error {
-		if _, err := findMember(tx, actor, in.MemberID); err != nil {
-			return err
-		}
-		taken, err := takenDecisionNos(tx, []string{in.DecisionNo})
-		if err != nil {
-			return err
-		}
-		if len(taken) > 0 {
-			return fmt.Errorf("decision number recorded already: %w", ErrConflict)
-		}
-		sn.ID = 0
-		if err := tx.Create(&sn).Error; err != nil {
-			if isDuplicate(err) {
-				return fmt.Errorf("decision number recorded already: %w", ErrConflict)
-			}
-			return fmt.Errorf("insert sanction: %w", err)
-		}
-		return writeAudit(tx, actor, AuditSanctionCreate, &sn.MemberID, nil, fmt.Sprintf("sanction=%d kind=%s", sn.ID, sn.Kind))
-	})
-	if err != nil {
-		return Sanction{}, err
-	}
-	return sn, nil
-}
-
-// takenDecisionNos returns those of nos that some sanction already
-// carries, whoever its member. Decision numbers are unique across the
-// roster, so this existence probe is the one read of sanctions that no
-// viewer's scope limits: it returns the numbers asked about and nothing
-// else, as the unique index would by refusing the insert.
-func takenDecisionNos(tx *gorm.DB, nos []string) (map[string]bool, error) {
-	taken := make(map[string]bool)
-	for start := 0; start < len(nos); start += lookupChunk {
-		var found []string
-		chunk := nos[start:min(start+lookupChunk, len(nos))]
-		if err := tx.Model(&Sanction{}).Where("decision_no IN ?", chunk).Pluck("decision_no", &found).Error; err != nil {
-			return nil, fmt.Errorf("check decision numbers: %w", err)
-		}
-		for _, no := range found {
-			taken[no] = true
-		}
-	}
-	return taken, nil
-}
-
-// lookupChunk bounds the values of one IN (...) list.
-const lookupChunk = 1000
-
-// LiftSanction records that a sanction of a member of the actor's subtree
-// was lifted (解除处分) or party rights restored (恢复党员权利) on a date,
-// by the decision decisionNo, with its "sanction_lift" audit row in the
-// same transaction. A sanction outside the subtree is ErrNotFound, one
-// lifted already ErrConflict; a date outside 2000..2100 or before the
-// decision, or a decision number empty or over 64 characters, ErrInvalid.
-func (s *Store) LiftSanction(ctx context.Context, actor Viewer, sanctionID uint64, on time.Time, decisionNo string) error {
-	if !rosterWriter(actor) {
-		return s.deny(ctx, actor, AuditSanctionLift, &denial{err: ErrForbidden})
-	}
-	decisionNo = strings.TrimSpace(decisionNo)
-	issues := append(lengthIssue("DecisionNo", decisionNo, 1, maxDecisionNoRunes), dateIssue("on", on)...)
-	if err := invalidErr(issues); err != nil {
-		return fmt.Errorf("%s: %w", AuditSanctionLift, err)
-	}
-	on = DateOf(on)
-	return s.guarded(ctx, actor, AuditSanctionLift, func(tx *gorm.DB) error {
-		q, err := scopedSanctions(tx, actor)
-		if err != nil {
-			return err
-		}
-		var found []Sanction
-		err = q.Select("sanctions.*").Where("sanctions.id = ?", sanctionID).Limit(1).Find(&found).Error
-		if err != nil {
-			return fmt.Errorf("find sanction %d: %w", sanctionID, err)
-		}
-		if len(found) == 0 {
-			return fmt.Errorf("sanction %d: %w", sanctionID, ErrNotFound)
-		}
-		sn := found[0]
-		switch {
-		case sn.LiftedOn != nil:
-			return fmt.Errorf("sanction %d lifted already: %w", sanctionID, ErrConflict)
-		case on.Before(sn.DecisionDate):
-			return fmt.Errorf("on: before the decision: %w", ErrInvalid)
-		}
-		err = tx.Model(&Sanction{ID: sn.ID}).Updates(map[string]any{"lifted_on": on, "lift_decision_no": decisionNo}).Error
-		if err != nil {
-			return fmt.Errorf("lift sanction %d: %w", sanctionID, err)
-		}
-		return writeAudit(tx, actor, AuditSanctionLift, &sn.MemberID, nil, fmt.Sprintf("sanction=%d", sn.ID))
-	})
 }

@@ -17,7 +17,7 @@ type StateStore interface {
 	Load(ctx context.Context, chatID, userID int64) (data []byte, version int64, err error)
 	// Save stores data if the stored version equals version (0: nothing
 	// may be stored) and returns version+1; otherwise it fails with
-	// ErrConflict. Every save restarts the ttl.
+	// ErrStale. Every save restarts the ttl.
 	Save(ctx context.Context, chatID, userID int64, data []byte, version int64, ttl time.Duration) (newVersion int64, err error)
 	// Delete removes the state under the same condition as Save. Deleting
 	// an absent state with version 0 succeeds.
@@ -26,10 +26,7 @@ type StateStore interface {
 	Close() error
 }
 
-var (
-	_ StateStore = (*MemoryState)(nil)
-	_ StateStore = (*RedisState)(nil)
-)
+var _ StateStore = (*MemoryState)(nil)
 
 // sweepEvery is how many saves pass between sweeps of expired states.
 const sweepEvery = 1024
@@ -87,7 +84,7 @@ func (m *MemoryState) Save(_ context.Context, chatID, userID int64, data []byte,
 	k := stateKey{chatID, userID}
 	e, _ := m.current(k)
 	if e.version != version {
-		return 0, fmt.Errorf("save state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrConflict)
+		return 0, fmt.Errorf("save state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrStale)
 	}
 	m.entries[k] = memEntry{data: append([]byte(nil), data...), version: version + 1, expires: m.now().Add(ttl)}
 	if m.saves++; m.saves%sweepEvery == 0 {
@@ -113,7 +110,7 @@ func (m *MemoryState) Delete(_ context.Context, chatID, userID int64, version in
 	k := stateKey{chatID, userID}
 	e, _ := m.current(k)
 	if e.version != version {
-		return fmt.Errorf("delete state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrConflict)
+		return fmt.Errorf("delete state of chat %d: version %d, stored %d: %w", chatID, version, e.version, ErrStale)
 	}
 	delete(m.entries, k)
 	return nil

@@ -11,6 +11,7 @@ import (
 const (
 	maxNameRunes       = 64  // member and user names
 	maxUnitNameRunes   = 128 // unit names
+	maxUnitPathRunes   = 512 // a unit named by a "parent/child" path of names in an import
 	maxPostRunes       = 128
 	maxKeyReasonRunes  = 256
 	maxDecisionNoRunes = 64
@@ -18,7 +19,7 @@ const (
 	maxIntervalMonths  = 24
 )
 
-// Reasons of ImportRejection, and of the fieldIssue that a validation
+// Reasons of ImportRejection, and of the FieldIssue that a validation
 // failure names. handlers/ renders them.
 const (
 	RejectRequired                = "required"                  // the cell is empty
@@ -35,47 +36,64 @@ const (
 	RejectDecisionNoOtherMember   = "decision_no_other_member"
 )
 
-// The dates the roster accepts.
-var (
-	minDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxDate = time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)
+// The years of the dates the roster accepts.
+const (
+	MinYear = 2000
+	MaxYear = 2100
 )
 
-// fieldIssue is one validation failure: the field and a Reject code.
-type fieldIssue struct {
-	field, reason string
+var (
+	minDate = time.Date(MinYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxDate = time.Date(MaxYear, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// DateInRange reports whether t's calendar date lies in MinYear..MaxYear.
+func DateInRange(t time.Time) bool {
+	d := DateOf(t)
+	return !d.Before(minDate) && !d.After(maxDate)
+}
+
+// FieldIssue is one validation failure: the field (its Go name, or the
+// name of the argument) and a Reject code.
+type FieldIssue struct {
+	Field, Reason string
 }
 
 // invalidErr turns the first issue into an error wrapping ErrInvalid. It
 // names the field, never the value.
-func invalidErr(issues []fieldIssue) error {
+func invalidErr(issues []FieldIssue) error {
 	if len(issues) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s %s: %w", issues[0].field, issues[0].reason, ErrInvalid)
+	return fmt.Errorf("%s %s: %w", issues[0].Field, issues[0].Reason, ErrInvalid)
 }
 
 // lengthIssue checks that s has minRunes..maxRunes characters; minRunes is
 // 0 or 1.
-func lengthIssue(field, s string, minRunes, maxRunes int) []fieldIssue {
+func lengthIssue(field, s string, minRunes, maxRunes int) []FieldIssue {
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n < minRunes:
-		return []fieldIssue{{field, RejectRequired}}
+		return []FieldIssue{{field, RejectRequired}}
 	case n > maxRunes:
-		return []fieldIssue{{field, RejectTooLong}}
+		return []FieldIssue{{field, RejectTooLong}}
 	}
 	return nil
 }
 
-func dateIssue(field string, t time.Time) []fieldIssue {
+func dateIssue(field string, t time.Time) []FieldIssue {
 	switch d := DateOf(t); {
 	case t.IsZero():
-		return []fieldIssue{{field, RejectRequired}}
+		return []FieldIssue{{field, RejectRequired}}
 	case d.Before(minDate) || d.After(maxDate):
-		return []fieldIssue{{field, RejectDateOutOfRange}}
+		return []FieldIssue{{field, RejectDateOutOfRange}}
 	}
 	return nil
+}
+
+// ValidRole reports whether r is one of the roles.
+func ValidRole(r Role) bool {
+	return r == RoleAdmin || r == RoleSupervisor || r == RoleInspector
 }
 
 // ValidRank reports whether r is one of the ranks.
@@ -84,12 +102,12 @@ func ValidRank(r Rank) bool {
 }
 
 // memberIssues checks a member's own fields (already trimmed).
-func memberIssues(name, post string, rank Rank, keyReason string) []fieldIssue {
-	var out []fieldIssue
+func memberIssues(name, post string, rank Rank, keyReason string) []FieldIssue {
+	var out []FieldIssue
 	out = append(out, lengthIssue("Name", name, 1, maxNameRunes)...)
 	out = append(out, lengthIssue("Post", post, 0, maxPostRunes)...)
 	if !ValidRank(rank) {
-		out = append(out, fieldIssue{"Rank", RejectInvalidValue})
+		out = append(out, FieldIssue{"Rank", RejectInvalidValue})
 	}
 	return append(out, lengthIssue("KeyReason", keyReason, 0, maxKeyReasonRunes)...)
 }
@@ -97,19 +115,19 @@ func memberIssues(name, post string, rank Rank, keyReason string) []fieldIssue {
 // sanctionIssues checks a sanction's own fields (normalised by
 // normaliseSanction). The decision date may lie in the future (imports
 // carry decisions not yet in force); the effective date may not precede it.
-func sanctionIssues(kind SanctionKind, decisionNo string, decided, effective time.Time, probation int) []fieldIssue {
-	var out []fieldIssue
+func sanctionIssues(kind SanctionKind, decisionNo string, decided, effective time.Time, probation int) []FieldIssue {
+	var out []FieldIssue
 	if !ValidKind(kind) {
-		out = append(out, fieldIssue{"Kind", RejectInvalidValue})
+		out = append(out, FieldIssue{"Kind", RejectInvalidValue})
 	} else if _, ok := PeriodMonths(kind, probation); kind == PartyProbation && !ok {
-		out = append(out, fieldIssue{"ProbationMonths", RejectInvalidValue})
+		out = append(out, FieldIssue{"ProbationMonths", RejectInvalidValue})
 	}
 	out = append(out, lengthIssue("DecisionNo", decisionNo, 1, maxDecisionNoRunes)...)
 	out = append(out, dateIssue("DecisionDate", decided)...)
 	if di := dateIssue("EffectiveDate", effective); di != nil {
 		out = append(out, di...)
 	} else if !decided.IsZero() && DateOf(effective).Before(DateOf(decided)) {
-		out = append(out, fieldIssue{"EffectiveDate", RejectEffectiveBeforeDecision})
+		out = append(out, FieldIssue{"EffectiveDate", RejectEffectiveBeforeDecision})
 	}
 	return out
 }
@@ -136,12 +154,13 @@ func normaliseSanction(decisionNo *string, decided, effective *time.Time, kind S
 // Validate checks a new member's fields; an empty Rank counts as
 // RankOther. Errors wrap ErrInvalid.
 func (in MemberInput) Validate() error {
-	in = in.normalised()
+	in = in.Normalised()
 	return invalidErr(memberIssues(in.Name, in.Post, in.Rank, in.KeyReason))
 }
 
-// normalised trims the texts and defaults the rank.
-func (in MemberInput) normalised() MemberInput {
+// Normalised returns in with its texts trimmed and an empty rank as
+// RankOther, as the store writes it.
+func (in MemberInput) Normalised() MemberInput {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Post = strings.TrimSpace(in.Post)
 	in.KeyReason = strings.TrimSpace(in.KeyReason)
@@ -153,6 +172,57 @@ func (in MemberInput) normalised() MemberInput {
 
 // Validate checks a new sanction's fields. Errors wrap ErrInvalid.
 func (in SanctionInput) Validate() error {
-	normaliseSanction(&in.DecisionNo, &in.DecisionDate, &in.EffectiveDate, in.Kind, &in.ProbationMonths)
+	in = in.Normalised()
 	return invalidErr(sanctionIssues(in.Kind, in.DecisionNo, in.DecisionDate, in.EffectiveDate, in.ProbationMonths))
+}
+
+// Normalised returns in as the store writes it: the decision number
+// trimmed, the decision date for a zero effective date, no probation
+// length for a kind that has none, the dates as UTC midnights.
+func (in SanctionInput) Normalised() SanctionInput {
+	normaliseSanction(&in.DecisionNo, &in.DecisionDate, &in.EffectiveDate, in.Kind, &in.ProbationMonths)
+	return in
+}
+
+// Check returns the row normalised (texts trimmed, an empty rank as
+// RankOther) and what is wrong with it; the unit is checked only for its
+// length, since resolving it needs the roster.
+func (r ImportMember) Check() (ImportMember, []FieldIssue) {
+	r.Name, r.UnitName = strings.TrimSpace(r.Name), strings.TrimSpace(r.UnitName)
+	r.Post, r.KeyReason = strings.TrimSpace(r.Post), strings.TrimSpace(r.KeyReason)
+	if r.Rank == "" {
+		r.Rank = RankOther
+	}
+	issues := memberIssues(r.Name, r.Post, r.Rank, r.KeyReason)
+	return r, append(issues, lengthIssue("UnitName", r.UnitName, 1, maxUnitPathRunes)...)
+}
+
+// Check returns the row normalised (as SanctionInput.Normalised, names
+// trimmed) and what is wrong with it; member and unit are checked only
+// for their length, since resolving them needs the roster.
+func (r ImportSanction) Check() (ImportSanction, []FieldIssue) {
+	r.MemberName, r.UnitName = strings.TrimSpace(r.MemberName), strings.TrimSpace(r.UnitName)
+	normaliseSanction(&r.DecisionNo, &r.DecisionDate, &r.EffectiveDate, r.Kind, &r.ProbationMonths)
+	issues := lengthIssue("MemberName", r.MemberName, 1, maxNameRunes)
+	issues = append(issues, lengthIssue("UnitName", r.UnitName, 1, maxUnitPathRunes)...)
+	return r, append(issues, sanctionIssues(r.Kind, r.DecisionNo, r.DecisionDate, r.EffectiveDate, r.ProbationMonths)...)
+}
+
+// ValidateUnitName checks a unit's name, already trimmed: 1-128
+// characters. Errors wrap ErrInvalid.
+func ValidateUnitName(name string) error {
+	return invalidErr(lengthIssue("name", name, 1, maxUnitNameRunes))
+}
+
+// ValidateLift checks the lifting of a sanction: a decision number
+// (already trimmed) of 1-64 characters and a date in MinYear..MaxYear.
+// Errors wrap ErrInvalid.
+func ValidateLift(decisionNo string, on time.Time) error {
+	return invalidErr(append(lengthIssue("DecisionNo", decisionNo, 1, maxDecisionNoRunes), dateIssue("on", on)...))
+}
+
+// ValidateEditReason checks the reason of a visit edit, already trimmed:
+// 1-512 characters. Errors wrap ErrInvalid.
+func ValidateEditReason(reason string) error {
+	return invalidErr(lengthIssue("reason", reason, 1, maxReasonRunes))
 }

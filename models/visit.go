@@ -1,130 +1,12 @@
 package models
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"gorm.io/gorm"
 )
-
-// errIdemTaken reports that a visit with the same IdemKey was inserted
-// concurrently.
-var errIdemTaken = errors.New("idempotency key taken")
-
-// CreateVisit saves visit and links it to sanctionIDs, all in one
-// transaction with its "create_visit" audit row. The member must be inside
-// v's scope and every sanction must be theirs, else ErrNotFound. AuthorID
-// and CreatedAt are set here; on success visit.ID is the new id.
-//
-// Saving the same draft again is harmless: when a visit with visit.IdemKey
-// exists (checked first, and caught again as a unique-key violation when
-// two replicas race), visit.ID is set to its id and created is false, with
-// no new rows. A key used by another author or for another member is
-// ErrConflict.
-func (s *Store) CreateVisit(ctx context.Context, v Viewer, visit *Visit, sanctionIDs []uint64) (created bool, err error) {
-	if visit == nil {
-		return false, errors.New("create visit: nil visit")
-	}
-	if err := visit.Validate(); err != nil {
-		return false, fmt.Errorf("create visit: %w", err)
-	}
-	ids := uniqueIDs(sanctionIDs)
-	if len(ids) == 0 {
-		return false, errors.New("create visit: no sanction")
-	}
-	if done, err := s.replayVisit(ctx, v, visit); done || err != nil {
-		return false, err
-	}
-	return s.createVisit(ctx, v, visit, ids)
-}
-
-// createVisit inserts the visit; a unique-key violation on IdemKey (a
-// concurrent save of the same draft) turns into a replay.
-func (s *Store) createVisit(ctx context.Context, v Viewer, visit *Visit, ids []uint64) (bool, error) {
-	var row Visit
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		row = *visit
-		row.ID, row.AuthorID, row.CreatedAt = 0, v.TelegramID, time.Now().UTC()
-		return insertVisit(tx, v, &row, ids)
-	})
-	if errors.Is(err, errIdemTaken) {
-		if done, err := s.replayVisit(ctx, v, visit); done || err != nil {
-			return false, err
-		}
-		return false, fmt.Errorf("create visit: key taken but visit not found: %w", ErrConflict)
-	}
-	if err != nil {
-		return false, fmt.Errorf("create visit for member %d: %w", visit.MemberID, err)
-	}
-	*visit = row
-	return true, nil
-}
-
-// insertVisit checks scope and sanctions, then inserts the visit, its links
-// and the audit row.
-func insertVisit(tx *gorm.DB, v Viewer, row *Visit, ids []uint64) error {
-	if _, err := findMember(tx, v, row.MemberID); err != nil {
-		return err
-	}
-	var n int64
-	err := tx.Model(&Sanction{}).Where("member_id = ? AND id IN ?", row.MemberID, ids).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("check sanctions: %w", err)
-	}
-	if int(n) != len(ids) {
-		return fmt.Errorf("sanctions of member %d: %w", row.MemberID, ErrNotFound)
-	}
-	if err := tx.Create(row).Error; err != nil {
-		if isDuplicate(err) {
-			return errIdemTaken
-		}
-		return fmt.Errorf("insert visit: %w", err)
-	}
-	links := make([]VisitSanction, len(ids))
-	for i, id := range ids {
-		links[i] = VisitSanction{VisitID: row.ID, SanctionID: id}
-	}
-	if err := tx.Create(&links).Error; err != nil {
-		return fmt.Errorf("link visit %d to sanctions: %w", row.ID, err)
-	}
-	return writeAudit(tx, v, AuditCreateVisit, &row.MemberID, &row.ID, "")
-}
-
-// replayVisit looks for a visit saved earlier under visit.IdemKey. done is
-// true when it exists and belongs to the same author and member; then
-// visit.ID is set to its id.
-func (s *Store) replayVisit(ctx context.Context, v Viewer, visit *Visit) (done bool, err error) {
-	var found []Visit
-	err = s.db.WithContext(ctx).Select("id", "member_id", "author_id").
-		Where("idem_key = ?", visit.IdemKey).Limit(1).Find(&found).Error
-	if err != nil {
-		return false, fmt.Errorf("create visit: look up key: %w", err)
-	}
-	if len(found) == 0 {
-		return false, nil
-	}
-	if found[0].AuthorID != v.TelegramID || found[0].MemberID != visit.MemberID {
-		return false, fmt.Errorf("create visit: key used by visit %d: %w", found[0].ID, ErrConflict)
-	}
-	visit.ID = found[0].ID
-	return true, nil
-}
-
-func uniqueIDs(ids []uint64) []uint64 {
-	seen := make(map[uint64]bool, len(ids))
-	out := make([]uint64, 0, len(ids))
-	for _, id := range ids {
-		if id != 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
 
 // Column limits that MySQL enforces and SQLite does not; checking them here
 // makes both engines accept the same visits.
@@ -179,17 +61,11 @@ func validConclusion(c string) bool {
 	return c == ConclusionGood || c == ConclusionFairlyGood || c == ConclusionAverage || c == ConclusionPoor
 }
 
-// BeforeSave stores the dates as UTC midnight.
-func (v *Visit) BeforeSave(*gorm.DB) error {
+// NormaliseDates turns the dates into UTC midnights. The store runs it
+// on every visit it writes and reads, whatever the driver made of them.
+func (v *Visit) NormaliseDates() {
 	v.Date = DateOf(v.Date)
 	v.NextVisit = datePtr(v.NextVisit)
-	return nil
-}
-
-// AfterFind returns the dates as UTC midnight whatever the driver made of
-// them.
-func (v *Visit) AfterFind(*gorm.DB) error {
-	return v.BeforeSave(nil)
 }
 
 func datePtr(t *time.Time) *time.Time {

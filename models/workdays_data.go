@@ -41,6 +41,17 @@ var officialYears = map[int]officialYear{
 }
 
 // days returns the schedule of year y as day of year → workday.
+// OfficialWorkdays returns the built-in schedule of a year: day of year →
+// workday, for the days that differ from Monday to Friday. ok is false for
+// a year the bot does not ship.
+func OfficialWorkdays(year int) (days map[int]bool, ok bool) {
+	o, ok := officialYears[year]
+	if !ok {
+		return nil, false
+	}
+	return o.days(year), true
+}
+
 func (o officialYear) days(y int) map[int]bool {
 	out := map[int]bool{}
 	for _, set := range []struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // The exactly-once guarantees against the real MariaDB and Redis, with
@@ -19,7 +20,7 @@ const extraInspectors = 30
 
 // dbFixture is a demo database and a workday at 09:00 near today.
 type dbFixture struct {
-	store *models.Store
+	store *sqlstore.Store
 	at    time.Time
 }
 
@@ -46,7 +47,7 @@ func newDBFixture(t *testing.T) *dbFixture {
 
 // workdayAt9 is 09:00 Asia/Shanghai of the first workday from the day of
 // from on, by the store's calendar.
-func workdayAt9(tb testing.TB, store *models.Store, from time.Time) time.Time {
+func workdayAt9(tb testing.TB, store *sqlstore.Store, from time.Time) time.Time {
 	tb.Helper()
 	loc := mustShanghai(tb)
 	d := from.In(loc)

@@ -17,8 +17,8 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// Store is what the scheduler needs of the database; *models.Store
-// implements it.
+// Store is what the scheduler needs of the database; *sqlstore.Store
+// implements it (checked in package main).
 type Store interface {
 	DueItems(ctx context.Context, r models.CalendarRules, today time.Time) ([]models.DueItem, error)
 	Digest(ctx context.Context, v models.Viewer, r models.CalendarRules, today, since time.Time) (models.DigestData, error)
@@ -29,8 +29,6 @@ type Store interface {
 	DeliveryProblems(ctx context.Context, since time.Time) ([]models.Delivery, error)
 	IsWorkday(ctx context.Context, day time.Time) (workday, known bool, err error)
 }
-
-var _ Store = (*models.Store)(nil)
 
 // Notifier renders one delivery and sends it to its recipient. An error
 // wrapping ErrBlocked means the recipient blocked the bot; any other error

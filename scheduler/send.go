@@ -109,7 +109,7 @@ func (s *Scheduler) deliver(ctx context.Context, d models.Delivery, clock func()
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
 	err = s.store.FinishDelivery(fctx, d.ID, status, code, next)
-	if errors.Is(err, models.ErrConflict) {
+	if errors.Is(err, models.ErrStale) {
 		// The lease ran out meanwhile and another sender marked the
 		// delivery uncertain: it stays so, and admins see it.
 		s.log.Warn("delivery outcome too late: lease expired", "job", lockSend, "delivery_id", d.ID, "status", status)

@@ -141,7 +141,7 @@ func TestScheduler_Send_FinishFails(t *testing.T) {
 }
 
 // TestScheduler_Send_LeaseLost: an outcome that comes after the lease ran
-// out (the store answers ErrConflict) is logged, and sending goes on.
+// out (the store answers ErrStale) is logged, and sending goes on.
 func TestScheduler_Send_LeaseLost(t *testing.T) {
 	f := newFixture(t)
 	f.now = at(t, "2026-03-02 09:00")
@@ -150,7 +150,7 @@ func TestScheduler_Send_LeaseLost(t *testing.T) {
 	finish := f.store.FinishDeliveryFn
 	f.store.FinishDeliveryFn = func(ctx context.Context, id uint64, status, code string, next time.Time) error {
 		if id == 1 {
-			return fmt.Errorf("finish delivery 1: not sending: %w", models.ErrConflict)
+			return fmt.Errorf("finish delivery 1: not sending: %w", models.ErrStale)
 		}
 		return finish(ctx, id, status, code, next)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Users added to the demo roster for the access tests: a supervisor and an
@@ -32,7 +33,7 @@ const (
 
 // The stores are what the feature needs.
 var (
-	_ access.Store  = (*models.Store)(nil)
+	_ access.Store  = (*sqlstore.Store)(nil)
 	_ access.States = (models.StateStore)(nil)
 )
 
@@ -40,7 +41,7 @@ var acAdminViewer = models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.Ro
 
 // acNewApp is apptest.NewApp plus the 西山 users, with the clock at *now
 // when now is not nil.
-func acNewApp(t *testing.T, now *time.Time) (*handlers.App, *models.Store, models.StateStore) {
+func acNewApp(t *testing.T, now *time.Time) (*handlers.App, *sqlstore.Store, models.StateStore) {
 	t.Helper()
 	_, store, state := apptest.NewApp(t)
 	acAddUser(t, store, acXSSup, "西山分管", models.RoleSupervisor, acXishan)
@@ -53,7 +54,7 @@ func acNewApp(t *testing.T, now *time.Time) (*handlers.App, *models.Store, model
 	return app, store, state
 }
 
-func acUnit(t testing.TB, store *models.Store, name string) models.Unit {
+func acUnit(t testing.TB, store *sqlstore.Store, name string) models.Unit {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), name)
 	if err != nil {
@@ -62,7 +63,7 @@ func acUnit(t testing.TB, store *models.Store, name string) models.Unit {
 	return u
 }
 
-func acAddUser(t testing.TB, store *models.Store, id int64, name string, role models.Role, unit string) {
+func acAddUser(t testing.TB, store *sqlstore.Store, id int64, name string, role models.Role, unit string) {
 	t.Helper()
 	u := models.User{TelegramID: id, Name: name, Role: role, UnitID: acUnit(t, store, unit).ID}
 	if err := store.CreateUser(context.Background(), acAdminViewer, &u); err != nil {

@@ -12,12 +12,13 @@ import (
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 var adminViewer = models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.RoleAdmin}
 
 // The store is what the feature needs.
-var _ audit.Store = (*models.Store)(nil)
+var _ audit.Store = (*sqlstore.Store)(nil)
 
 func no(id uint64) string { return strconv.FormatUint(id, 10) }
 
@@ -111,7 +112,7 @@ func TestAudit_BadArguments(t *testing.T) {
 	admin.Expect("（最新在前） · 用户 10002 · 人员 #3")
 }
 
-func findDemoMember(t *testing.T, store *models.Store, name string) uint64 {
+func findDemoMember(t *testing.T, store *sqlstore.Store, name string) uint64 {
 	t.Helper()
 	m, err := store.SearchMembers(context.Background(), adminViewer, name, 5)
 	if err != nil || len(m) != 1 {

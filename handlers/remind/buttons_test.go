@@ -10,6 +10,7 @@ import (
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // dataOf is the data of the button of m whose label contains label.
@@ -27,7 +28,7 @@ func dataOf(t *testing.T, m kit.Message, label string) string {
 }
 
 // openFollowUp is the id of 王五's demo visit that still owes its branch notice.
-func openFollowUp(t *testing.T, store *models.Store) (uint64, models.MemberMatch) {
+func openFollowUp(t *testing.T, store *sqlstore.Store) (uint64, models.MemberMatch) {
 	t.Helper()
 	wang := demoMember(t, store, "王五", "")
 	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, models.DateOf(wang.Member.CreatedAt))

@@ -48,7 +48,7 @@ var reasonLetters = map[models.DueReason]string{
 	models.DueAfterExpiry: "x", models.DueKey: "k", models.DueFollowUp: "f",
 }
 
-// Digest frequencies (models.Store.SetDigestFrequency), the default first.
+// Digest frequencies (Store.SetDigestFrequency), the default first.
 var digestFreqs = []string{models.DigestWeekly, models.DigestDaily, models.DigestOff}
 
 // String encodes c as callback data; it may exceed Telegram's 64 bytes for

@@ -21,7 +21,7 @@ import (
 var locales embed.FS
 
 // Store is what reminders, digests and their commands need of the
-// database; *models.Store implements it. Every method taking a viewer
+// database (models/sqlstore implements it). Every method taking a viewer
 // scopes by it.
 type Store interface {
 	DueItems(ctx context.Context, r models.CalendarRules, today time.Time) ([]models.DueItem, error)

@@ -16,10 +16,11 @@ import (
 	"github.com/huifang/huifang/handlers/remind"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
-// *models.Store is the store the root hands the feature.
-var _ remind.Store = (*models.Store)(nil)
+// *sqlstore.Store is the store the root hands the feature.
+var _ remind.Store = (*sqlstore.Store)(nil)
 
 var adminViewer = models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.RoleAdmin}
 
@@ -44,7 +45,7 @@ func zhTr(t testing.TB) kit.Tr {
 }
 
 // mustUser registers a user of the named demo unit.
-func mustUser(t *testing.T, store *models.Store, id int64, name string, role models.Role, unit string) {
+func mustUser(t *testing.T, store *sqlstore.Store, id int64, name string, role models.Role, unit string) {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), unit)
 	if err != nil {
@@ -56,7 +57,7 @@ func mustUser(t *testing.T, store *models.Store, id int64, name string, role mod
 }
 
 // mustMember is the only demo member called name, with their sanctions.
-func mustMember(t *testing.T, store *models.Store, name string) (models.Member, []models.Sanction) {
+func mustMember(t *testing.T, store *sqlstore.Store, name string) (models.Member, []models.Sanction) {
 	t.Helper()
 	ms, err := store.SearchMembers(context.Background(), adminViewer, name, 5)
 	if err != nil || len(ms) != 1 {
@@ -83,7 +84,7 @@ const (
 
 // demoMember finds the demo member called name whose unit contains unit
 // (admin view); the demo has two called 张三.
-func demoMember(t testing.TB, store *models.Store, name, unit string) models.MemberMatch {
+func demoMember(t testing.TB, store *sqlstore.Store, name, unit string) models.MemberMatch {
 	t.Helper()
 	ms, err := store.SearchMembers(context.Background(), adminViewer, name, 5)
 	if err != nil {
@@ -99,7 +100,7 @@ func demoMember(t testing.TB, store *models.Store, name, unit string) models.Mem
 }
 
 // allDemoMembers lists the eight demo members.
-func allDemoMembers(t testing.TB, store *models.Store) []models.MemberMatch {
+func allDemoMembers(t testing.TB, store *sqlstore.Store) []models.MemberMatch {
 	t.Helper()
 	out := []models.MemberMatch{demoMember(t, store, "张三", rmDonghuZhang), demoMember(t, store, "张三", rmXishanZhang)}
 	for _, n := range []string{"李四", "王五", "赵六", "钱七", "孙八", "周九"} {
@@ -110,7 +111,7 @@ func allDemoMembers(t testing.TB, store *models.Store) []models.MemberMatch {
 
 // remindApp is the test App with a supervisor in each township and an
 // English-speaking inspector.
-func remindApp(t *testing.T) (*handlers.App, *models.Store) {
+func remindApp(t *testing.T) (*handlers.App, *sqlstore.Store) {
 	t.Helper()
 	app, store, _ := apptest.NewApp(t)
 	mustUser(t, store, supDonghu, "东湖分管领导", models.RoleSupervisor, unitDonghu)

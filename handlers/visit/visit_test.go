@@ -13,6 +13,7 @@ import (
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 var adminViewer = models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.RoleAdmin}
@@ -180,7 +181,7 @@ func appAt(t *testing.T, store handlers.Store, state models.StateStore, d time.D
 }
 
 // mustUser registers a user in a demo unit.
-func mustUser(t *testing.T, store *models.Store, id int64, name string, role models.Role, unit string) {
+func mustUser(t *testing.T, store *sqlstore.Store, id int64, name string, role models.Role, unit string) {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), unit)
 	if err != nil {
@@ -193,7 +194,7 @@ func mustUser(t *testing.T, store *models.Store, id int64, name string, role mod
 
 func no(id uint64) string { return strconv.FormatUint(id, 10) }
 
-func mustHistory(t *testing.T, store *models.Store, id uint64) []models.VisitRevision {
+func mustHistory(t *testing.T, store *sqlstore.Store, id uint64) []models.VisitRevision {
 	t.Helper()
 	revs, err := store.VisitHistory(context.Background(), adminViewer, id)
 	if err != nil {

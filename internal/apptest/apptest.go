@@ -13,6 +13,7 @@ import (
 
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/models/modelstest"
 )
 
@@ -37,7 +38,7 @@ func mustZone(name string) *time.Location {
 
 // NewApp is an App over a fresh SQLite database with the demo roster and an
 // in-process state store.
-func NewApp(tb testing.TB) (*handlers.App, *models.Store, models.StateStore) {
+func NewApp(tb testing.TB) (*handlers.App, *sqlstore.Store, models.StateStore) {
 	tb.Helper()
 	store := modelstest.OpenSQLite(tb)
 	if err := store.LoadDemo(context.Background(), DemoAdmin, DemoInspector); err != nil {

@@ -2,6 +2,10 @@
 // database, a SQLite file or a Redis key prefix, each removed when the test
 // ends. When a server does not answer the test is skipped loudly, or fails
 // where CI=true or HUIFANG_TEST_REQUIRE_SERVICES=1.
+//
+// Migrating takes most of a storage test's time, so each engine's schema is
+// migrated once per test binary, captured and dropped again at once; every
+// store then gets a fresh database cloned from that capture (schema.go).
 package modelstest
 
 import (
@@ -19,7 +23,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Defaults for HUIFANG_TEST_MYSQL_DSN and HUIFANG_TEST_REDIS_URL.
@@ -31,9 +36,21 @@ const (
 const connectTimeout = 3 * time.Second
 
 // OpenMySQL creates a database named huifang_test_<random> on the server of
-// HUIFANG_TEST_MYSQL_DSN, opens and migrates a Store on it, and drops the
-// database when tb ends.
-func OpenMySQL(tb testing.TB) *models.Store {
+// HUIFANG_TEST_MYSQL_DSN with the migrated schema, opens a Store on it, and
+// drops the database when tb ends.
+func OpenMySQL(tb testing.TB) *sqlstore.Store {
+	tb.Helper()
+	return openMySQL(tb, true)
+}
+
+// OpenMySQLEmpty is OpenMySQL without the schema: the database is empty,
+// for tests of Migrate itself.
+func OpenMySQLEmpty(tb testing.TB) *sqlstore.Store {
+	tb.Helper()
+	return openMySQL(tb, false)
+}
+
+func openMySQL(tb testing.TB, migrated bool) *sqlstore.Store {
 	tb.Helper()
 	cfg, err := mysql.ParseDSN(env("HUIFANG_TEST_MYSQL_DSN", DefaultMySQLDSN))
 	if err != nil {
@@ -49,33 +66,61 @@ func OpenMySQL(tb testing.TB) *models.Store {
 	if err := admin.PingContext(ctx); err != nil {
 		unavailable(tb, "MySQL/MariaDB at "+cfg.Addr, "HUIFANG_TEST_MYSQL_DSN", err)
 	}
-	name := "huifang_test_" + randomHex(tb)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci"); err != nil {
-		tb.Fatalf("create database %s: %v", name, err)
+	var schema *mysqlSchema
+	if migrated {
+		if schema, err = capturedMySQLSchema(cfg); err != nil {
+			tb.Fatalf("migrated schema: %v", err)
+		}
 	}
+	name := "huifang_test_" + randomHex(tb)
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
+		if err := dropDatabase(ctx, admin, name); err != nil {
+			tb.Errorf("%v", err)
 		}
 	})
+	ctx, cancel = context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := createDatabase(ctx, admin, name); err != nil {
+		tb.Fatalf("%v", err)
+	}
+	if schema != nil {
+		if err := schema.apply(ctx, admin, name); err != nil {
+			tb.Fatalf("clone schema into %s: %v", name, err)
+		}
+	}
 	cfg.DBName = name
 	return openStore(tb, cfg.FormatDSN(), "")
 }
 
-// OpenSQLite opens and migrates a Store on a SQLite file in tb's temporary
-// directory.
-func OpenSQLite(tb testing.TB) *models.Store {
+// OpenSQLite opens a Store on a SQLite file with the migrated schema in
+// tb's temporary directory.
+func OpenSQLite(tb testing.TB) *sqlstore.Store {
+	tb.Helper()
+	file, err := capturedSQLiteSchema()
+	if err != nil {
+		tb.Fatalf("migrated schema: %v", err)
+	}
+	path := filepath.Join(tb.TempDir(), "huifang.db")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		tb.Fatalf("write %s: %v", path, err)
+	}
+	return openStore(tb, "", path)
+}
+
+// OpenSQLiteEmpty is OpenSQLite without the schema: a new, empty file, for
+// tests of Migrate itself.
+func OpenSQLiteEmpty(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
 	return openStore(tb, "", filepath.Join(tb.TempDir(), "huifang.db"))
 }
 
-func openStore(tb testing.TB, dsn, path string) *models.Store {
+func openStore(tb testing.TB, dsn, path string) *sqlstore.Store {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	s, err := models.Open(ctx, dsn, path, Logger())
+	s, err := sqlstore.Open(ctx, dsn, path, Logger())
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
 	}
@@ -84,21 +129,18 @@ func openStore(tb testing.TB, dsn, path string) *models.Store {
 			tb.Errorf("close store: %v", err)
 		}
 	})
-	if err := s.Migrate(ctx); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
 	return s
 }
 
-// OpenRedis opens a RedisState on HUIFANG_TEST_REDIS_URL with a unique key
-// prefix and deletes every key under that prefix when tb ends.
-func OpenRedis(tb testing.TB) *models.RedisState {
+// OpenRedis opens a redisstate.Store on HUIFANG_TEST_REDIS_URL with a
+// unique key prefix and deletes every key under that prefix when tb ends.
+func OpenRedis(tb testing.TB) *redisstate.Store {
 	tb.Helper()
 	url := env("HUIFANG_TEST_REDIS_URL", DefaultRedisURL)
 	prefix := "huifang_test:" + randomHex(tb) + ":"
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	st, err := models.OpenRedisState(ctx, url, prefix)
+	st, err := redisstate.Open(ctx, url, prefix)
 	if err != nil {
 		unavailable(tb, "Redis", "HUIFANG_TEST_REDIS_URL", err)
 	}
@@ -164,11 +206,19 @@ func Logger() *slog.Logger {
 
 func randomHex(tb testing.TB) string {
 	tb.Helper()
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
+	s, err := randomSuffix()
+	if err != nil {
 		tb.Fatalf("random: %v", err)
 	}
-	return hex.EncodeToString(b)
+	return s
+}
+
+func randomSuffix() (string, error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 func env(key, def string) string {

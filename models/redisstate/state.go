@@ -1,0 +1,130 @@
+// Package redisstate keeps Huifang's conversation state, and the
+// scheduler's locks, in Redis, shared by every replica. The in-process
+// implementations of the same interfaces are in package models.
+package redisstate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/huifang/huifang/models"
+)
+
+// redisPingTimeout bounds the ping Open makes.
+const redisPingTimeout = 5 * time.Second
+
+var _ models.StateStore = (*Store)(nil)
+
+// saveScript sets {v, d} and the ttl if the stored version v (absent: "0")
+// equals ARGV[1]; it returns the new version, or -1 on a mismatch.
+var saveScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'v') or '0'
+if cur ~= ARGV[1] then return -1 end
+local nv = tonumber(ARGV[1]) + 1
+redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return nv
+`)
+
+// deleteScript deletes the key if its version (absent: "0") equals
+// ARGV[1]; it returns 0, or -1 on a mismatch.
+var deleteScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'v') or '0'
+if cur ~= ARGV[1] then return -1 end
+redis.call('DEL', KEYS[1])
+return 0
+`)
+
+// Store is a models.StateStore in Redis, shared by every replica. Each state
+// is a hash {v: version, d: data} at "<prefix>state:<chat>:<user>" with a
+// ttl; writes are compare-and-set Lua scripts, one round trip each.
+type Store struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+// Open connects to the Redis at redisURL
+// (redis://[user:password@]host:port[/db], or rediss:// for TLS) and pings
+// it. keyPrefix starts every key, e.g. "huifang:". Errors never contain
+// the password.
+func Open(ctx context.Context, redisURL, keyPrefix string) (*Store, error) {
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error prints the whole URL, password included
+		}
+		return nil, fmt.Errorf("open redis: parse url: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	pctx, cancel := context.WithTimeout(ctx, redisPingTimeout)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		return nil, errors.Join(fmt.Errorf("ping redis at %s: %w", opt.Addr, err), rdb.Close())
+	}
+	return &Store{rdb: rdb, prefix: keyPrefix}, nil
+}
+
+func (r *Store) key(chatID, userID int64) string {
+	return r.prefix + "state:" + strconv.FormatInt(chatID, 10) + ":" + strconv.FormatInt(userID, 10)
+}
+
+// Load implements models.StateStore.
+func (r *Store) Load(ctx context.Context, chatID, userID int64) ([]byte, int64, error) {
+	vals, err := r.rdb.HMGet(ctx, r.key(chatID, userID), "v", "d").Result()
+	if err != nil {
+		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, err)
+	}
+	vs, ok := vals[0].(string)
+	if !ok {
+		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, models.ErrNotFound)
+	}
+	version, err := strconv.ParseInt(vs, 10, 64)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load state of chat %d: bad version: %w", chatID, err)
+	}
+	data, _ := vals[1].(string)
+	return []byte(data), version, nil
+}
+
+// Save implements models.StateStore.
+func (r *Store) Save(ctx context.Context, chatID, userID int64, data []byte, version int64, ttl time.Duration) (int64, error) {
+	if ttl <= 0 {
+		return 0, errors.New("save state: ttl must be positive")
+	}
+	ms := max(ttl.Milliseconds(), 1)
+	nv, err := saveScript.Run(ctx, r.rdb, []string{r.key(chatID, userID)}, version, data, ms).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("save state of chat %d: %w", chatID, err)
+	}
+	if nv < 0 {
+		return 0, fmt.Errorf("save state of chat %d: version %d: %w", chatID, version, models.ErrStale)
+	}
+	return nv, nil
+}
+
+// Delete implements models.StateStore.
+func (r *Store) Delete(ctx context.Context, chatID, userID int64, version int64) error {
+	res, err := deleteScript.Run(ctx, r.rdb, []string{r.key(chatID, userID)}, version).Int64()
+	if err != nil {
+		return fmt.Errorf("delete state of chat %d: %w", chatID, err)
+	}
+	if res < 0 {
+		return fmt.Errorf("delete state of chat %d: version %d: %w", chatID, version, models.ErrStale)
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (r *Store) Close() error {
+	if err := r.rdb.Close(); err != nil {
+		return fmt.Errorf("close redis: %w", err)
+	}
+	return nil
+}

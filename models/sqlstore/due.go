@@ -1,0 +1,381 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/huifang/huifang/models"
+)
+
+// DueItems computes the open items of every member (set-based: a few
+// ordered queries merged in Go, never a query per member) and resolves the
+// responsible inspectors; an inspector who snoozed an item until after
+// today is left out of its Inspectors (the item stays for digests). Items
+// come most urgent first. The zero CalendarRules means the defaults.
+// Items of the same unit may share their Inspectors slice: treat it as
+// read-only.
+func (s *Store) DueItems(ctx context.Context, r models.CalendarRules, today time.Time) ([]models.DueItem, error) {
+	items, err := s.dueItems(ctx, r, models.DateOf(today), unitScope{all: true})
+	if err != nil {
+		return nil, fmt.Errorf("due items: %w", err)
+	}
+	return items, nil
+}
+
+// dueItems is DueItems for the members of a scope.
+func (s *Store) dueItems(ctx context.Context, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, error) {
+	var (
+		items     []models.DueItem
+		assignees map[uint64]int64
+	)
+	err := s.streaming(ctx, func(db *gorm.DB) error {
+		var err error
+		items, assignees, err = collectDue(db, r, today, sc)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.resolveInspectors(ctx, items, assignees, today); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(items, models.CompareDue)
+	return items, nil
+}
+
+// streaming runs fn with a handle on which several result sets may be
+// read at once: the pool on MySQL (one connection per open cursor), a
+// single connection on SQLite, whose driver steps several statements on
+// one connection (and whose in-memory database has only one).
+func (s *Store) streaming(ctx context.Context, fn func(db *gorm.DB) error) error {
+	db := s.db.WithContext(ctx)
+	if s.dialect == DialectSQLite {
+		return db.Connection(func(conn *gorm.DB) error {
+			return fn(conn.Session(&gorm.Session{})) // a new statement per chain
+		})
+	}
+	return fn(db)
+}
+
+// memberScan is the part of a member row the calendar reads.
+type memberScan struct {
+	id, unitID     uint64
+	rank           string
+	key            bool
+	assignee       sql.NullInt64
+	intervalMonths int
+	assignedAt     sql.NullTime
+	updatedAt      sql.NullTime
+}
+
+// dueStreams are the three result sets the calendar merges, each ordered
+// by member id.
+type dueStreams struct {
+	members   *sql.Rows
+	sanctions *cursor[models.Sanction]
+	visits    *cursor[models.VisitMark]
+}
+
+func openDueStreams(db *gorm.DB, sc unitScope) (*dueStreams, error) {
+	st := &dueStreams{}
+	rows, err := sanctionRows(db, sc)
+	if err != nil {
+		return nil, fmt.Errorf("query sanctions: %w", err)
+	}
+	st.sanctions = openCursor(rows, scanSanction)
+	if rows, err = visitRows(db, sc); err != nil {
+		st.close()
+		return nil, fmt.Errorf("query visits: %w", err)
+	}
+	st.visits = openCursor(rows, scanVisitMark)
+	if st.members, err = memberRows(db, sc); err != nil {
+		st.close()
+		return nil, fmt.Errorf("query members: %w", err)
+	}
+	return st, nil
+}
+
+func (st *dueStreams) close() {
+	for _, rows := range []*sql.Rows{st.members, cursorRows(st.sanctions), cursorRows(st.visits)} {
+		if rows != nil {
+			_ = rows.Close()
+		}
+	}
+}
+
+// err returns the first error met reading the streams.
+func (st *dueStreams) err() error {
+	if err := st.members.Err(); err != nil {
+		return fmt.Errorf("read members: %w", err)
+	}
+	if st.sanctions.err != nil {
+		return fmt.Errorf("read sanctions: %w", st.sanctions.err)
+	}
+	if st.visits.err != nil {
+		return fmt.Errorf("read visits: %w", st.visits.err)
+	}
+	return nil
+}
+
+// collectDue streams members, their sanctions and their visits, each
+// ordered by member id, and evaluates the rules member by member: only
+// one member's sanctions and visits are held at a time. It returns the
+// items (unsorted, without inspectors) and the assignees of the members
+// that have items.
+func collectDue(db *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, map[uint64]int64, error) {
+	st, err := openDueStreams(db, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.close()
+	var (
+		items     []models.DueItem
+		assignees = map[uint64]int64{}
+		cal       models.MemberCalendar
+		m         memberScan
+	)
+	for st.members.Next() {
+		if err := st.members.Scan(&m.id, &m.unitID, &m.rank, &m.key, &m.assignee, &m.intervalMonths,
+			&m.assignedAt, &m.updatedAt); err != nil {
+			return nil, nil, fmt.Errorf("scan member: %w", err)
+		}
+		cal.Member, cal.Assigned = m.member(), time.Time{}
+		if m.assignedAt.Valid {
+			cal.Assigned = m.assignedAt.Time
+		}
+		cal.Sanctions = st.sanctions.take(m.id, cal.Sanctions[:0])
+		cal.Visits = st.visits.take(m.id, cal.Visits[:0])
+		n := len(items)
+		if items = models.AppendDue(r, &cal, today, items); len(items) > n && m.assignee.Valid {
+			assignees[m.id] = m.assignee.Int64
+		}
+	}
+	if err := st.err(); err != nil {
+		return nil, nil, err
+	}
+	return items, assignees, nil
+}
+
+func (m memberScan) member() models.Member {
+	out := models.Member{ID: m.id, UnitID: m.unitID, Rank: models.Rank(m.rank), Key: m.key, IntervalMonths: m.intervalMonths}
+	if m.assignee.Valid {
+		id := m.assignee.Int64
+		out.AssigneeID = &id
+	}
+	if m.updatedAt.Valid {
+		out.UpdatedAt = m.updatedAt.Time
+	}
+	return out
+}
+
+// scoped limits q, on a table with a member_id column (or members
+// itself, memberCol "members.id"), to the members of the scope.
+func scoped(q *gorm.DB, sc unitScope, memberCol string) *gorm.DB {
+	if sc.all {
+		return q
+	}
+	if memberCol != "members.id" {
+		q = q.Joins("JOIN members ON members.id = " + memberCol)
+	}
+	return sc.where(q.Joins("JOIN units ON units.id = members.unit_id"), "units.path")
+}
+
+func memberRows(db *gorm.DB, sc unitScope) (*sql.Rows, error) {
+	// key and rank are reserved words in MySQL; backquotes work on SQLite too.
+	return scoped(db.Table("members"), sc, "members.id").
+		Select("members.id, members.unit_id, members.`rank`, members.`key`, members.assignee_id, " +
+			"members.interval_months, members.assigned_at, members.updated_at").
+		Order("members.id").Rows()
+}
+
+func sanctionRows(db *gorm.DB, sc unitScope) (*sql.Rows, error) {
+	return scoped(db.Table("sanctions"), sc, "sanctions.member_id").
+		Select("sanctions.member_id, sanctions.id, sanctions.decision_date, sanctions.period_end, sanctions.lifted_on").
+		Order("sanctions.member_id, sanctions.decision_date, sanctions.id").Rows()
+}
+
+// visitRows reads visits without their sanction links: any visit of the
+// member satisfies an item, so the rules do not need them.
+func visitRows(db *gorm.DB, sc unitScope) (*sql.Rows, error) {
+	return scoped(db.Table("visits"), sc, "visits.member_id").
+		Select("visits.member_id, visits.id, visits.date, visits.feedback_unit, visits.branch_informed").
+		Order("visits.member_id, visits.date, visits.id").Rows()
+}
+
+func scanSanction(rows *sql.Rows, s *models.Sanction) (uint64, error) {
+	var end, lifted sql.NullTime
+	if err := rows.Scan(&s.MemberID, &s.ID, &s.DecisionDate, &end, &lifted); err != nil {
+		return 0, err
+	}
+	s.PeriodEnd, s.LiftedOn = nullDate(end), nullDate(lifted)
+	return s.MemberID, nil
+}
+
+func scanVisitMark(rows *sql.Rows, v *models.VisitMark) (uint64, error) {
+	var member uint64
+	err := rows.Scan(&member, &v.ID, &v.Date, &v.FeedbackUnit, &v.BranchInformed)
+	return member, err
+}
+
+func nullDate(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	d := models.DateOf(t.Time)
+	return &d
+}
+
+// cursor reads an open result set ordered by member id, one row ahead.
+type cursor[T any] struct {
+	rows   *sql.Rows
+	scan   func(*sql.Rows, *T) (uint64, error)
+	cur    T
+	member uint64
+	ok     bool
+	err    error
+}
+
+// openCursor reads the first row of rows; an error is kept in err.
+func openCursor[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (uint64, error)) *cursor[T] {
+	c := &cursor[T]{rows: rows, scan: scan}
+	c.next()
+	return c
+}
+
+func cursorRows[T any](c *cursor[T]) *sql.Rows {
+	if c == nil {
+		return nil
+	}
+	return c.rows
+}
+
+func (c *cursor[T]) next() {
+	if c.ok = c.rows.Next(); !c.ok {
+		c.err = c.rows.Err()
+		return
+	}
+	var zero T
+	c.cur = zero
+	if c.member, c.err = c.scan(c.rows, &c.cur); c.err != nil {
+		c.ok = false
+	}
+}
+
+// take skips the rows of members before member (whose member row was
+// not read: deleted meanwhile, or out of scope) and appends the rows of
+// member to buf.
+func (c *cursor[T]) take(member uint64, buf []T) []T {
+	for c.ok && c.member < member {
+		c.next()
+	}
+	for c.ok && c.member == member {
+		buf = append(buf, c.cur)
+		c.next()
+	}
+	return buf
+}
+
+// responsible answers who is responsible for a member: the assignee if
+// still an active user, else the active inspectors of the member's unit
+// or, when it has none, of its nearest ancestor that has any.
+type responsible struct {
+	active     map[int64]bool
+	paths      map[uint64]string  // unit id → materialised path
+	inspectors map[uint64][]int64 // unit id → its own inspectors
+	nearest    map[uint64][]int64 // unit id → the answer, computed once per unit
+	snoozed    map[string][]int64 // item key → recipients who snoozed it
+}
+
+// loadResponsible reads the unit tree, the active users and the snoozes
+// still running on today.
+func loadResponsible(db *gorm.DB, today time.Time) (*responsible, error) {
+	var units []models.Unit
+	if err := db.Select("id", "path").Find(&units).Error; err != nil {
+		return nil, fmt.Errorf("load units: %w", err)
+	}
+	var users []models.User
+	if err := db.Select("telegram_id", "role", "unit_id").Where("revoked_at IS NULL").
+		Order("telegram_id").Find(&users).Error; err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	var snoozes []snooze
+	if err := db.Select("recipient", "item_key").Where("`until` > ?", today).Find(&snoozes).Error; err != nil {
+		return nil, fmt.Errorf("load snoozes: %w", err)
+	}
+	rs := &responsible{active: map[int64]bool{}, paths: map[uint64]string{}, inspectors: map[uint64][]int64{},
+		nearest: map[uint64][]int64{}, snoozed: map[string][]int64{}}
+	for _, u := range units {
+		rs.paths[u.ID] = u.Path
+	}
+	for _, u := range users {
+		rs.active[u.TelegramID] = true
+		if u.Role == models.RoleInspector {
+			rs.inspectors[u.UnitID] = append(rs.inspectors[u.UnitID], u.TelegramID)
+		}
+	}
+	for _, sn := range snoozes {
+		rs.snoozed[sn.ItemKey] = append(rs.snoozed[sn.ItemKey], sn.Recipient)
+	}
+	return rs, nil
+}
+
+// ofUnit returns the inspectors of the unit or of its nearest ancestor
+// that has any. The slice is shared: callers must not change it.
+func (rs *responsible) ofUnit(unit uint64) []int64 {
+	if got, ok := rs.nearest[unit]; ok {
+		return got
+	}
+	var found []int64
+	ids := pathIDs(rs.paths[unit])
+	for i := len(ids) - 1; i >= 0 && found == nil; i-- {
+		found = rs.inspectors[ids[i]]
+	}
+	found = slices.Clip(found)
+	rs.nearest[unit] = found
+	return found
+}
+
+// pathIDs splits a materialised path "/1/4/9/" into its unit ids.
+func pathIDs(path string) []uint64 {
+	var ids []uint64
+	var cur uint64
+	for i := 1; i < len(path); i++ {
+		if c := path[i]; c >= '0' && c <= '9' {
+			cur = cur*10 + uint64(c-'0')
+		} else {
+			ids, cur = append(ids, cur), 0
+		}
+	}
+	return ids
+}
+
+// resolveInspectors fills the Inspectors of every item and leaves out
+// those who snoozed it.
+func (s *Store) resolveInspectors(ctx context.Context, items []models.DueItem, assignees map[uint64]int64, today time.Time) error {
+	rs, err := loadResponsible(s.db.WithContext(ctx), today)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		it := &items[i]
+		if a, ok := assignees[it.MemberID]; ok && rs.active[a] {
+			it.Inspectors = []int64{a}
+		} else {
+			it.Inspectors = rs.ofUnit(it.UnitID)
+		}
+		if len(rs.snoozed) == 0 || len(it.Inspectors) == 0 {
+			continue
+		}
+		if who := rs.snoozed[it.Key()]; len(who) > 0 {
+			it.Inspectors = slices.DeleteFunc(slices.Clone(it.Inspectors), func(id int64) bool {
+				return slices.Contains(who, id)
+			})
+		}
+	}
+	return nil
+}
