@@ -13,8 +13,8 @@ import (
 
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/models"
-	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // The demo roster's administrator and inspector (models.LoadDemo).
