@@ -29,9 +29,12 @@ func showPreview(t *kit.Turn, name string, out models.ImportResult, rejected []m
 		return
 	}
 	b.WriteString("\n\n" + t.T.T("ro_preview_hint"))
-	t.Send(kit.Message{Text: b.String(), Buttons: [][]kit.Button{
-		{t.Btn(t.T.T("ro_btn_import"), NS, actImport, ""), cancelButton(t)},
-	}})
+	t.Send(kit.Message{Text: b.String(), Buttons: importButtons(t)})
+}
+
+// importButtons confirm or cancel an import.
+func importButtons(t *kit.Turn) [][]kit.Button {
+	return [][]kit.Button{{t.Btn(t.T.T("ro_btn_import"), NS, actImport, ""), cancelButton(t)}}
 }
 
 // rejectionLines lists rejections by sheet and row, at most

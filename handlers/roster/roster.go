@@ -189,7 +189,8 @@ func (r *Roster) text(t *kit.Turn, text string) error {
 		start(t, &Draft{Kind: kindFind})
 		return r.findMember(t, text)
 	case d.Kind == kindImport:
-		t.Say("use_buttons")
+		// Typing expired the preview's buttons: offer them again.
+		t.Send(kit.Message{Text: t.T.T("use_buttons"), Buttons: importButtons(t)})
 		return nil
 	case d.Kind == kindSanction && d.MemberID == 0:
 		return kit.Lookup(t, r.db, text, NS, actMember, func(id uint64) error { return r.sanctionFor(t, id) }, nil)
