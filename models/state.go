@@ -15,6 +15,14 @@ type StateStore interface {
 	// Load returns the state of (chatID, userID) and its version, or
 	// ErrNotFound when there is none or it has expired.
 	Load(ctx context.Context, chatID, userID int64) (data []byte, version int64, err error)
+	// LoadEpoch is Load with, in the same round trip, the users epoch: a
+	// number that moves on whenever a user's record changes (UsersChanged),
+	// so that a cache of users tagged with it is never stale. The epoch is
+	// returned with ErrNotFound too.
+	LoadEpoch(ctx context.Context, chatID, userID int64) (data []byte, version, epoch int64, err error)
+	// UsersChanged moves the users epoch on; call it after any change of a
+	// user's record (registration, revocation, role, unit, name, settings).
+	UsersChanged(ctx context.Context) error
 	// Save stores data if the stored version equals version (0: nothing
 	// may be stored) and returns version+1; otherwise it fails with
 	// ErrStale. Every save restarts the ttl.
@@ -37,6 +45,7 @@ type MemoryState struct {
 	mu      sync.Mutex
 	entries map[stateKey]memEntry
 	saves   int
+	epoch   int64
 	now     func() time.Time
 }
 
@@ -72,6 +81,22 @@ func (m *MemoryState) Load(_ context.Context, chatID, userID int64) ([]byte, int
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, ErrNotFound)
 	}
 	return append([]byte(nil), e.data...), e.version, nil
+}
+
+// LoadEpoch implements StateStore.
+func (m *MemoryState) LoadEpoch(ctx context.Context, chatID, userID int64) ([]byte, int64, int64, error) {
+	data, version, err := m.Load(ctx, chatID, userID)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return data, version, m.epoch, err
+}
+
+// UsersChanged implements StateStore.
+func (m *MemoryState) UsersChanged(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.epoch++
+	return nil
 }
 
 // Save implements StateStore.

@@ -148,6 +148,6 @@ func (r *Roster) saveAssignment(t *kit.Turn, d *Draft) error {
 	}
 	return r.patch(t, d, p, done, func(pr *kit.Problem) error {
 		d.Step = step
-		return retry(t, r.assign, d, pr)
+		return r.assign.Retry(t, d, pr)
 	})
 }

@@ -192,7 +192,7 @@ func (r *Roster) saved(t *kit.Turn, d *Draft, field string) error {
 		// The refused answer is dropped and the field asked again.
 		d.Set(field, "")
 		d.Step, d.Single = field, true
-		return retry(t, r.memberEdit, d, pr)
+		return r.memberEdit.Retry(t, d, pr)
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // fakeFiles is a FileGetter over files kept in memory, by file id.
@@ -71,7 +72,7 @@ func workbook(t *testing.T, members, sanctions [][]any) []byte {
 const village = "东湖一村党支部"
 
 // addUnit adds a unit under the named demo unit.
-func addUnit(t *testing.T, store *models.Store, name, parent string) models.Unit {
+func addUnit(t *testing.T, store *sqlstore.Store, name, parent string) models.Unit {
 	t.Helper()
 	p, err := store.FindUnitByName(context.Background(), parent)
 	if err != nil {

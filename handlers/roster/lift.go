@@ -85,7 +85,7 @@ func (r *Roster) saveLift(t *kit.Turn, d *Draft) error {
 		return r.showCard(t, d.MemberID, t.T.T("ro_lifted_already"))
 	case errors.Is(err, models.ErrInvalid):
 		d.Step = "lift_no"
-		return retry(t, r.lift, d, kit.Refuse("ro_invalid"))
+		return r.lift.Retry(t, d, kit.Refuse("ro_invalid"))
 	case failed(t, err):
 		return nil
 	case err != nil:

@@ -96,13 +96,13 @@ func (r *Roster) createMember(t *kit.Turn, d *Draft) error {
 		Post: d.Get("post"), Rank: models.Rank(d.Get("rank")), Key: isKey(d), KeyReason: d.Get("reason")})
 	switch {
 	case errors.Is(err, models.ErrDuplicate):
-		return retry(t, r.member, d, kit.Refuse("ro_member_exists"))
+		return r.member.Retry(t, d, kit.Refuse("ro_member_exists"))
 	case errors.Is(err, models.ErrNotFound):
 		// The unit left the user's subtree meanwhile: ask it again.
 		d.Step = "unit"
-		return retry(t, r.member, d, kit.Refuse("ro_unit_not_found", "Unit", showUnit(t.T, d)))
+		return r.member.Retry(t, d, kit.Refuse("ro_unit_not_found", "Unit", showUnit(t.T, d)))
 	case errors.Is(err, models.ErrInvalid):
-		return retry(t, r.member, d, kit.Refuse("ro_invalid"))
+		return r.member.Retry(t, d, kit.Refuse("ro_invalid"))
 	case failed(t, err):
 		return nil
 	case err != nil:

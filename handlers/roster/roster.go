@@ -18,8 +18,8 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// Store is what the roster flows need of the database; *models.Store
-// implements it. Every method scopes by the actor; every write is audited,
+// Store is what the roster flows need of the database (models/sqlstore
+// implements it). Every method scopes by the actor; every write is audited,
 // its refusals (ErrForbidden) included.
 type Store interface {
 	kit.MemberSearcher
@@ -115,12 +115,12 @@ func (r *Roster) Feature() kit.Feature {
 	return kit.Feature{
 		Name: "roster",
 		Cmds: []kit.Cmd{
-			{Name: "member", Run: laidOut(r.cmdMember), Menu: true},
-			{Name: "sanction", Run: laidOut(r.cmdSanction)},
+			{Name: "member", Run: r.cmdMember, Menu: true},
+			{Name: "sanction", Run: r.cmdSanction},
 			{Name: "template", Run: r.cmdTemplate},
 		},
-		NS: NS, Button: func(t *kit.Turn, cb kit.Callback) error { return layout(t, r.button(t, cb)) },
-		Flows: []string{Flow}, Text: laidOut(r.text),
+		NS: NS, Button: r.button,
+		Flows: []string{Flow}, Text: r.text,
 		Document: r.document,
 		Locales:  locales,
 	}
@@ -285,18 +285,5 @@ func (r *Roster) refuse(t *kit.Turn, sanction bool) error {
 	}
 	end(t)
 	t.Say("ro_forbidden")
-	return nil
-}
-
-// retry shows why an answer or a save was refused together with the
-// question at d's step (or the review card), in one message, as the
-// engine does for its own refusals.
-func retry(t *kit.Turn, f *wizard.Form[*Draft], d *Draft, p *kit.Problem) error {
-	m, err := f.Prompt(t, d)
-	if err != nil {
-		return err
-	}
-	m.Text = wizard.Explain(t.T, p) + "\n\n" + m.Text
-	t.Show(m)
 	return nil
 }

@@ -12,15 +12,16 @@ import (
 	"github.com/huifang/huifang/handlers/roster"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
-// *models.Store is the store the roster runs over in production.
-var _ roster.Store = (*models.Store)(nil)
+// *sqlstore.Store is the store the roster runs over in production.
+var _ roster.Store = (*sqlstore.Store)(nil)
 
 var rootViewer = models.Viewer{TelegramID: 1, Role: models.RoleAdmin}
 
 // mustMember finds the only member called name (admin view).
-func mustMember(t *testing.T, store *models.Store, name string) (models.Member, []models.Sanction) {
+func mustMember(t *testing.T, store *sqlstore.Store, name string) (models.Member, []models.Sanction) {
 	t.Helper()
 	ms, err := store.SearchMembers(context.Background(), rootViewer, name, 5)
 	if err != nil || len(ms) != 1 {
@@ -34,7 +35,7 @@ func mustMember(t *testing.T, store *models.Store, name string) (models.Member, 
 }
 
 // addRosterUser registers a user of the named demo unit.
-func addRosterUser(t *testing.T, store *models.Store, id int64, role models.Role, unit string) {
+func addRosterUser(t *testing.T, store *sqlstore.Store, id int64, role models.Role, unit string) {
 	t.Helper()
 	u, err := store.FindUnitByName(context.Background(), unit)
 	if err != nil {
@@ -47,7 +48,7 @@ func addRosterUser(t *testing.T, store *models.Store, id int64, role models.Role
 }
 
 // deniedAudits counts the "denied" audit rows of an actor.
-func deniedAudits(t *testing.T, store *models.Store, actor int64) int {
+func deniedAudits(t *testing.T, store *sqlstore.Store, actor int64) int {
 	t.Helper()
 	evs, err := store.ListAudit(context.Background(), rootViewer, models.AuditFilter{ActorID: actor, Limit: 100})
 	if err != nil {

@@ -33,7 +33,7 @@ func (r *Roster) sanctionForm() *wizard.Form[*Draft] {
 	return &wizard.Form[*Draft]{
 		NS: NS, Keys: "ro_",
 		Fields: []*wizard.Field[*Draft]{
-			{Name: "kind", Kind: wizard.Choice, Codes: kindCodes, Labels: "kind_", PerRow: 3, Show: showKind},
+			{Name: "kind", Kind: wizard.Choice, Codes: kindCodes, Labels: "kind_", Layout: kindRows, Show: showKind},
 			{Name: "probation", Kind: wizard.Choice, Codes: probationCodes, Label: monthsLabel, PerRow: 2,
 				Hidden: true, Applies: onProbation},
 			{Name: "no", Kind: wizard.Text, Parse: line(maxDecisionNo)},
@@ -172,9 +172,9 @@ func (r *Roster) createSanction(t *kit.Turn, d *Draft) error {
 	case errors.Is(err, models.ErrDuplicate):
 		// The number is asked again; the answer returns to the card.
 		d.Step, d.Review = "no", true
-		return retry(t, r.sanction, d, kit.Refuse("ro_decision_exists"))
+		return r.sanction.Retry(t, d, kit.Refuse("ro_decision_exists"))
 	case errors.Is(err, models.ErrInvalid):
-		return retry(t, r.sanction, d, kit.Refuse("ro_invalid"))
+		return r.sanction.Retry(t, d, kit.Refuse("ro_invalid"))
 	case failed(t, err):
 		return nil
 	case err != nil:
@@ -187,51 +187,8 @@ func (r *Roster) createSanction(t *kit.Turn, d *Draft) error {
 	return nil
 }
 
-// laidOut wraps a typed-text handler with layout.
-func laidOut(f func(*kit.Turn, string) error) func(*kit.Turn, string) error {
-	return func(t *kit.Turn, s string) error { return layout(t, f(t, s)) }
-}
-
-// layout lays the kind buttons of the sanction form out as the question
-// describes them: party kinds in rows of three, then governmental ones.
-// The engine lays a field's buttons out evenly, which would mix the two
-// in one row.
-func layout(t *kit.Turn, err error) error {
-	if err != nil {
-		return err
-	}
-	for i := range t.Resp.Messages {
-		t.Resp.Messages[i].Buttons = kindRows(t.Resp.Messages[i].Buttons)
-	}
-	return nil
-}
-
-// kindRows regroups the kind buttons of rows and keeps the other rows
-// after them.
-func kindRows(rows [][]kit.Button) [][]kit.Button {
-	var party, gov []kit.Button
-	var rest [][]kit.Button
-	for _, row := range rows {
-		var keep []kit.Button
-		for _, b := range row {
-			cb, err := kit.ParseCallback(b.Data)
-			switch {
-			case err != nil || cb.NS != NS || cb.Action != wizard.ActChoose:
-				keep = append(keep, b)
-			case slices.Contains(partyKinds, cb.Arg):
-				party = append(party, b)
-			case slices.Contains(govKinds, cb.Arg):
-				gov = append(gov, b)
-			default:
-				keep = append(keep, b)
-			}
-		}
-		if keep != nil {
-			rest = append(rest, keep)
-		}
-	}
-	if party == nil && gov == nil {
-		return rows
-	}
-	return slices.Concat(wizard.Rows(party, 3), wizard.Rows(gov, 3), rest)
+// kindRows puts the party kinds and the governmental kinds on rows of
+// their own, three to a row, as the question describes them.
+func kindRows(btns []kit.Button) [][]kit.Button {
+	return slices.Concat(wizard.Rows(btns[:len(partyKinds)], 3), wizard.Rows(btns[len(partyKinds):], 3))
 }

@@ -84,6 +84,9 @@ type Field[D any] struct {
 	Labels string                      // catalogue prefix of the codes' labels; YesNo: of "y" and "n" (default btn_yes, btn_no)
 	Label  func(kit.Tr, string) string // renders a code's label instead of Labels
 	PerRow int                         // answer buttons per row (default: one, YesNo two)
+	// Layout arranges the answer buttons (in option order) in rows
+	// instead of PerRow.
+	Layout func([]kit.Button) [][]kit.Button
 
 	// Applies tells whether the field is asked at all; nil: always.
 	Applies func(D) bool

@@ -285,6 +285,9 @@ func (f *Form[D]) answerRows(t *kit.Turn, d D, fd *Field[D]) ([][]kit.Button, st
 		per = 2
 	}
 	rows := Rows(btns, per)
+	if fd.Layout != nil {
+		rows = fd.Layout(btns)
+	}
 	if fd.Kind == Multi {
 		rows = append(rows, []kit.Button{t.Btn(t.T.T("btn_done"), f.NS, ActDone, "")})
 	}

@@ -75,12 +75,51 @@ func (r *Store) key(chatID, userID int64) string {
 	return r.prefix + "state:" + strconv.FormatInt(chatID, 10) + ":" + strconv.FormatInt(userID, 10)
 }
 
+// epochKey holds the users epoch (absent: 0).
+func (r *Store) epochKey() string { return r.prefix + "users:epoch" }
+
 // Load implements models.StateStore.
 func (r *Store) Load(ctx context.Context, chatID, userID int64) ([]byte, int64, error) {
 	vals, err := r.rdb.HMGet(ctx, r.key(chatID, userID), "v", "d").Result()
 	if err != nil {
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, err)
 	}
+	return decodeState(chatID, vals)
+}
+
+// LoadEpoch implements models.StateStore: the state and the epoch in one
+// pipelined round trip.
+func (r *Store) LoadEpoch(ctx context.Context, chatID, userID int64) ([]byte, int64, int64, error) {
+	var (
+		hm *redis.SliceCmd
+		ep *redis.StringCmd
+	)
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		hm = p.HMGet(ctx, r.key(chatID, userID), "v", "d")
+		ep = p.Get(ctx, r.epochKey())
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, 0, 0, fmt.Errorf("load state of chat %d: %w", chatID, err)
+	}
+	epoch, err := ep.Int64()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, 0, 0, fmt.Errorf("load users epoch: %w", err)
+	}
+	data, version, err := decodeState(chatID, hm.Val())
+	return data, version, epoch, err
+}
+
+// UsersChanged implements models.StateStore.
+func (r *Store) UsersChanged(ctx context.Context) error {
+	if err := r.rdb.Incr(ctx, r.epochKey()).Err(); err != nil {
+		return fmt.Errorf("move users epoch: %w", err)
+	}
+	return nil
+}
+
+// decodeState reads the {v, d} of a state hash.
+func decodeState(chatID int64, vals []any) ([]byte, int64, error) {
 	vs, ok := vals[0].(string)
 	if !ok {
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, models.ErrNotFound)
