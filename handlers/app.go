@@ -59,6 +59,7 @@ type App struct {
 
 	access *access.Access
 	remind *remind.Remind
+	users  userCache
 }
 
 // New builds an App with every feature.
@@ -66,7 +67,8 @@ func New(o Options) (*App, error) {
 	if o.Store == nil || o.State == nil {
 		return nil, errors.New("handlers: store and state are required")
 	}
-	env := &kit.Env{Loc: o.Location, Now: o.Now, Log: o.Logger, Rules: o.Rules, InviteTTL: o.InviteTTL, Users: o.Store}
+	store := epochStore{Store: o.Store, state: o.State}
+	env := &kit.Env{Loc: o.Location, Now: o.Now, Log: o.Logger, Rules: o.Rules, InviteTTL: o.InviteTTL, Users: store}
 	if env.Loc == nil {
 		env.Loc = time.UTC
 	}
@@ -82,18 +84,18 @@ func New(o Options) (*App, error) {
 	if env.InviteTTL <= 0 {
 		env.InviteTTL = 72 * time.Hour
 	}
-	a := &App{store: o.Store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins))}
+	a := &App{store: store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins))}
 	for _, id := range o.Admins {
 		a.admins[id] = true
 	}
 	if a.ttl <= 0 {
 		a.ttl = 7 * 24 * time.Hour
 	}
-	visits := visit.New(o.Store)
-	a.access = access.New(o.Store, o.State, o.Admins)
-	a.remind = remind.New(o.Store, visits)
-	features := []kit.Feature{core(a), visits.Feature(), status.New(o.Store).Feature(),
-		roster.New(o.Store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(o.Store).Feature()}
+	visits := visit.New(store)
+	a.access = access.New(store, o.State, o.Admins)
+	a.remind = remind.New(store, visits)
+	features := []kit.Feature{core(a), visits.Feature(), status.New(store).Feature(),
+		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature()}
 	reg, err := newRegistry(features)
 	if err != nil {
 		return nil, err
@@ -127,19 +129,8 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 	if in.ChatType != ChatPrivate {
 		return a.groupRefusal(in)
 	}
-	user, err := a.findUser(ctx, in.UserID)
-	if errors.Is(err, models.ErrNotFound) {
-		if resp, ok := a.access.Redeem(ctx, a.env, in); ok {
-			return resp
-		}
-		return a.refusal(in)
-	}
-	if err != nil {
-		a.env.Log.Error("find user", "update_id", in.UpdateID, "user_id", in.UserID, "err", err)
-		return a.Apology(in)
-	}
 	for attempt := 1; ; attempt++ {
-		resp, err := a.handleOnce(ctx, in, user)
+		resp, err := a.handleOnce(ctx, in)
 		if err == nil {
 			return resp
 		}
@@ -167,21 +158,33 @@ func (a *App) findUser(ctx context.Context, id int64) (models.User, error) {
 	return u, nil
 }
 
-// handleOnce is one load → dispatch → compare-and-set save cycle.
-func (a *App) handleOnce(ctx context.Context, in Input, user models.User) (Response, error) {
-	raw, version, err := a.state.Load(ctx, in.ChatID, in.UserID)
-	var st kit.State
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-		version = 0
-	case err != nil:
+// handleOnce is one load → dispatch → compare-and-set save cycle. The
+// sender is looked up with the users epoch read together with the state;
+// a stranger gets a refusal (or redeems an invitation) and no state.
+func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
+	raw, version, epoch, err := a.state.LoadEpoch(ctx, in.ChatID, in.UserID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return Response{}, fmt.Errorf("load state of chat %d: %w", in.ChatID, err)
-	default:
+	}
+	user, uerr := a.user(ctx, in.UserID, epoch)
+	if errors.Is(uerr, models.ErrNotFound) {
+		if resp, ok := a.access.Redeem(ctx, a.env, in); ok {
+			return resp, nil
+		}
+		return a.refusal(in), nil
+	}
+	if uerr != nil {
+		return Response{}, uerr
+	}
+	var st kit.State
+	if err == nil {
 		if st, err = kit.DecodeState(raw); err != nil {
 			// An unreadable or older state is replaced; the user starts over.
 			a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
 			st = kit.State{}
 		}
+	} else {
+		version = 0
 	}
 	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
 	now := a.env.Now()

@@ -2,12 +2,16 @@ package handlers_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/kit/kittest"
+	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/internal/apptest"
+	"github.com/huifang/huifang/models"
 )
 
 func TestApp_Access(t *testing.T) {
@@ -130,4 +134,39 @@ func TestApp_ReplayedBatch(t *testing.T) {
 			t.Fatalf("replay of %d answered %d messages, want %d", id, len(r.Messages), want)
 		}
 	}
+}
+
+// countingStore counts the user look-ups that reach the database.
+type countingStore struct {
+	handlers.Store
+	finds atomic.Int64
+}
+
+func (s *countingStore) FindUser(ctx context.Context, id int64) (models.User, error) {
+	s.finds.Add(1)
+	return s.Store.FindUser(ctx, id)
+}
+
+// TestApp_UserCache: the sender's row is read once, not at every update,
+// and a revocation made through another replica holds at the very next
+// update.
+func TestApp_UserCache(t *testing.T) {
+	_, store, state := apptest.NewApp(t)
+	counted := &countingStore{Store: store}
+	replica1 := apptest.MustApp(t, counted, state)
+	replica2 := apptest.MustApp(t, store, state)
+	insp := kittest.NewChat(t, replica1, apptest.DemoInspector)
+	for range 10 {
+		insp.Say("/status 李四")
+		insp.Expect("村委会委员")
+	}
+	if n := counted.finds.Load(); n != 1 {
+		t.Fatalf("%d user look-ups for 10 updates of one user", n)
+	}
+	admin := kittest.NewChat(t, replica2, apptest.DemoAdmin)
+	admin.Say("/revoke " + strconv.Itoa(apptest.DemoInspector))
+	admin.Expect("已撤销")
+	insp.Say("/status 李四")
+	insp.Expect("没有使用本机器人的权限")
+	insp.Refute("村委会委员")
 }
