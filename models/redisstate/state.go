@@ -120,6 +120,9 @@ func (r *Store) UsersChanged(ctx context.Context) error {
 
 // decodeState reads the {v, d} of a state hash.
 func decodeState(chatID int64, vals []any) ([]byte, int64, error) {
+	if len(vals) < 2 {
+		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, models.ErrNotFound)
+	}
 	vs, ok := vals[0].(string)
 	if !ok {
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, models.ErrNotFound)

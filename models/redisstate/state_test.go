@@ -87,6 +87,31 @@ func TestStateStore_SaveLoadDelete(t *testing.T) {
 	})
 }
 
+// TestStateStore_UsersEpoch: the epoch comes with the state (and with its
+// absence) and moves on at every change of a user.
+func TestStateStore_UsersEpoch(t *testing.T) {
+	forEachState(t, func(t *testing.T, st models.StateStore, _ time.Duration) {
+		ctx := context.Background()
+		const chat, user = 7_000_000_001, 7_000_000_001
+		_, _, e0, err := st.LoadEpoch(ctx, chat, user)
+		wantErr(t, "LoadEpoch absent", err, models.ErrNotFound)
+		if err := st.UsersChanged(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Save(ctx, chat, user, []byte("s"), 0, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		data, ver, e1, err := st.LoadEpoch(ctx, chat, user)
+		if err != nil || string(data) != "s" || ver != 1 || e1 == e0 {
+			t.Fatalf("LoadEpoch = %q, %d, epoch %d (was %d), %v", data, ver, e1, e0, err)
+		}
+		_, _, e2, _ := st.LoadEpoch(ctx, chat, user)
+		if e2 != e1 {
+			t.Fatalf("the epoch moved without a change: %d → %d", e1, e2)
+		}
+	})
+}
+
 func TestStateStore_TTL(t *testing.T) {
 	forEachState(t, func(t *testing.T, st models.StateStore, ttl time.Duration) {
 		ctx := context.Background()
