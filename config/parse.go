@@ -249,7 +249,8 @@ func parseWebhookURL(c *Config, v string) error {
 }
 
 // checkWebhookURL requires what setWebhook accepts: an https URL with a
-// host and no user info or fragment.
+// host and no user info or fragment. It is the one definition of the rule:
+// bot.RunWebhook takes the URL as checked here.
 func checkWebhookURL(v string) error {
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
@@ -287,7 +288,8 @@ func parseWebhookSecret(c *Config, v string) error {
 	return nil
 }
 
-// checkWebhookSecret applies Telegram's rule for secret_token. Its errors
+// checkWebhookSecret applies Telegram's rule for secret_token (the one
+// definition: bot.RunWebhook takes the secret as checked here). Its errors
 // never quote the secret.
 func checkWebhookSecret(v string) error {
 	if len(v) < 1 || len(v) > MaxWebhookSecret {
