@@ -54,7 +54,7 @@ func (t *Telegram) Run(ctx context.Context) error {
 			}
 			failures++
 			t.log.Warn("get updates failed, retrying", "attempt", failures, "err", t.errText(err))
-			if !sleep(ctx, backoff(failures, 500*time.Millisecond, 30*time.Second)) {
+			if !t.cfg.clock.Sleep(ctx, backoff(failures, 500*time.Millisecond, 30*time.Second, t.cfg.jitter)) {
 				return nil
 			}
 			continue

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -36,7 +35,8 @@ type sender struct {
 	chatRate  rate.Limit
 	maxWait   time.Duration
 	retryBase time.Duration
-	now       func() time.Time
+	clk       clock
+	jitter    jitterFunc
 
 	mu        sync.Mutex
 	chats     map[int64]*chatSlot
@@ -55,14 +55,15 @@ type chatSlot struct {
 	last  time.Time // guarded by sender.mu
 }
 
-func newSender(call callFunc, global, chat float64, maxWait time.Duration) *sender {
+func newSender(call callFunc, global, chat float64, maxWait time.Duration, clk clock, jitter jitterFunc) *sender {
 	return &sender{
 		call:      call,
 		global:    rate.NewLimiter(rate.Limit(global), max(1, int(global))),
 		chatRate:  rate.Limit(chat),
 		maxWait:   maxWait,
 		retryBase: retryBase,
-		now:       time.Now,
+		clk:       clk,
+		jitter:    jitter,
 		chats:     make(map[int64]*chatSlot),
 	}
 }
@@ -118,19 +119,19 @@ func (s *sender) attempts(ctx context.Context, slot *chatSlot, call func(context
 			floods++
 			wait := time.Duration(tgErr.RetryAfter) * time.Second
 			if slot != nil {
-				slot.until = s.now().Add(wait)
+				slot.until = s.clk.Now().Add(wait)
 			}
 			if wait > s.maxWait || floods > maxFloodWaits {
 				return nil, fmt.Errorf("%w: retry after %s: %w", ErrRateLimited, wait, err)
 			}
-			if slot == nil && !sleep(ctx, wait) {
+			if slot == nil && !s.clk.Sleep(ctx, wait) {
 				return nil, err
 			}
 		case isTG && tgErr.Code == http.StatusForbidden:
 			return nil, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case !isTG || tgErr.Code >= http.StatusInternalServerError:
 			failures++
-			if failures >= sendTries || !sleep(ctx, backoff(failures, s.retryBase, retryCap)) {
+			if failures >= sendTries || !s.clk.Sleep(ctx, backoff(failures, s.retryBase, retryCap, s.jitter)) {
 				return nil, err
 			}
 		default:
@@ -144,24 +145,27 @@ func (s *sender) pace(ctx context.Context, slot *chatSlot) error {
 	if slot == nil {
 		return nil
 	}
-	if wait := slot.until.Sub(s.now()); wait > 0 {
+	now := s.clk.Now()
+	if wait := slot.until.Sub(now); wait > 0 {
 		if wait > s.maxWait {
 			return fmt.Errorf("%w for another %s", ErrRateLimited, wait.Round(time.Second))
 		}
-		if !sleep(ctx, wait) {
+		if !s.clk.Sleep(ctx, wait) {
 			return ctx.Err()
 		}
+		now = s.clk.Now()
 	}
-	if err := slot.lim.Wait(ctx); err != nil {
-		return fmt.Errorf("wait for chat limit: %w", err)
-	}
-	if slot.group != nil {
-		if err := slot.group.Wait(ctx); err != nil {
-			return fmt.Errorf("wait for group limit: %w", err)
+	// Reservations at the clock's time rather than Limiter.Wait, so that
+	// the wait goes through the clock.
+	lims := []*rate.Limiter{slot.lim, slot.group, s.global}
+	var wait time.Duration
+	for _, lim := range lims {
+		if lim != nil {
+			wait = max(wait, lim.ReserveN(now, 1).DelayFrom(now))
 		}
 	}
-	if err := s.global.Wait(ctx); err != nil {
-		return fmt.Errorf("wait for global limit: %w", err)
+	if !s.clk.Sleep(ctx, wait) {
+		return fmt.Errorf("wait for rate limits: %w", ctx.Err())
 	}
 	return nil
 }
@@ -169,7 +173,7 @@ func (s *sender) pace(ctx context.Context, slot *chatSlot) error {
 // acquire takes the chat's slot, creating it if needed.
 func (s *sender) acquire(ctx context.Context, chatID int64) (*chatSlot, error) {
 	s.mu.Lock()
-	now := s.now()
+	now := s.clk.Now()
 	s.sweepLocked(now)
 	slot := s.chats[chatID]
 	if slot == nil {
@@ -198,7 +202,7 @@ func (s *sender) release(slot *chatSlot) {
 func (s *sender) unuse(slot *chatSlot) {
 	s.mu.Lock()
 	slot.users--
-	slot.last = s.now()
+	slot.last = s.clk.Now()
 	s.mu.Unlock()
 }
 
@@ -218,31 +222,5 @@ func (s *sender) sweepLocked(now time.Time) {
 			continue
 		}
 		delete(s.chats, id)
-	}
-}
-
-// backoff is the jittered wait before retry n (1-based): base·2^(n-1),
-// capped, then drawn from its upper half.
-func backoff(n int, base, limit time.Duration) time.Duration {
-	d := base
-	for i := 1; i < n && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/google/go-cmp/cmp"
 )
 
 func okCall(context.Context, string, tgbotapi.Params) (*tgbotapi.APIResponse, error) {
@@ -13,9 +14,8 @@ func okCall(context.Context, string, tgbotapi.Params) (*tgbotapi.APIResponse, er
 }
 
 func TestSender_EvictsIdleChats(t *testing.T) {
-	s := newSender(okCall, 1e6, 1e6, time.Minute)
-	now := time.Unix(1_700_000_000, 0)
-	s.now = func() time.Time { return now }
+	clk := newFakeClock()
+	s := newSender(okCall, 1e6, 1e6, time.Minute, clk, exactJitter)
 	ctx := t.Context()
 	for id := int64(1); id <= 1000; id++ {
 		if _, err := s.do(ctx, id, "sendMessage", nil); err != nil {
@@ -23,8 +23,8 @@ func TestSender_EvictsIdleChats(t *testing.T) {
 		}
 	}
 	blocked, _ := s.acquire(ctx, 5000) // stays in use
-	s.chats[1].until = now.Add(time.Hour)
-	now = now.Add(idleChat + sweepEvery)
+	s.chats[1].until = clk.Now().Add(time.Hour)
+	clk.Advance(idleChat + sweepEvery)
 	if _, err := s.do(ctx, 2000, "sendMessage", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -36,40 +36,39 @@ func TestSender_EvictsIdleChats(t *testing.T) {
 }
 
 func TestSender_PacesChat(t *testing.T) {
-	s := newSender(okCall, 1e6, 20, time.Minute) // 20/s per chat, burst 3
+	clk := newFakeClock()
+	s := newSender(okCall, 1e6, 20, time.Minute, clk, exactJitter) // 20/s per chat, burst 3
 	ctx := t.Context()
-	start := time.Now()
 	for range chatBurst + 4 {
 		if _, err := s.do(ctx, 1, "sendMessage", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Errorf("7 messages at 20/s with burst 3 took %s, want ≥ 150ms", d)
+	// The burst goes at once, then one message every 50 ms.
+	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}
+	if diff := cmp.Diff(want, clk.Sleeps()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
-	start = time.Now()
 	for id := range int64(5) {
 		if _, err := s.do(ctx, 100+id, "sendMessage", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if d := time.Since(start); d > 50*time.Millisecond {
-		t.Errorf("first messages to 5 chats took %s, want no wait", d)
+	if n := len(clk.Sleeps()); n != len(want) {
+		t.Errorf("first messages to 5 other chats waited: %v", clk.Sleeps()[len(want):])
 	}
 }
 
 func TestSender_GroupLimit(t *testing.T) {
-	s := newSender(okCall, 1e6, 1e6, time.Minute)
-	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
-	defer cancel()
-	sent := 0
-	for range 10 {
-		if _, err := s.do(ctx, -100, "sendMessage", nil); err != nil {
-			break
+	clk := newFakeClock()
+	s := newSender(okCall, 1e6, 1e6, time.Minute, clk, exactJitter)
+	for range chatBurst + 2 {
+		if _, err := s.do(t.Context(), -100, "sendMessage", nil); err != nil {
+			t.Fatal(err)
 		}
-		sent++
 	}
-	if sent != chatBurst {
-		t.Errorf("%d group messages went out at once, want the burst of %d", sent, chatBurst)
+	// 20 a minute: the burst, then one every 3 s.
+	if diff := cmp.Diff([]time.Duration{3 * time.Second, 3 * time.Second}, clk.Sleeps()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 }

@@ -56,6 +56,11 @@ type Config struct {
 	// Transport carries the HTTP requests; nil means a clone of
 	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
 	Transport http.RoundTripper
+
+	// clock and jitter time every wait; nil: the wall clock and random
+	// jitter. Tests set fakes to assert exact waits without sleeping.
+	clock  clock
+	jitter jitterFunc
 }
 
 func (c Config) withDefaults() Config {
@@ -82,6 +87,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	if c.jitter == nil {
+		c.jitter = halfJitter
 	}
 	if c.Transport == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -135,7 +146,7 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	}
 	t.api = api{base: base, token: cfg.Token}
 	t.username = base.Self.UserName
-	t.send = newSender(t.call, cfg.GlobalRate, cfg.ChatRate, cfg.MaxRetryAfter)
+	t.send = newSender(t.call, cfg.GlobalRate, cfg.ChatRate, cfg.MaxRetryAfter, cfg.clock, cfg.jitter)
 	t.setCommands(ctx)
 	return t, nil
 }
@@ -158,7 +169,7 @@ func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
 			return nil, fmt.Errorf("connect to telegram: %w", err)
 		}
 		t.log.Warn("telegram getMe failed, retrying", "attempt", attempt, "err", t.errText(err))
-		if !sleep(ctx, backoff(attempt, 500*time.Millisecond, 30*time.Second)) {
+		if !t.cfg.clock.Sleep(ctx, backoff(attempt, 500*time.Millisecond, 30*time.Second, t.cfg.jitter)) {
 			return nil, fmt.Errorf("connect to telegram: %w", ctx.Err())
 		}
 	}
