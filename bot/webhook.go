@@ -200,15 +200,15 @@ func (t *Telegram) DeleteWebhook(ctx context.Context) error {
 	return nil
 }
 
-// webhookConflict reports whether err is Telegram's 409 to getUpdates
-// while a webhook is set, and the warning to log for it.
-func webhookConflict(err error) (string, bool) {
-	var tgErr *tgbotapi.Error
-	if !errors.As(err, &tgErr) || tgErr.Code != http.StatusConflict || !strings.Contains(strings.ToLower(tgErr.Message), "webhook") {
-		return "", false
+// conflictMeaning explains Telegram's 409 to getUpdates for the log: a
+// webhook is set, or another process polls with the same token.
+func conflictMeaning(err *tgbotapi.Error) string {
+	if strings.Contains(strings.ToLower(err.Message), "webhook") {
+		return "telegram answered 409 Conflict: a webhook is set for this bot, so long polling gets no updates: serve with TELEGRAM_WEBHOOK_URL, " +
+			"or delete the webhook (deleteWebhook, Telegram.DeleteWebhook) before running with polling"
 	}
-	return "a webhook is set for this bot, so long polling gets no updates: serve with TELEGRAM_WEBHOOK_URL, " +
-		"or delete the webhook (deleteWebhook, Telegram.DeleteWebhook) before running with polling", true
+	return "telegram answered 409 Conflict: another process is polling with this bot token (only one poller gets updates): " +
+		"stop it, or give every replica the same REDIS_URL so that they take turns"
 }
 
 // webhook is the HTTP handler of RunWebhook.
@@ -343,10 +343,21 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	u, status := decodeUpdate(rw, r)
+	body, status := readBody(rw, r)
+	if status == http.StatusOK && !json.Valid(body) {
+		status = http.StatusBadRequest // not JSON at all: not an update
+	}
 	if status != http.StatusOK {
-		w.t.log.Warn("webhook request with an unreadable update refused", "status", status)
+		w.t.log.Warn("webhook request with an unreadable body refused", "status", status)
 		http.Error(rw, http.StatusText(status), status)
+		return
+	}
+	u, id, err := decodeUpdate(body)
+	if err != nil {
+		// Sending it again would not make it decodable: acknowledge it,
+		// as the poll loop confirms it, so Telegram moves on.
+		logUndecodable(w.t.log, id, err)
+		rw.WriteHeader(http.StatusOK)
 		return
 	}
 	if !w.begin() {
@@ -361,24 +372,20 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
-// decodeUpdate reads the body, at most maxWebhookBody bytes, as an Update.
-func decodeUpdate(rw http.ResponseWriter, r *http.Request) (tgbotapi.Update, int) {
-	var u tgbotapi.Update
+// readBody reads the body, at most maxWebhookBody bytes.
+func readBody(rw http.ResponseWriter, r *http.Request) ([]byte, int) {
 	if r.ContentLength > maxWebhookBody {
-		return u, http.StatusRequestEntityTooLarge
+		return nil, http.StatusRequestEntityTooLarge
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxWebhookBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return u, http.StatusRequestEntityTooLarge
+		return nil, http.StatusRequestEntityTooLarge
 	case err != nil:
-		return u, http.StatusBadRequest
+		return nil, http.StatusBadRequest
 	}
-	if err := json.Unmarshal(body, &u); err != nil {
-		return u, http.StatusBadRequest
-	}
-	return u, http.StatusOK
+	return body, http.StatusOK
 }
 
 // handle runs one update through the pipeline in its chat's turn. It
