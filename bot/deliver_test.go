@@ -156,7 +156,7 @@ func TestTelegram_Send_ServerError(t *testing.T) {
 	t.Run("GivesUp", func(t *testing.T) {
 		srv := telegramtest.NewServer(t, testToken)
 		tg, _ := mustTelegram(t, srv, &recorder{}, withClock(newFakeClock()))
-		for range sendTries {
+		for range bulkTries {
 			srv.FailNext("sendMessage", 500, 0)
 		}
 		if err := tg.Send(t.Context(), 8, handlers.Message{Text: "hi"}); err == nil {

@@ -42,7 +42,21 @@ func (t *Telegram) Run(ctx context.Context) error {
 	defer t.confirm()
 	t.log.Info("telegram polling started", "bot", t.username)
 	defer t.log.Info("telegram polling stopped", "bot", t.username)
-	return t.pollLoop(ctx, work, cancelWork)
+	err := t.pollLoop(ctx, work, cancelWork)
+	t.drainSends(cancelWork)
+	return err
+}
+
+// drainSends waits up to the drain timeout for messages still on their way
+// (waiting out a 429, retrying), then cancels them: each is logged and
+// reported like any reply that could not be delivered.
+func (t *Telegram) drainSends(cancelWork context.CancelFunc) {
+	if t.send.idle(t.cfg.DrainTimeout) {
+		return
+	}
+	t.log.Warn("shutdown: messages still waiting on Telegram after the drain timeout, given up")
+	cancelWork()
+	t.send.idle(confirmAfter)
 }
 
 // pollState is what the poll loop remembers between calls.

@@ -147,6 +147,7 @@ func (t *Telegram) RunWebhook(ctx context.Context, cfg WebhookConfig) error {
 	}
 	t.shutdownWebhook(srv, wh, cancelWork)
 	<-served
+	t.drainSends(cancelWork)
 	return nil
 }
 
@@ -183,7 +184,7 @@ func (t *Telegram) setWebhook(ctx context.Context, cfg WebhookConfig) error {
 	if err := p.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return fmt.Errorf("encode allowed updates: %w", err)
 	}
-	if _, err := t.send.do(ctx, 0, "setWebhook", p); err != nil {
+	if _, err := t.send.do(ctx, "setWebhook", p); err != nil {
 		return errors.New(t.errText(err))
 	}
 	return nil
@@ -194,7 +195,7 @@ func (t *Telegram) setWebhook(ctx context.Context, cfg WebhookConfig) error {
 // set). Call it only when no replica serves the webhook any more.
 func (t *Telegram) DeleteWebhook(ctx context.Context) error {
 	p := tgbotapi.Params{"drop_pending_updates": "false"}
-	if _, err := t.send.do(ctx, 0, "deleteWebhook", p); err != nil {
+	if _, err := t.send.do(ctx, "deleteWebhook", p); err != nil {
 		return fmt.Errorf("delete webhook: %s", t.errText(err))
 	}
 	return nil
