@@ -27,6 +27,8 @@ var allowedUpdates = []string{"message", "callback_query"}
 
 // Run long-polls for updates and handles them until ctx is cancelled, then
 // waits up to Config.DrainTimeout for the updates in hand and returns nil.
+// It polls only while it holds the polling lease (Config.Locker), so that
+// of several processes with one token one polls and the others wait.
 // Updates of one chat are handled in order, chats in parallel. An update is
 // confirmed to Telegram only after its whole batch was handled, so updates
 // lost to a crash are delivered again. Run fails only on a revoked token or
@@ -39,10 +41,25 @@ func (t *Telegram) Run(ctx context.Context) error {
 	// Handlers and their replies outlive ctx by the drain timeout at most.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	defer t.confirm()
 	t.log.Info("telegram polling started", "bot", t.username)
 	defer t.log.Info("telegram polling stopped", "bot", t.username)
-	err := t.pollLoop(ctx, work, cancelWork)
+	var err error
+	for {
+		lease := t.acquireLease(ctx)
+		if lease == nil {
+			break
+		}
+		held, stop := t.keepLease(ctx, lease)
+		err = t.pollLoop(ctx, held, work, cancelWork)
+		stop()
+		if ctx.Err() != nil || err != nil {
+			t.confirm() // before the next holder polls
+			t.releaseLease(lease)
+			break
+		}
+		// Lost: what was handled is confirmed by the next holder's poll.
+		t.releaseLease(lease)
+	}
 	t.drainSends(cancelWork)
 	return err
 }
@@ -65,18 +82,20 @@ type pollState struct {
 	warned   map[string]bool // 409 meanings already logged
 }
 
-// pollLoop polls and handles until ctx is done (nil) or the token is
-// revoked (an error).
-func (t *Telegram) pollLoop(ctx, work context.Context, cancelWork context.CancelFunc) error {
+// pollLoop polls and handles until ctx is done or the lease is lost
+// (held is done), then returns nil; or until the token is revoked (an
+// error). A batch in hand is handled to the end either way, up to the
+// drain timeout on shutdown.
+func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.CancelFunc) error {
 	st := pollState{warned: map[string]bool{}}
 	for {
 		start := t.cfg.clock.Now()
-		b, err := t.poll(ctx)
-		if ctx.Err() != nil {
+		b, err := t.poll(held)
+		if held.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			if err := t.pollFailed(ctx, err, &st); err != nil {
+			if err := t.pollFailed(held, err, &st); err != nil {
 				return err
 			}
 			continue
@@ -92,7 +111,7 @@ func (t *Telegram) pollLoop(ctx, work context.Context, cancelWork context.Cancel
 		default:
 			// An empty answer before the long-poll timeout (a proxy that
 			// ignores it, a server in trouble) would make the loop spin.
-			if gap := minPollGap - t.cfg.clock.Now().Sub(start); gap > 0 && !t.cfg.clock.Sleep(ctx, gap) {
+			if gap := minPollGap - t.cfg.clock.Now().Sub(start); gap > 0 && !t.cfg.clock.Sleep(held, gap) {
 				return nil
 			}
 		}

@@ -61,6 +61,12 @@ type Config struct {
 	// MaxRetryAfter is the longest 429 retry_after a message waits out
 	// before failing with ErrRateLimited, default 5m. Only that chat waits.
 	MaxRetryAfter time.Duration
+	// Locker hands out the polling lease: Run polls only while it holds
+	// it. nil: this process polls alone.
+	Locker Locker
+	// LeaseTTL is how long the lease lasts unless refreshed, default 6s:
+	// another process takes over within 4/3 of it after this one dies.
+	LeaseTTL time.Duration
 	// Transport carries the HTTP requests; nil means a clone of
 	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
 	Transport http.RoundTripper
@@ -102,6 +108,12 @@ func (c Config) withDefaults() Config {
 	if c.clock == nil {
 		c.clock = realClock{}
 	}
+	if c.Locker == nil {
+		c.Locker = soloLocker{}
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = DefaultLeaseTTL
+	}
 	if c.jitter == nil {
 		c.jitter = halfJitter
 	}
@@ -121,6 +133,7 @@ type Telegram struct {
 	cfg        Config
 	api        api
 	username   string
+	botID      int64
 	pollClient *http.Client
 	sendClient *http.Client
 	handler    handlers.Handler
@@ -161,6 +174,7 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	}
 	t.api = api{base: base, token: cfg.Token}
 	t.username = base.Self.UserName
+	t.botID = base.Self.ID
 	t.send = newSender(t.call, limits{global: cfg.GlobalRate, chat: cfg.ChatRate, group: cfg.GroupRate}, cfg.MaxRetryAfter, cfg.clock, cfg.jitter)
 	t.setCommands(ctx)
 	return t, nil
