@@ -302,3 +302,35 @@ func checkWebhookSecret(v string) error {
 	}
 	return nil
 }
+
+// parseRate reads a positive number of messages per unit of time.
+func parseRate(v string) (float64, error) {
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number such as 30 or 0.5", v)
+	}
+	return r, checkRate(r)
+}
+
+// checkRate accepts a rate above 0 and up to MaxBulkRate.
+func checkRate(r float64) error {
+	if !(r > 0 && r <= MaxBulkRate) { // also false for NaN
+		return fmt.Errorf("%g is not above 0 and at most %d", r, MaxBulkRate)
+	}
+	return nil
+}
+
+func parseBulkRate(c *Config, v string) (err error) {
+	c.BulkRate, err = parseRate(v)
+	return err
+}
+
+func parseBulkChatRate(c *Config, v string) (err error) {
+	c.BulkChatRate, err = parseRate(v)
+	return err
+}
+
+func parseBulkGroupRate(c *Config, v string) (err error) {
+	c.BulkGroupRate, err = parseRate(v)
+	return err
+}
