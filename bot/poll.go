@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/huifang/huifang/handlers"
 )
 
 const (
@@ -268,8 +270,24 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	if !ok {
 		return
 	}
+	if forged(in) {
+		t.log.Warn("callback from another user than the private chat's refused", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID)
+		if err := t.answerCallback(ctx, in.CallbackID, ""); err != nil {
+			t.log.Warn("answer callback query", "update_id", in.UpdateID, "err", t.errText(err))
+		}
+		return
+	}
 	resp := t.handler.Handle(ctx, in)
 	t.deliver(ctx, in, resp)
+}
+
+// forged reports a callback query in a private chat whose sender is not
+// that chat's user. In a private chat the chat id is the user's id, and
+// only that user sees its buttons; a query from anyone else would act with
+// the sender's rights on another user's conversation (a forged or replayed
+// query), so it is refused before any handler sees it.
+func forged(in handlers.Input) bool {
+	return in.CallbackID != "" && in.ChatType == handlers.ChatPrivate && in.UserID != in.ChatID
 }
 
 // skip drops an update the bot does not handle; a callback query without a
