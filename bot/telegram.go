@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,7 +181,10 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	return t, nil
 }
 
-// connect builds the BotAPI; its constructor calls getMe, retried here.
+// connect builds the BotAPI; its constructor calls getMe, retried here
+// with backoff (as long as Telegram asks, on a 429) while the API cannot
+// be reached or fails: a bot started before its network or proxy is up
+// waits for it rather than exiting.
 func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
 	for attempt := 1; ; attempt++ {
 		client := ctxDoer{ctx: ctx, client: t.sendClient, token: t.cfg.Token}
@@ -191,17 +195,33 @@ func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
 		}
 		err = redactError(err, t.cfg.Token)
 		var tgErr *tgbotapi.Error
-		if errors.As(err, &tgErr) && (tgErr.Code == http.StatusUnauthorized || tgErr.Code == http.StatusNotFound) {
+		isTG := errors.As(err, &tgErr)
+		if isTG && (tgErr.Code == http.StatusUnauthorized || tgErr.Code == http.StatusNotFound) {
 			return nil, fmt.Errorf("connect to telegram: invalid token: %w", err)
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("connect to telegram: %w", err)
 		}
-		t.log.Warn("telegram getMe failed, retrying", "attempt", attempt, "err", t.errText(err))
-		if !t.cfg.clock.Sleep(ctx, backoff(attempt, 500*time.Millisecond, 30*time.Second, t.cfg.jitter)) {
+		wait := backoff(attempt, pollRetryBase, pollRetryCap, t.cfg.jitter)
+		if isTG && tgErr.RetryAfter > 0 {
+			wait = time.Duration(tgErr.RetryAfter) * time.Second
+		}
+		t.log.Warn("telegram Bot API unreachable at start-up, retrying", "endpoint", endpointHost(t.cfg.Endpoint),
+			"attempt", attempt, "retry_in", wait, "err", t.errText(err))
+		if !t.cfg.clock.Sleep(ctx, wait) {
 			return nil, fmt.Errorf("connect to telegram: %w", ctx.Err())
 		}
 	}
+}
+
+// endpointHost is the host of the Bot API endpoint, for the log: the rest
+// of the URL holds the token's place.
+func endpointHost(endpoint string) string {
+	u, err := url.Parse(fmt.Sprintf(endpoint, "TOKEN", "getMe"))
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // setCommands registers the "/" menus; a failure is logged, not fatal.
