@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -390,6 +391,7 @@ type proxy struct {
 	chats  map[int64]*chatLog
 	polled chan struct{}
 	once   sync.Once
+	polls  atomic.Int64 // getUpdates calls so far
 }
 
 type chatLog struct {
@@ -434,6 +436,9 @@ func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
 	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	if method == "getUpdates" || method == "setWebhook" {
 		p.once.Do(func() { close(p.polled) }) // the bot is up
+	}
+	if method == "getUpdates" {
+		p.polls.Add(1)
 	}
 	if method == "sendMessage" || method == "editMessageText" {
 		p.note(body, out, method)
