@@ -227,12 +227,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer svc.close()
 	app := svc.app
-	tg, err := bot.New(ctx, bot.Config{
-		Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, PollTimeout: cfg.PollTimeout,
-		Logger: log, Apology: app.Apology, Commands: app.Commands(),
-	}, app)
+	bc := botConfig(cfg, log, app)
+	bc.Commands = app.Commands()
+	// One poller per token: the lease lives where the scheduler's locks do
+	// (Redis when replicas share one).
+	bc.Locker = pollLocker{lockerFor(svc.state)}
+	tg, err := bot.New(ctx, bc, app)
 	if err != nil {
-		return fmt.Errorf("connect to telegram: %w", err)
+		return err
 	}
 	app.SetTransport(tg.Username(), tg)
 	wait, err := startScheduler(ctx, cfg, log, svc.store, svc.state, app, tg.Send)
@@ -246,6 +248,50 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	log.Info("serving", "bot", tg.Username())
 	return tg.Run(ctx)
+}
+
+// botConfig is the Telegram transport's configuration from the settings.
+func botConfig(cfg config.Config, log *slog.Logger, app *handlers.App) bot.Config {
+	return bot.Config{
+		Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, PollTimeout: cfg.PollTimeout,
+		GlobalRate: cfg.BulkRate, ChatRate: cfg.BulkChatRate, GroupRate: cfg.BulkGroupRate,
+		Logger: log, Apology: app.Apology,
+	}
+}
+
+// pollLocker adapts the scheduler's models.Locker to bot.Locker, mapping
+// the models' errors onto bot's.
+type pollLocker struct{ models.Locker }
+
+// TryLock implements bot.Locker.
+func (l pollLocker) TryLock(ctx context.Context, name string, ttl time.Duration) (bot.Lease, error) {
+	lock, err := l.Locker.TryLock(ctx, name, ttl)
+	if errors.Is(err, models.ErrLocked) {
+		return nil, fmt.Errorf("%w: %w", bot.ErrLeaseHeld, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pollLease{lock}, nil
+}
+
+// pollLease adapts a models.Lock to bot.Lease.
+type pollLease struct{ models.Lock }
+
+// Refresh implements bot.Lease.
+func (l pollLease) Refresh(ctx context.Context, ttl time.Duration) error {
+	return leaseErr(l.Lock.Refresh(ctx, ttl))
+}
+
+// Unlock implements bot.Lease.
+func (l pollLease) Unlock(ctx context.Context) error { return leaseErr(l.Lock.Unlock(ctx)) }
+
+// leaseErr marks models' "not held" as bot.ErrLeaseLost.
+func leaseErr(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("%w: %w", bot.ErrLeaseLost, err)
+	}
+	return err
 }
 
 func loadDemo(ctx context.Context, cfg config.Config, log *slog.Logger) error {

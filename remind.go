@@ -249,12 +249,9 @@ func nothingWhy(ctx context.Context, cfg config.Config, store *sqlstore.Store, l
 
 // remindNow records the pass and sends what is due through Telegram.
 func remindNow(ctx context.Context, cfg config.Config, log *slog.Logger, svc *services, at time.Time, stdout io.Writer) error {
-	tg, err := bot.New(ctx, bot.Config{
-		Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, PollTimeout: cfg.PollTimeout,
-		Logger: log, Apology: svc.app.Apology,
-	}, svc.app)
+	tg, err := bot.New(ctx, botConfig(cfg, log, svc.app), svc.app)
 	if err != nil {
-		return fmt.Errorf("connect to telegram: %w", err)
+		return err
 	}
 	svc.app.SetTransport(tg.Username(), tg)
 	s := newScheduler(cfg, log, svc.store, svc.state, notifier{render: svc.app.RenderDelivery, send: tg.Send}, schedOptions{})

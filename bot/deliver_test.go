@@ -104,14 +104,14 @@ func TestTelegram_Send_Protect(t *testing.T) {
 
 func TestTelegram_Send_RetryAfter(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
-	tg, _ := mustTelegram(t, srv, &recorder{})
+	clk := newFakeClock()
+	tg, _ := mustTelegram(t, srv, &recorder{}, withClock(clk))
 	srv.FailNext("sendMessage", 429, 1)
-	start := time.Now()
 	if err := tg.Send(t.Context(), 8, handlers.Message{Text: "hi"}); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if d := time.Since(start); d < time.Second {
-		t.Errorf("retried after %s, want ≥ 1s", d)
+	if diff := cmp.Diff([]time.Duration{time.Second}, clk.Sleeps()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 	if n := len(srv.Sent()); n != 1 {
 		t.Errorf("%d messages arrived, want 1", n)
@@ -138,7 +138,9 @@ func TestTelegram_Send_RetryAfterTooLong(t *testing.T) {
 func TestTelegram_Send_ServerError(t *testing.T) {
 	t.Run("Retried", func(t *testing.T) {
 		srv := telegramtest.NewServer(t, testToken)
-		tg, _ := mustTelegram(t, srv, &recorder{})
+		clk := newFakeClock()
+		tg, _ := mustTelegram(t, srv, &recorder{}, withClock(clk))
+		tg.send.retryBase = retryBase
 		srv.FailNext("sendMessage", 500, 0)
 		srv.FailNext("sendMessage", 502, 0)
 		if err := tg.Send(t.Context(), 8, handlers.Message{Text: "hi"}); err != nil {
@@ -147,11 +149,14 @@ func TestTelegram_Send_ServerError(t *testing.T) {
 		if n := len(srv.Sent()); n != 1 {
 			t.Errorf("%d messages arrived, want 1", n)
 		}
+		if diff := cmp.Diff([]time.Duration{retryBase, 2 * retryBase}, clk.Sleeps()); diff != "" {
+			t.Errorf("backoff (-want +got):\n%s", diff)
+		}
 	})
 	t.Run("GivesUp", func(t *testing.T) {
 		srv := telegramtest.NewServer(t, testToken)
-		tg, _ := mustTelegram(t, srv, &recorder{})
-		for range sendTries {
+		tg, _ := mustTelegram(t, srv, &recorder{}, withClock(newFakeClock()))
+		for range bulkTries {
 			srv.FailNext("sendMessage", 500, 0)
 		}
 		if err := tg.Send(t.Context(), 8, handlers.Message{Text: "hi"}); err == nil {
@@ -212,12 +217,17 @@ func TestTelegram_Send_InvalidKeyboard(t *testing.T) {
 
 func TestTelegram_Send_Cancelled(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
-	tg, _ := mustTelegram(t, srv, &recorder{})
+	clk := newFakeClock()
+	tg, _ := mustTelegram(t, srv, &recorder{}, withClock(clk))
 	srv.FailNext("sendMessage", 429, 30)
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	if err := tg.Send(ctx, 8, handlers.Message{Text: "hi"}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Send = %v, want context.DeadlineExceeded", err)
+	clk.onSleep = func(time.Duration) { cancel() } // shutdown during the wait
+	if err := tg.Send(ctx, 8, handlers.Message{Text: "hi"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Send = %v, want context.Canceled", err)
+	}
+	if n := len(srv.Sent()); n != 0 {
+		t.Errorf("%d messages arrived after cancel", n)
 	}
 }
 

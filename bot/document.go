@@ -37,7 +37,8 @@ var _ handlers.FileGetter = (*Telegram)(nil)
 // under it. A text too long for a caption goes first as messages of its own
 // and the document follows without caption. EditID is ignored: a text
 // message cannot be edited into a document.
-func (t *Telegram) sendDocument(ctx context.Context, chatID int64, m handlers.Message) error {
+func (t *Telegram) sendDocument(ctx context.Context, c *chatCall, m handlers.Message) error {
+	chatID := c.id
 	doc := m.Document
 	if len(doc.Data) > MaxUploadSize {
 		return fmt.Errorf("send document to chat %d: %d bytes, over the %d upload limit: %w", chatID, len(doc.Data), MaxUploadSize, ErrFileTooLarge)
@@ -54,7 +55,7 @@ func (t *Telegram) sendDocument(ctx context.Context, chatID int64, m handlers.Me
 		caption = parts[0]
 	default:
 		for _, part := range splitHTML(m.Text, maxText) {
-			if err := t.sendText(ctx, chatID, part, "", m.Protect); err != nil {
+			if err := t.sendText(ctx, c, part, "", m.Protect); err != nil {
 				return err
 			}
 		}
@@ -67,7 +68,7 @@ func (t *Telegram) sendDocument(ctx context.Context, chatID int64, m handlers.Me
 	p.AddNonEmpty("reply_markup", markup)
 	p.AddBool("protect_content", m.Protect)
 	name := safeFileName(doc.Name)
-	_, err = t.send.doFunc(ctx, chatID, "sendDocument", func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+	_, err = c.doFunc(ctx, "sendDocument", func(ctx context.Context) (*tgbotapi.APIResponse, error) {
 		return t.upload(ctx, "sendDocument", p, "document", name, doc.Data)
 	})
 	return err

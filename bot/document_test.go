@@ -141,15 +141,16 @@ func TestTelegram_Send_Document_Errors(t *testing.T) {
 // like texts.
 func TestTelegram_Send_Document_Paced(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
-	tg, _ := mustTelegram(t, srv, &recorder{}, func(c *Config) { c.ChatRate = 20 }) // burst 3
-	start := time.Now()
+	clk := newFakeClock()
+	tg, _ := mustTelegram(t, srv, &recorder{}, withClock(clk), func(c *Config) { c.ChatRate = 20 }) // burst 3
 	for range chatBurst + 4 {
 		if err := tg.Send(t.Context(), 8, handlers.Message{Document: &handlers.File{Name: "a.csv", Data: testCSV}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Errorf("7 uploads at 20/s with burst 3 took %s, want ≥ 150ms", d)
+	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}
+	if diff := cmp.Diff(want, clk.Sleeps()); diff != "" {
+		t.Errorf("waits of 7 uploads at 20/s with burst 3 (-want +got):\n%s", diff)
 	}
 }
 

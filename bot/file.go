@@ -31,7 +31,7 @@ const fileTimeout = 2 * time.Minute
 // too. Handlers that want to spare the call compare Input.Document.Size with
 // MaxFileSize first.
 func (t *Telegram) GetFile(ctx context.Context, fileID string) ([]byte, error) {
-	resp, err := t.send.do(ctx, 0, "getFile", tgbotapi.Params{"file_id": fileID})
+	resp, err := t.send.do(ctx, "getFile", tgbotapi.Params{"file_id": fileID})
 	var tgErr *tgbotapi.Error
 	if errors.As(err, &tgErr) && strings.Contains(strings.ToLower(tgErr.Message), "file is too big") {
 		return nil, fmt.Errorf("get file: %w: %w", ErrFileTooLarge, err)

@@ -33,6 +33,60 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// fakeClock is a clock whose Sleep returns at once, having moved the time
+// on and recorded the wait, so tests assert exact waits without sleeping.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	sleeps  []time.Duration
+	onSleep func(d time.Duration) // runs on every Sleep, e.g. to cancel a context
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_800_000_000, 0)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	c.mu.Lock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	f := c.onSleep
+	c.mu.Unlock()
+	if f != nil {
+		f(d)
+	}
+	return ctx.Err() == nil
+}
+
+// Sleeps returns the waits so far, in order.
+func (c *fakeClock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+// Advance moves the time on without a Sleep.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// exactJitter waits the whole backoff, so tests know it.
+func exactJitter(d time.Duration) time.Duration { return d }
+
+// withClock makes a Telegram time its waits with c and no jitter.
+func withClock(c *fakeClock) func(*Config) {
+	return func(cfg *Config) { cfg.clock, cfg.jitter = c, exactJitter }
+}
+
 // mustTelegram connects a Telegram to srv with fast test settings; its log
 // is checked for the token when the test ends.
 func mustTelegram(tb testing.TB, srv *telegramtest.Server, h handlers.Handler, opts ...func(*Config)) (*Telegram, *syncBuffer) {

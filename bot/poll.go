@@ -9,12 +9,19 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/huifang/huifang/handlers"
 )
 
 const (
 	pollLimit    = 100
 	maxParallel  = 16 // chats handled at once within a batch
 	confirmAfter = 2 * time.Second
+	// minPollGap is the least time between the starts of two polls when
+	// the first came back empty.
+	minPollGap    = time.Second
+	pollRetryBase = 500 * time.Millisecond
+	pollRetryCap  = 30 * time.Second
 )
 
 // allowedUpdates are the only update kinds the bot asks Telegram for.
@@ -22,6 +29,8 @@ var allowedUpdates = []string{"message", "callback_query"}
 
 // Run long-polls for updates and handles them until ctx is cancelled, then
 // waits up to Config.DrainTimeout for the updates in hand and returns nil.
+// It polls only while it holds the polling lease (Config.Locker), so that
+// of several processes with one token one polls and the others wait.
 // Updates of one chat are handled in order, chats in parallel. An update is
 // confirmed to Telegram only after its whole batch was handled, so updates
 // lost to a crash are delivered again. Run fails only on a revoked token or
@@ -34,70 +43,145 @@ func (t *Telegram) Run(ctx context.Context) error {
 	// Handlers and their replies outlive ctx by the drain timeout at most.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	defer t.confirm()
 	t.log.Info("telegram polling started", "bot", t.username)
 	defer t.log.Info("telegram polling stopped", "bot", t.username)
-	warned := false // the webhook hint is logged once per run
-	for failures := 0; ; {
-		updates, err := t.poll(ctx)
-		if ctx.Err() != nil {
+	var err error
+	for {
+		lease := t.acquireLease(ctx)
+		if lease == nil {
+			break
+		}
+		held, stop := t.keepLease(ctx, lease)
+		err = t.pollLoop(ctx, held, work, cancelWork)
+		stop()
+		if ctx.Err() != nil || err != nil {
+			t.confirm() // before the next holder polls
+			t.releaseLease(lease)
+			break
+		}
+		// Lost: what was handled is confirmed by the next holder's poll.
+		t.releaseLease(lease)
+	}
+	t.drainSends(cancelWork)
+	return err
+}
+
+// drainSends waits up to the drain timeout for messages still on their way
+// (waiting out a 429, retrying), then cancels them: each is logged and
+// reported like any reply that could not be delivered.
+func (t *Telegram) drainSends(cancelWork context.CancelFunc) {
+	if t.send.idle(t.cfg.DrainTimeout) {
+		return
+	}
+	t.log.Warn("shutdown: messages still waiting on Telegram after the drain timeout, given up")
+	cancelWork()
+	t.send.idle(confirmAfter)
+}
+
+// pollState is what the poll loop remembers between calls.
+type pollState struct {
+	failures int             // failed polls in a row
+	warned   map[string]bool // 409 meanings already logged
+}
+
+// pollLoop polls and handles until ctx is done or the lease is lost
+// (held is done), then returns nil; or until the token is revoked (an
+// error). A batch in hand is handled to the end either way, up to the
+// drain timeout on shutdown.
+func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.CancelFunc) error {
+	st := pollState{warned: map[string]bool{}}
+	for {
+		start := t.cfg.clock.Now()
+		b, err := t.poll(held)
+		if held.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			var tgErr *tgbotapi.Error
-			if errors.As(err, &tgErr) && tgErr.Code == http.StatusUnauthorized {
-				return fmt.Errorf("run telegram: %w", err)
-			}
-			if hint, ok := webhookConflict(err); ok && !warned {
-				warned = true
-				t.log.Warn(hint)
-			}
-			failures++
-			t.log.Warn("get updates failed, retrying", "attempt", failures, "err", t.errText(err))
-			if !sleep(ctx, backoff(failures, 500*time.Millisecond, 30*time.Second)) {
-				return nil
+			if err := t.pollFailed(held, err, &st); err != nil {
+				return err
 			}
 			continue
 		}
-		failures = 0
-		if len(updates) > 0 && !t.runBatch(ctx, work, cancelWork, updates) {
-			return nil
+		st.failures = 0
+		switch {
+		case len(b.updates) > 0:
+			if !t.runBatch(ctx, work, cancelWork, b) {
+				return nil
+			}
+		case b.highest > 0: // only undecodable updates: confirm them
+			t.advance(b.highest)
+		default:
+			// An empty answer before the long-poll timeout (a proxy that
+			// ignores it, a server in trouble) would make the loop spin.
+			if gap := minPollGap - t.cfg.clock.Now().Sub(start); gap > 0 && !t.cfg.clock.Sleep(held, gap) {
+				return nil
+			}
 		}
 	}
 }
 
-// poll makes one getUpdates call from the current offset.
-func (t *Telegram) poll(ctx context.Context) ([]tgbotapi.Update, error) {
+// pollFailed logs a failed getUpdates and waits before the next: as long
+// as Telegram asks (429 retry_after), else a growing backoff. It returns an
+// error only when polling cannot go on (the token was revoked).
+func (t *Telegram) pollFailed(ctx context.Context, err error, st *pollState) error {
+	var tgErr *tgbotapi.Error
+	isTG := errors.As(err, &tgErr)
+	if isTG && tgErr.Code == http.StatusUnauthorized {
+		return fmt.Errorf("run telegram: %w", err)
+	}
+	st.failures++
+	wait := backoff(st.failures, pollRetryBase, pollRetryCap, t.cfg.jitter)
+	switch {
+	case isTG && tgErr.RetryAfter > 0:
+		wait = time.Duration(tgErr.RetryAfter) * time.Second
+		t.log.Warn("telegram asked to wait before polling again (429)", "retry_after", wait)
+	case isTG && tgErr.Code == http.StatusConflict:
+		meaning := conflictMeaning(tgErr)
+		if !st.warned[meaning] {
+			st.warned[meaning] = true
+			t.log.Warn(meaning, "retry_in", wait)
+		}
+	default:
+		t.log.Warn("get updates failed, retrying", "attempt", st.failures, "retry_in", wait, "err", t.errText(err))
+	}
+	t.cfg.clock.Sleep(ctx, wait)
+	return nil
+}
+
+// poll makes one getUpdates call from the current offset and decodes the
+// answer update by update (see decodeBatch).
+func (t *Telegram) poll(ctx context.Context) (batch, error) {
 	t.mu.Lock()
 	offset := t.offset
 	t.mu.Unlock()
-	cfg := tgbotapi.UpdateConfig{
-		Offset:         offset,
-		Limit:          pollLimit,
-		Timeout:        max(1, int(t.cfg.PollTimeout/time.Second)),
-		AllowedUpdates: allowedUpdates,
+	p := tgbotapi.Params{}
+	p.AddNonZero("offset", offset)
+	p.AddNonZero("limit", pollLimit)
+	p.AddNonZero("timeout", max(1, int(t.cfg.PollTimeout/time.Second)))
+	if err := p.AddInterface("allowed_updates", allowedUpdates); err != nil {
+		return batch{}, fmt.Errorf("getUpdates: %w", err)
 	}
-	updates, err := t.api.with(ctx, t.pollClient).GetUpdates(cfg)
+	resp, err := t.api.with(ctx, t.pollClient).MakeRequest("getUpdates", p)
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: %w", redactError(err, t.cfg.Token))
+		return batch{}, fmt.Errorf("getUpdates: %w", redactError(err, t.cfg.Token))
 	}
 	t.mu.Lock()
 	t.confirmed = offset
 	t.mu.Unlock()
-	return updates, nil
+	return decodeBatch(resp.Result, t.log)
 }
 
 // runBatch handles a batch and advances the offset past it. On shutdown it
 // waits for the batch up to the drain timeout and reports false.
-func (t *Telegram) runBatch(ctx, work context.Context, cancelWork context.CancelFunc, updates []tgbotapi.Update) bool {
+func (t *Telegram) runBatch(ctx, work context.Context, cancelWork context.CancelFunc, b batch) bool {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t.handleBatch(work, updates)
+		t.handleBatch(work, b.updates)
 	}()
 	select {
 	case <-done:
-		t.advance(updates)
+		t.advance(b.highest)
 		return true
 	case <-ctx.Done():
 	}
@@ -105,21 +189,18 @@ func (t *Telegram) runBatch(ctx, work context.Context, cancelWork context.Cancel
 	defer timer.Stop()
 	select {
 	case <-done:
-		t.advance(updates)
+		t.advance(b.highest)
 	case <-timer.C:
 		cancelWork()
-		t.log.Warn("shutdown: updates still in progress after drain timeout, left unconfirmed", "updates", len(updates))
+		t.log.Warn("shutdown: updates still in progress after drain timeout, left unconfirmed", "updates", len(b.updates))
 	}
 	return false
 }
 
-// advance moves the offset past every update of a handled batch, whatever
-// their ids: after a week of silence Telegram may restart ids lower.
-func (t *Telegram) advance(updates []tgbotapi.Update) {
-	highest := updates[0].UpdateID
-	for _, u := range updates[1:] {
-		highest = max(highest, u.UpdateID)
-	}
+// advance moves the offset past a handled batch whose highest id is
+// highest, whatever the offset was: after a week of silence Telegram may
+// restart ids lower.
+func (t *Telegram) advance(highest int) {
 	t.mu.Lock()
 	t.offset = highest + 1
 	t.mu.Unlock()
@@ -136,8 +217,15 @@ func (t *Telegram) confirm() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), confirmAfter)
 	defer cancel()
-	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: 1, AllowedUpdates: allowedUpdates}
-	if _, err := t.api.with(ctx, t.sendClient).GetUpdates(cfg); err != nil {
+	p := tgbotapi.Params{}
+	p.AddNonZero("offset", offset)
+	p.AddNonZero("limit", 1)
+	if err := p.AddInterface("allowed_updates", allowedUpdates); err != nil {
+		t.log.Error("encode allowed updates", "err", err)
+		return
+	}
+	// The answer is not read: what it holds is delivered again next time.
+	if _, err := t.api.with(ctx, t.sendClient).MakeRequest("getUpdates", p); err != nil {
 		t.log.Warn("confirm handled updates", "err", t.errText(redactError(err, t.cfg.Token)))
 		return
 	}
@@ -182,8 +270,24 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 	if !ok {
 		return
 	}
+	if forged(in) {
+		t.log.Warn("callback from another user than the private chat's refused", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID)
+		if err := t.answerCallback(ctx, in.CallbackID, ""); err != nil {
+			t.log.Warn("answer callback query", "update_id", in.UpdateID, "err", t.errText(err))
+		}
+		return
+	}
 	resp := t.handler.Handle(ctx, in)
 	t.deliver(ctx, in, resp)
+}
+
+// forged reports a callback query in a private chat whose sender is not
+// that chat's user. In a private chat the chat id is the user's id, and
+// only that user sees its buttons; a query from anyone else would act with
+// the sender's rights on another user's conversation (a forged or replayed
+// query), so it is refused before any handler sees it.
+func forged(in handlers.Input) bool {
+	return in.CallbackID != "" && in.ChatType == handlers.ChatPrivate && in.UserID != in.ChatID
 }
 
 // skip drops an update the bot does not handle; a callback query without a

@@ -252,3 +252,34 @@ func TestTelegram_Run_Twice(t *testing.T) {
 		t.Error("second concurrent Run succeeded")
 	}
 }
+
+// TestTelegram_Run_ForgedCallback: a callback query whose sender is not
+// the user of the private chat its message is in (an admin's id on a
+// button in an inspector's chat) is answered and goes no further.
+func TestTelegram_Run_ForgedCallback(t *testing.T) {
+	const inspector, admin = 20, 10
+	srv := telegramtest.NewServer(t, testToken)
+	rec := &recorder{}
+	tg, logs := mustTelegram(t, srv, rec)
+	mustRun(t, tg)
+	srv.SendText(inspector, inspector, "menu")
+	msg := srv.WaitSent(t, 1, 5*time.Second)[0].MessageID
+	forged := srv.Press(inspector, admin, msg, "rem:v1:del:42")
+	srv.Press(inspector, inspector, msg, "rem:v1:del:43") // the real user
+	sent := srv.WaitSent(t, 2, 5*time.Second)
+	waitFor(t, 2*time.Second, "both callbacks answered", func() bool { return len(srv.CallbackAnswers()) == 2 })
+	if diff := cmp.Diff([]string{"re: menu", "cb: rem:v1:del:43"}, texts(sent, inspector)); diff != "" {
+		t.Errorf("replies (-want +got):\n%s", diff)
+	}
+	for _, in := range rec.Inputs() {
+		if in.UpdateID == forged || in.UserID == admin {
+			t.Errorf("handler called with the forged callback: %+v", in)
+		}
+	}
+	if answers := srv.CallbackAnswers(); answers[0] != "" {
+		t.Errorf("forged callback answered %q, want no text", answers[0])
+	}
+	if l := logs.String(); !strings.Contains(l, "callback from another user") || !strings.Contains(l, fmt.Sprintf("update_id=%d", forged)) {
+		t.Errorf("forged callback not logged with its ids:\n%s", l)
+	}
+}

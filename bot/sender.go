@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -13,98 +12,286 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// class is what a message is to the chat it goes to.
+type class int
+
 const (
-	chatBurst      = 3
-	groupPerMinute = 20
-	sendTries      = 3               // tries of a call failing with a network error or 5xx
-	maxFloodWaits  = 5               // 429 answers waited out for one call before giving up
-	idleChat       = 5 * time.Minute // a chat's limiter is dropped after this long unused
-	sweepEvery     = 1 * time.Minute // how often idle chats are looked for
-	retryBase      = 300 * time.Millisecond
-	retryCap       = 10 * time.Second
+	// reply answers a user's own action, in the chat of the update. The
+	// user waits for it: the proactive limits never hold it back, only a
+	// 429 for that chat does, as Telegram asks.
+	reply class = iota
+	// bulk is every message the recipient did not just ask for:
+	// reminders, digests, notices to other users. It is paced (global, per
+	// chat, per group) and gives way to replies.
+	bulk
+)
+
+const (
+	chatBurst     = 3
+	bulkTries     = 3               // tries of a bulk or chat-less call failing with a network error or 5xx
+	replyRetryFor = time.Minute     // how long a reply is retried on network errors and 5xx
+	maxFloodWaits = 5               // 429 answers waited out for one call before giving up
+	idleChat      = 5 * time.Minute // a chat's state is dropped after this long unused
+	sweepEvery    = 1 * time.Minute // how often idle chats are looked for
+	retryBase     = 300 * time.Millisecond
+	retryCap      = 10 * time.Second
 )
 
 // callFunc makes one Bot API request.
 type callFunc func(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error)
 
-// sender is the one outgoing path: it paces calls with a global limiter, a
-// per-chat limiter and a per-group limiter, serialises the calls to one
-// chat, waits out 429s for that chat only, and retries transient failures.
+// limits are the proactive pacing of bulk messages.
+type limits struct {
+	global float64 // messages a second overall
+	chat   float64 // messages a second to one chat
+	group  float64 // messages a minute to one group
+}
+
+// sender is the one outgoing path. Messages to a chat are jobs, run in
+// order per chat and class in goroutines of their own, so that a caller
+// need not wait while a job waits on Telegram (a 429, a backoff) or on the
+// pacing: see job.settled. It waits out 429s for that chat only, retries
+// transient failures, paces bulk jobs with token buckets and lets them go
+// only while no reply is being sent.
 type sender struct {
 	call      callFunc
+	clk       clock
+	jitter    jitterFunc
 	global    *rate.Limiter
 	chatRate  rate.Limit
+	groupRate rate.Limit
 	maxWait   time.Duration
 	retryBase time.Duration
-	now       func() time.Time
 
 	mu        sync.Mutex
-	chats     map[int64]*chatSlot
+	chats     map[int64]*chatState
 	lastSweep time.Time
+	replying  int           // reply calls under way
+	quiet     chan struct{} // closed and replaced when replying drops to 0
+	running   sync.WaitGroup
 }
 
-// chatSlot is the state of one chat: lock is held while a call to the chat
-// is under way (a 1-slot channel so that waiting for it honours ctx).
-type chatSlot struct {
-	lock  chan struct{}
-	lim   *rate.Limiter
-	group *rate.Limiter // nil for private chats
-	until time.Time     // no call before this (429 retry_after); guarded by lock
-
-	users int       // guarded by sender.mu
-	last  time.Time // guarded by sender.mu
+// chatState is what the sender keeps per chat; guarded by sender.mu.
+type chatState struct {
+	replies, bulks jobQueue
+	until          time.Time     // no call before this (429 retry_after)
+	lim, group     *rate.Limiter // bulk pacing; group is nil for private chats
+	users          int           // jobs referring to the state
+	last           time.Time
 }
 
-func newSender(call callFunc, global, chat float64, maxWait time.Duration) *sender {
+func newSender(call callFunc, l limits, maxWait time.Duration, clk clock, jitter jitterFunc) *sender {
 	return &sender{
 		call:      call,
-		global:    rate.NewLimiter(rate.Limit(global), max(1, int(global))),
-		chatRate:  rate.Limit(chat),
+		clk:       clk,
+		jitter:    jitter,
+		global:    rate.NewLimiter(rate.Limit(l.global), max(1, int(l.global))),
+		chatRate:  rate.Limit(l.chat),
+		groupRate: rate.Limit(l.group / 60),
 		maxWait:   maxWait,
 		retryBase: retryBase,
-		now:       time.Now,
-		chats:     make(map[int64]*chatSlot),
+		chats:     make(map[int64]*chatState),
+		quiet:     make(chan struct{}),
 	}
 }
 
-// do makes the call method(p) for chatID. chatID 0 marks calls that are not
-// messages to a chat (callback answers, commands): they are not paced.
-func (s *sender) do(ctx context.Context, chatID int64, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
-	return s.doFunc(ctx, chatID, method, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
-		return s.call(ctx, method, p)
+// job is one caller's work for one chat.
+type job struct {
+	turn    chan struct{} // closed when the job may run
+	settled chan struct{} // closed when the job is done or parked
+	done    chan struct{} // closed when the job is done; err is then set
+	err     error
+	parked  bool // guarded by sender.mu
+}
+
+// park releases the job's caller: the job waits on Telegram or on the
+// pacing, and goes on in the background. s.mu must be held.
+func (j *job) parkLocked() {
+	if !j.parked {
+		j.parked = true
+		close(j.settled)
+	}
+}
+
+// wait waits until the job is done, or ctx is.
+func (j *job) wait(ctx context.Context) error {
+	select {
+	case <-j.done:
+		return j.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// jobQueue orders the jobs of one chat and class; jobs[0] is running.
+// Guarded by sender.mu.
+type jobQueue struct{ jobs []*job }
+
+// pushLocked queues j; it runs at once when the queue was empty. Behind a
+// parked job it is parked at once: its caller would wait for Telegram.
+func (q *jobQueue) pushLocked(j *job) {
+	q.jobs = append(q.jobs, j)
+	switch {
+	case len(q.jobs) == 1:
+		close(j.turn)
+	case q.jobs[0].parked:
+		j.parkLocked()
+	}
+}
+
+// popLocked removes the running job and starts the next.
+func (q *jobQueue) popLocked() {
+	q.jobs = q.jobs[1:]
+	if len(q.jobs) > 0 {
+		close(q.jobs[0].turn)
+	}
+}
+
+func (q *jobQueue) parkLocked() {
+	for _, j := range q.jobs {
+		j.parkLocked()
+	}
+}
+
+// submit runs fn for chatID as a job of class cl: after the jobs of that
+// chat and class submitted before, in a goroutine of its own. fn makes its
+// calls through the chatCall it is given. The job runs with ctx.
+func (s *sender) submit(ctx context.Context, chatID int64, cl class, fn func(context.Context, *chatCall) error) *job {
+	j := &job{turn: make(chan struct{}), settled: make(chan struct{}), done: make(chan struct{})}
+	s.mu.Lock()
+	chat := s.chatLocked(chatID)
+	chat.users++
+	q := chat.queue(cl)
+	q.pushLocked(j)
+	s.running.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.running.Done()
+		<-j.turn
+		j.err = fn(ctx, &chatCall{s: s, chat: chat, id: chatID, cl: cl})
+		s.mu.Lock()
+		q.popLocked()
+		chat.users--
+		chat.last = s.clk.Now()
+		if !j.parked {
+			close(j.settled)
+		}
+		j.parked = true // settled is closed either way
+		s.mu.Unlock()
+		close(j.done)
+	}()
+	return j
+}
+
+func (c *chatState) queue(cl class) *jobQueue {
+	if cl == reply {
+		return &c.replies
+	}
+	return &c.bulks
+}
+
+// chatLocked returns chatID's state, creating it if needed.
+func (s *sender) chatLocked(chatID int64) *chatState {
+	now := s.clk.Now()
+	s.sweepLocked(now)
+	chat := s.chats[chatID]
+	if chat == nil {
+		chat = &chatState{lim: rate.NewLimiter(s.chatRate, chatBurst), last: now}
+		if chatID < 0 {
+			chat.group = rate.NewLimiter(s.groupRate, chatBurst)
+		}
+		s.chats[chatID] = chat
+	}
+	return chat
+}
+
+// sweepLocked drops chats unused for idleChat that owe no 429 wait, so
+// the map does not grow without bound; their limiters are full again.
+func (s *sender) sweepLocked(now time.Time) {
+	if now.Sub(s.lastSweep) < sweepEvery {
+		return
+	}
+	s.lastSweep = now
+	for id, chat := range s.chats {
+		if chat.users > 0 || now.Sub(chat.last) < idleChat || chat.until.After(now) {
+			continue
+		}
+		delete(s.chats, id)
+	}
+}
+
+// idle waits until no job is left, up to timeout; it reports whether none is.
+func (s *sender) idle(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// chatCall is a job's handle on its chat.
+type chatCall struct {
+	s    *sender
+	chat *chatState
+	id   int64
+	cl   class
+}
+
+// park releases the callers waiting on this chat and class.
+func (c *chatCall) park() {
+	c.s.mu.Lock()
+	c.chat.queue(c.cl).parkLocked()
+	c.s.mu.Unlock()
+}
+
+// do makes the call method(p) to the chat.
+func (c *chatCall) do(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	return c.doFunc(ctx, method, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+		return c.s.call(ctx, method, p)
 	})
 }
 
 // doFunc is do for a request that call makes, such as a file upload: it is
 // paced, retried and its errors classified like any other call.
-func (s *sender) doFunc(ctx context.Context, chatID int64, method string, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
-	if chatID == 0 {
-		resp, err := s.attempts(ctx, nil, call)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", method, err)
-		}
-		return resp, nil
-	}
-	slot, err := s.acquire(ctx, chatID)
+func (c *chatCall) doFunc(ctx context.Context, method string, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+	resp, err := c.s.attempts(ctx, c, call)
 	if err != nil {
-		return nil, fmt.Errorf("%s to chat %d: %w", method, chatID, err)
-	}
-	defer s.release(slot)
-	resp, err := s.attempts(ctx, slot, call)
-	if err != nil {
-		return nil, fmt.Errorf("%s to chat %d: %w", method, chatID, err)
+		return nil, fmt.Errorf("%s to chat %d: %w", method, c.id, err)
 	}
 	return resp, nil
 }
 
-// attempts runs the call until it succeeds, fails for good, or ctx ends.
-func (s *sender) attempts(ctx context.Context, slot *chatSlot, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+// do makes a call that is not a message to a chat (callback answers,
+// commands, webhook settings, files): not paced, a few tries on transient
+// failures, 429s waited out.
+func (s *sender) do(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	resp, err := s.attempts(ctx, nil, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+		return s.call(ctx, method, p)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
+	return resp, nil
+}
+
+// attempts runs the call until it succeeds, fails for good, or ctx ends. c
+// is nil for calls that are not to a chat.
+func (s *sender) attempts(ctx context.Context, c *chatCall, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+	first := s.clk.Now()
 	failures, floods := 0, 0
 	for {
-		if err := s.pace(ctx, slot); err != nil {
+		if err := s.ready(ctx, c); err != nil {
 			return nil, err
 		}
-		resp, err := call(ctx)
+		resp, err := s.timedCall(ctx, c, call)
 		if err == nil {
 			return resp, nil
 		}
@@ -117,20 +304,29 @@ func (s *sender) attempts(ctx context.Context, slot *chatSlot, call func(context
 		case isTG && tgErr.RetryAfter > 0:
 			floods++
 			wait := time.Duration(tgErr.RetryAfter) * time.Second
-			if slot != nil {
-				slot.until = s.now().Add(wait)
+			if c != nil {
+				s.mu.Lock()
+				c.chat.until = s.clk.Now().Add(wait)
+				s.mu.Unlock()
 			}
 			if wait > s.maxWait || floods > maxFloodWaits {
 				return nil, fmt.Errorf("%w: retry after %s: %w", ErrRateLimited, wait, err)
 			}
-			if slot == nil && !sleep(ctx, wait) {
+			if c == nil && !s.clk.Sleep(ctx, wait) {
 				return nil, err
-			}
+			} // a chat's wait is taken by ready
 		case isTG && tgErr.Code == http.StatusForbidden:
 			return nil, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case !isTG || tgErr.Code >= http.StatusInternalServerError:
 			failures++
-			if failures >= sendTries || !sleep(ctx, backoff(failures, s.retryBase, retryCap)) {
+			wait := backoff(failures, s.retryBase, retryCap, s.jitter)
+			if !s.retryable(c, failures, s.clk.Now().Add(wait).Sub(first)) {
+				return nil, err
+			}
+			if c != nil {
+				c.park()
+			}
+			if !s.clk.Sleep(ctx, wait) {
 				return nil, err
 			}
 		default:
@@ -139,110 +335,108 @@ func (s *sender) attempts(ctx context.Context, slot *chatSlot, call func(context
 	}
 }
 
-// pace waits for the chat's 429 deadline and for every limiter that applies.
-func (s *sender) pace(ctx context.Context, slot *chatSlot) error {
-	if slot == nil {
+// retryable reports whether a call that failed failures times may be tried
+// again after elapsed in all: a reply for a minute, anything else a few
+// times.
+func (s *sender) retryable(c *chatCall, failures int, elapsed time.Duration) bool {
+	if c != nil && c.cl == reply {
+		return elapsed <= replyRetryFor
+	}
+	return failures < bulkTries
+}
+
+// timedCall makes the call, counting replies under way so that bulk
+// messages wait for them.
+func (s *sender) timedCall(ctx context.Context, c *chatCall, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+	if c == nil || c.cl != reply {
+		return call(ctx)
+	}
+	s.mu.Lock()
+	s.replying++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.replying--
+		if s.replying == 0 {
+			close(s.quiet)
+			s.quiet = make(chan struct{})
+		}
+		s.mu.Unlock()
+	}()
+	return call(ctx)
+}
+
+// ready waits until the chat may get the call: past its 429 deadline and,
+// for bulk, within the limits and with no reply under way. A reply takes
+// from the limits what they have to spare without waiting, so that bulk
+// messages get the rest of the budget.
+func (s *sender) ready(ctx context.Context, c *chatCall) error {
+	if c == nil {
 		return nil
 	}
-	if wait := slot.until.Sub(s.now()); wait > 0 {
-		if wait > s.maxWait {
-			return fmt.Errorf("%w for another %s", ErrRateLimited, wait.Round(time.Second))
+	if err := s.waitUntil(ctx, c); err != nil {
+		return err
+	}
+	now := s.clk.Now()
+	lims := []*rate.Limiter{c.chat.lim, c.chat.group, s.global}
+	if c.cl == reply {
+		for _, lim := range lims {
+			if lim != nil {
+				lim.AllowN(now, 1)
+			}
 		}
-		if !sleep(ctx, wait) {
-			return ctx.Err()
+		return nil
+	}
+	// Reservations at the clock's time rather than Limiter.Wait, so that
+	// the wait goes through the clock.
+	var wait time.Duration
+	for _, lim := range lims {
+		if lim != nil {
+			wait = max(wait, lim.ReserveN(now, 1).DelayFrom(now))
 		}
 	}
-	if err := slot.lim.Wait(ctx); err != nil {
-		return fmt.Errorf("wait for chat limit: %w", err)
-	}
-	if slot.group != nil {
-		if err := slot.group.Wait(ctx); err != nil {
-			return fmt.Errorf("wait for group limit: %w", err)
+	if wait > 0 {
+		c.park()
+		if !s.clk.Sleep(ctx, wait) {
+			return fmt.Errorf("wait for rate limits: %w", ctx.Err())
 		}
 	}
-	if err := s.global.Wait(ctx); err != nil {
-		return fmt.Errorf("wait for global limit: %w", err)
+	return s.yield(ctx, c)
+}
+
+// waitUntil waits for the chat's 429 deadline, for as long as Telegram
+// asked if that is not over maxWait.
+func (s *sender) waitUntil(ctx context.Context, c *chatCall) error {
+	s.mu.Lock()
+	wait := c.chat.until.Sub(s.clk.Now())
+	s.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	if wait > s.maxWait {
+		return fmt.Errorf("%w for another %s", ErrRateLimited, wait.Round(time.Second))
+	}
+	c.park()
+	if !s.clk.Sleep(ctx, wait) {
+		return ctx.Err()
 	}
 	return nil
 }
 
-// acquire takes the chat's slot, creating it if needed.
-func (s *sender) acquire(ctx context.Context, chatID int64) (*chatSlot, error) {
-	s.mu.Lock()
-	now := s.now()
-	s.sweepLocked(now)
-	slot := s.chats[chatID]
-	if slot == nil {
-		slot = &chatSlot{lock: make(chan struct{}, 1), lim: rate.NewLimiter(s.chatRate, chatBurst)}
-		if chatID < 0 {
-			slot.group = rate.NewLimiter(rate.Every(time.Minute/groupPerMinute), chatBurst)
+// yield waits while replies are being sent.
+func (s *sender) yield(ctx context.Context, c *chatCall) error {
+	for {
+		s.mu.Lock()
+		busy, quiet := s.replying > 0, s.quiet
+		s.mu.Unlock()
+		if !busy {
+			return nil
 		}
-		s.chats[chatID] = slot
-	}
-	slot.users++
-	s.mu.Unlock()
-	select {
-	case slot.lock <- struct{}{}:
-		return slot, nil
-	case <-ctx.Done():
-		s.unuse(slot)
-		return nil, ctx.Err()
-	}
-}
-
-func (s *sender) release(slot *chatSlot) {
-	<-slot.lock
-	s.unuse(slot)
-}
-
-func (s *sender) unuse(slot *chatSlot) {
-	s.mu.Lock()
-	slot.users--
-	slot.last = s.now()
-	s.mu.Unlock()
-}
-
-// sweepLocked drops chats unused for idleChat whose limiters are full again
-// and who owe no 429 wait, so the map does not grow without bound.
-func (s *sender) sweepLocked(now time.Time) {
-	if now.Sub(s.lastSweep) < sweepEvery {
-		return
-	}
-	s.lastSweep = now
-	for id, slot := range s.chats {
-		if slot.users > 0 || now.Sub(slot.last) < idleChat {
-			continue
+		c.park()
+		select {
+		case <-quiet:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		// users == 0 means nobody holds lock, so reading until is safe.
-		if slot.until.After(now) {
-			continue
-		}
-		delete(s.chats, id)
-	}
-}
-
-// backoff is the jittered wait before retry n (1-based): base·2^(n-1),
-// capped, then drawn from its upper half.
-func backoff(n int, base, limit time.Duration) time.Duration {
-	d := base
-	for i := 1; i < n && d < limit; i++ {
-		d *= 2
-	}
-	d = min(d, limit)
-	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -6,70 +6,76 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/google/go-cmp/cmp"
 )
 
 func okCall(context.Context, string, tgbotapi.Params) (*tgbotapi.APIResponse, error) {
 	return &tgbotapi.APIResponse{Ok: true}, nil
 }
 
+// sendBulk sends one bulk message to chatID and waits for it.
+func sendBulk(tb testing.TB, s *sender, chatID int64) {
+	tb.Helper()
+	j := s.submit(tb.Context(), chatID, bulk, func(ctx context.Context, c *chatCall) error {
+		_, err := c.do(ctx, "sendMessage", nil)
+		return err
+	})
+	if err := j.wait(tb.Context()); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 func TestSender_EvictsIdleChats(t *testing.T) {
-	s := newSender(okCall, 1e6, 1e6, time.Minute)
-	now := time.Unix(1_700_000_000, 0)
-	s.now = func() time.Time { return now }
-	ctx := t.Context()
+	clk := newFakeClock()
+	s := newSender(okCall, limits{1e6, 1e6, 1e6}, time.Minute, clk, exactJitter)
 	for id := int64(1); id <= 1000; id++ {
-		if _, err := s.do(ctx, id, "sendMessage", nil); err != nil {
-			t.Fatal(err)
-		}
+		sendBulk(t, s, id)
 	}
-	blocked, _ := s.acquire(ctx, 5000) // stays in use
-	s.chats[1].until = now.Add(time.Hour)
-	now = now.Add(idleChat + sweepEvery)
-	if _, err := s.do(ctx, 2000, "sendMessage", nil); err != nil {
-		t.Fatal(err)
-	}
+	release := make(chan struct{})
+	busy := s.submit(t.Context(), 5000, reply, func(context.Context, *chatCall) error { <-release; return nil })
+	s.mu.Lock()
+	s.chats[1].until = clk.Now().Add(time.Hour)
+	s.mu.Unlock()
+	clk.Advance(idleChat + sweepEvery)
+	sendBulk(t, s, 2000)
 	// Left: the chat in use, the one owing a 429 wait, the new one.
-	if n := len(s.chats); n != 3 {
+	s.mu.Lock()
+	n := len(s.chats)
+	s.mu.Unlock()
+	if n != 3 {
 		t.Errorf("%d chats kept after idling, want 3", n)
 	}
-	s.release(blocked)
+	close(release)
+	_ = busy.wait(t.Context())
 }
 
 func TestSender_PacesChat(t *testing.T) {
-	s := newSender(okCall, 1e6, 20, time.Minute) // 20/s per chat, burst 3
-	ctx := t.Context()
-	start := time.Now()
+	clk := newFakeClock()
+	s := newSender(okCall, limits{1e6, 20, 1e6}, time.Minute, clk, exactJitter) // 20/s per chat, burst 3
 	for range chatBurst + 4 {
-		if _, err := s.do(ctx, 1, "sendMessage", nil); err != nil {
-			t.Fatal(err)
-		}
+		sendBulk(t, s, 1)
 	}
-	if d := time.Since(start); d < 150*time.Millisecond {
-		t.Errorf("7 messages at 20/s with burst 3 took %s, want ≥ 150ms", d)
+	// The burst goes at once, then one message every 50 ms.
+	want := []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}
+	if diff := cmp.Diff(want, clk.Sleeps()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
-	start = time.Now()
 	for id := range int64(5) {
-		if _, err := s.do(ctx, 100+id, "sendMessage", nil); err != nil {
-			t.Fatal(err)
-		}
+		sendBulk(t, s, 100+id)
 	}
-	if d := time.Since(start); d > 50*time.Millisecond {
-		t.Errorf("first messages to 5 chats took %s, want no wait", d)
+	if n := len(clk.Sleeps()); n != len(want) {
+		t.Errorf("first messages to 5 other chats waited: %v", clk.Sleeps()[len(want):])
 	}
 }
 
 func TestSender_GroupLimit(t *testing.T) {
-	s := newSender(okCall, 1e6, 1e6, time.Minute)
-	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
-	defer cancel()
-	sent := 0
-	for range 10 {
-		if _, err := s.do(ctx, -100, "sendMessage", nil); err != nil {
-			break
-		}
-		sent++
+	clk := newFakeClock()
+	s := newSender(okCall, limits{1e6, 1e6, 20}, time.Minute, clk, exactJitter)
+	for range chatBurst + 2 {
+		sendBulk(t, s, -100)
 	}
-	if sent != chatBurst {
-		t.Errorf("%d group messages went out at once, want the burst of %d", sent, chatBurst)
+	// 20 a minute: the burst, then one every 3 s.
+	if diff := cmp.Diff([]time.Duration{3 * time.Second, 3 * time.Second}, clk.Sleeps()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,11 +23,13 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultPollTimeout  = 50 * time.Second
-	DefaultSendTimeout  = 15 * time.Second
-	DefaultGlobalRate   = 30
-	DefaultChatRate     = 1
-	DefaultDrainTimeout = 10 * time.Second
+	DefaultPollTimeout   = 50 * time.Second
+	DefaultSendTimeout   = 15 * time.Second
+	DefaultGlobalRate    = 30 // bulk messages a second overall
+	DefaultChatRate      = 1  // bulk messages a second to one chat
+	DefaultGroupRate     = 20 // bulk messages a minute to one group
+	DefaultDrainTimeout  = 10 * time.Second
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // ErrBlocked is wrapped by send errors when Telegram answers 403: the user
@@ -34,28 +37,45 @@ const (
 var ErrBlocked = errors.New("bot blocked by user")
 
 // ErrRateLimited is wrapped by send errors when Telegram asks to wait longer
-// than the sender is willing to block (see Config.MaxRetryAfter); nothing is
-// sent to that chat before the wait is over.
+// than the sender is willing to (see Config.MaxRetryAfter); nothing is sent
+// to that chat before the wait is over.
 var ErrRateLimited = errors.New("chat rate limited by telegram")
 
 // Config configures a Telegram transport. Zero values take the defaults.
 type Config struct {
-	Token        string
-	Endpoint     string        // like tgbotapi.APIEndpoint ("https://api.telegram.org/bot%s/%s"), the default
-	PollTimeout  time.Duration // getUpdates long-poll timeout, default 50s, capped at 50s
-	SendTimeout  time.Duration // HTTP timeout of every other call, default 15s
-	GlobalRate   float64       // messages per second overall, default 30
-	ChatRate     float64       // messages per second to one chat, default 1 (burst 3)
+	Token       string
+	Endpoint    string        // like tgbotapi.APIEndpoint ("https://api.telegram.org/bot%s/%s"), the default
+	PollTimeout time.Duration // getUpdates long-poll timeout, default 50s, capped at 50s
+	SendTimeout time.Duration // HTTP timeout of every other call, default 15s
+	// GlobalRate, ChatRate and GroupRate pace bulk messages (reminders,
+	// digests, notices to other users): messages a second overall
+	// (default 30), a second to one chat (default 1, burst 3) and a minute
+	// to one group (default 20, burst 3). Replies to a user's own action
+	// are not paced: they only use what these limits have to spare.
+	GlobalRate   float64
+	ChatRate     float64
+	GroupRate    float64
 	Logger       *slog.Logger
 	Apology      func(in handlers.Input) handlers.Response // sent when the handler panics
 	Commands     map[string][]handlers.Command             // language code ("" = default) → "/" menu, set at start
 	DrainTimeout time.Duration                             // how long Run waits for in-flight updates on shutdown, default 10s
-	// MaxRetryAfter is the longest 429 retry_after a send waits out before
-	// failing with ErrRateLimited, default 60s.
+	// MaxRetryAfter is the longest 429 retry_after a message waits out
+	// before failing with ErrRateLimited, default 5m. Only that chat waits.
 	MaxRetryAfter time.Duration
+	// Locker hands out the polling lease: Run polls only while it holds
+	// it. nil: this process polls alone.
+	Locker Locker
+	// LeaseTTL is how long the lease lasts unless refreshed, default 6s:
+	// another process takes over within 4/3 of it after this one dies.
+	LeaseTTL time.Duration
 	// Transport carries the HTTP requests; nil means a clone of
 	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
 	Transport http.RoundTripper
+
+	// clock and jitter time every wait; nil: the wall clock and random
+	// jitter. Tests set fakes to assert exact waits without sleeping.
+	clock  clock
+	jitter jitterFunc
 }
 
 func (c Config) withDefaults() Config {
@@ -74,14 +94,29 @@ func (c Config) withDefaults() Config {
 	if c.ChatRate <= 0 {
 		c.ChatRate = DefaultChatRate
 	}
+	if c.GroupRate <= 0 {
+		c.GroupRate = DefaultGroupRate
+	}
 	if c.DrainTimeout <= 0 {
 		c.DrainTimeout = DefaultDrainTimeout
 	}
 	if c.MaxRetryAfter <= 0 {
-		c.MaxRetryAfter = time.Minute
+		c.MaxRetryAfter = DefaultMaxRetryAfter
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.clock == nil {
+		c.clock = realClock{}
+	}
+	if c.Locker == nil {
+		c.Locker = soloLocker{}
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = DefaultLeaseTTL
+	}
+	if c.jitter == nil {
+		c.jitter = halfJitter
 	}
 	if c.Transport == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -99,11 +134,15 @@ type Telegram struct {
 	cfg        Config
 	api        api
 	username   string
+	botID      int64
 	pollClient *http.Client
 	sendClient *http.Client
 	handler    handlers.Handler
 	send       *sender
 	log        *slog.Logger
+	// onUndelivered is the handler, when it wants to hear of replies that
+	// could not be delivered.
+	onUndelivered UndeliveredHandler
 
 	running   atomic.Bool
 	mu        sync.Mutex // guards offset and confirmed
@@ -129,18 +168,23 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 		pollClient: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: cfg.Transport},
 	}
 	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(h))
+	t.onUndelivered, _ = h.(UndeliveredHandler)
 	base, err := t.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
 	t.api = api{base: base, token: cfg.Token}
 	t.username = base.Self.UserName
-	t.send = newSender(t.call, cfg.GlobalRate, cfg.ChatRate, cfg.MaxRetryAfter)
+	t.botID = base.Self.ID
+	t.send = newSender(t.call, limits{global: cfg.GlobalRate, chat: cfg.ChatRate, group: cfg.GroupRate}, cfg.MaxRetryAfter, cfg.clock, cfg.jitter)
 	t.setCommands(ctx)
 	return t, nil
 }
 
-// connect builds the BotAPI; its constructor calls getMe, retried here.
+// connect builds the BotAPI; its constructor calls getMe, retried here
+// with backoff (as long as Telegram asks, on a 429) while the API cannot
+// be reached or fails: a bot started before its network or proxy is up
+// waits for it rather than exiting.
 func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
 	for attempt := 1; ; attempt++ {
 		client := ctxDoer{ctx: ctx, client: t.sendClient, token: t.cfg.Token}
@@ -151,17 +195,33 @@ func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
 		}
 		err = redactError(err, t.cfg.Token)
 		var tgErr *tgbotapi.Error
-		if errors.As(err, &tgErr) && (tgErr.Code == http.StatusUnauthorized || tgErr.Code == http.StatusNotFound) {
+		isTG := errors.As(err, &tgErr)
+		if isTG && (tgErr.Code == http.StatusUnauthorized || tgErr.Code == http.StatusNotFound) {
 			return nil, fmt.Errorf("connect to telegram: invalid token: %w", err)
 		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("connect to telegram: %w", err)
 		}
-		t.log.Warn("telegram getMe failed, retrying", "attempt", attempt, "err", t.errText(err))
-		if !sleep(ctx, backoff(attempt, 500*time.Millisecond, 30*time.Second)) {
+		wait := backoff(attempt, pollRetryBase, pollRetryCap, t.cfg.jitter)
+		if isTG && tgErr.RetryAfter > 0 {
+			wait = time.Duration(tgErr.RetryAfter) * time.Second
+		}
+		t.log.Warn("telegram Bot API unreachable at start-up, retrying", "endpoint", endpointHost(t.cfg.Endpoint),
+			"attempt", attempt, "retry_in", wait, "err", t.errText(err))
+		if !t.cfg.clock.Sleep(ctx, wait) {
 			return nil, fmt.Errorf("connect to telegram: %w", ctx.Err())
 		}
 	}
+}
+
+// endpointHost is the host of the Bot API endpoint, for the log: the rest
+// of the URL holds the token's place.
+func endpointHost(endpoint string) string {
+	u, err := url.Parse(fmt.Sprintf(endpoint, "TOKEN", "getMe"))
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // setCommands registers the "/" menus; a failure is logged, not fatal.
@@ -177,7 +237,7 @@ func (t *Telegram) setCommands(ctx context.Context) {
 			continue
 		}
 		params.AddNonEmpty("language_code", lang)
-		if _, err := t.send.do(ctx, 0, "setMyCommands", params); err != nil {
+		if _, err := t.send.do(ctx, "setMyCommands", params); err != nil {
 			t.log.Warn("set bot commands", "lang", lang, "err", t.errText(err))
 		}
 	}

@@ -19,12 +19,12 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Webhook defaults and limits.
+// Webhook defaults and limits. The rules for the URL, the listen address
+// and the secret's format are config's (config.Validate), which checks
+// them where they are read; only main passes them here.
 const (
-	DefaultWebhookListen   = ":8080"
 	DefaultWebhookMaxConns = 40
 	MaxWebhookMaxConns     = 100
-	MaxWebhookSecret       = 256
 	// WebhookSecretHeader carries WebhookConfig.Secret in Telegram's POSTs.
 	WebhookSecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -32,25 +32,32 @@ const (
 )
 
 // WebhookConfig configures RunWebhook.
+// URL, Listen and Secret come from config, which validated them.
 type WebhookConfig struct {
 	URL      string // public HTTPS URL Telegram posts to, e.g. https://bot.example.org/tg
-	Listen   string // address to listen on, e.g. ":8443" or "127.0.0.1:8080" (TLS is terminated by a reverse proxy); default ":8080"
+	Listen   string // address to listen on, e.g. ":8443" or "127.0.0.1:8080" (TLS is terminated by a reverse proxy); required
 	Path     string // URL path to serve; default the path of URL
-	Secret   string // secret_token, 1–256 of [A-Za-z0-9_-]; required
+	Secret   string // secret_token (config checks Telegram's format); required
 	MaxConns int    // max_connections 1–100, default 40
 
 	// listener, when set (tests), is served instead of listening on Listen.
 	listener net.Listener
 }
 
-// withDefaults fills the defaults in and checks the settings.
+// withDefaults fills the defaults in. It refuses only what would leave
+// the server unsafe or unusable: no secret (anyone could post updates), no
+// address, a URL it cannot take the path from. Telegram's own rules for
+// the URL and the secret are config's.
 func (c WebhookConfig) withDefaults() (WebhookConfig, error) {
 	u, err := url.Parse(c.URL)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
-		return c, errors.New("webhook URL must be an https URL such as https://bot.example.org/tg")
+	if err != nil || u.Host == "" {
+		return c, errors.New("webhook URL must be an absolute URL such as https://bot.example.org/tg")
 	}
-	if c.Listen == "" {
-		c.Listen = DefaultWebhookListen
+	if c.Listen == "" && c.listener == nil {
+		return c, errors.New("webhook listen address is empty")
+	}
+	if c.Secret == "" {
+		return c, errors.New("webhook secret is empty: every request would be accepted")
 	}
 	if c.Path == "" {
 		c.Path = u.EscapedPath()
@@ -61,9 +68,6 @@ func (c WebhookConfig) withDefaults() (WebhookConfig, error) {
 	if !strings.HasPrefix(c.Path, "/") || strings.ContainsAny(c.Path, " {}?#") {
 		return c, fmt.Errorf("webhook path %q must start with / and hold no spaces, braces, ? or #", c.Path)
 	}
-	if err := CheckWebhookSecret(c.Secret); err != nil {
-		return c, err
-	}
 	if c.MaxConns == 0 {
 		c.MaxConns = DefaultWebhookMaxConns
 	}
@@ -71,20 +75,6 @@ func (c WebhookConfig) withDefaults() (WebhookConfig, error) {
 		return c, fmt.Errorf("webhook max connections %d is not from 1 to %d", c.MaxConns, MaxWebhookMaxConns)
 	}
 	return c, nil
-}
-
-// CheckWebhookSecret checks Telegram's rule for secret_token: 1–256
-// characters of A-Z, a-z, 0-9, _ and -. Its error never quotes the secret.
-func CheckWebhookSecret(s string) error {
-	if s == "" || len(s) > MaxWebhookSecret {
-		return fmt.Errorf("webhook secret must be 1 to %d characters (it has %d)", MaxWebhookSecret, len(s))
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
-			return errors.New("webhook secret may hold only A-Z, a-z, 0-9, _ and -")
-		}
-	}
-	return nil
 }
 
 // RunWebhook registers cfg.URL with setWebhook and serves Telegram's POSTs
@@ -157,6 +147,7 @@ func (t *Telegram) RunWebhook(ctx context.Context, cfg WebhookConfig) error {
 	}
 	t.shutdownWebhook(srv, wh, cancelWork)
 	<-served
+	t.drainSends(cancelWork)
 	return nil
 }
 
@@ -193,7 +184,7 @@ func (t *Telegram) setWebhook(ctx context.Context, cfg WebhookConfig) error {
 	if err := p.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return fmt.Errorf("encode allowed updates: %w", err)
 	}
-	if _, err := t.send.do(ctx, 0, "setWebhook", p); err != nil {
+	if _, err := t.send.do(ctx, "setWebhook", p); err != nil {
 		return errors.New(t.errText(err))
 	}
 	return nil
@@ -204,21 +195,21 @@ func (t *Telegram) setWebhook(ctx context.Context, cfg WebhookConfig) error {
 // set). Call it only when no replica serves the webhook any more.
 func (t *Telegram) DeleteWebhook(ctx context.Context) error {
 	p := tgbotapi.Params{"drop_pending_updates": "false"}
-	if _, err := t.send.do(ctx, 0, "deleteWebhook", p); err != nil {
+	if _, err := t.send.do(ctx, "deleteWebhook", p); err != nil {
 		return fmt.Errorf("delete webhook: %s", t.errText(err))
 	}
 	return nil
 }
 
-// webhookConflict reports whether err is Telegram's 409 to getUpdates
-// while a webhook is set, and the warning to log for it.
-func webhookConflict(err error) (string, bool) {
-	var tgErr *tgbotapi.Error
-	if !errors.As(err, &tgErr) || tgErr.Code != http.StatusConflict || !strings.Contains(strings.ToLower(tgErr.Message), "webhook") {
-		return "", false
+// conflictMeaning explains Telegram's 409 to getUpdates for the log: a
+// webhook is set, or another process polls with the same token.
+func conflictMeaning(err *tgbotapi.Error) string {
+	if strings.Contains(strings.ToLower(err.Message), "webhook") {
+		return "telegram answered 409 Conflict: a webhook is set for this bot, so long polling gets no updates: serve with TELEGRAM_WEBHOOK_URL, " +
+			"or delete the webhook (deleteWebhook, Telegram.DeleteWebhook) before running with polling"
 	}
-	return "a webhook is set for this bot, so long polling gets no updates: serve with TELEGRAM_WEBHOOK_URL, " +
-		"or delete the webhook (deleteWebhook, Telegram.DeleteWebhook) before running with polling", true
+	return "telegram answered 409 Conflict: another process is polling with this bot token (only one poller gets updates): " +
+		"stop it, or give every replica the same REDIS_URL so that they take turns"
 }
 
 // webhook is the HTTP handler of RunWebhook.
@@ -353,10 +344,21 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	u, status := decodeUpdate(rw, r)
+	body, status := readBody(rw, r)
+	if status == http.StatusOK && !json.Valid(body) {
+		status = http.StatusBadRequest // not JSON at all: not an update
+	}
 	if status != http.StatusOK {
-		w.t.log.Warn("webhook request with an unreadable update refused", "status", status)
+		w.t.log.Warn("webhook request with an unreadable body refused", "status", status)
 		http.Error(rw, http.StatusText(status), status)
+		return
+	}
+	u, id, err := decodeUpdate(body)
+	if err != nil {
+		// Sending it again would not make it decodable: acknowledge it,
+		// as the poll loop confirms it, so Telegram moves on.
+		logUndecodable(w.t.log, id, err)
+		rw.WriteHeader(http.StatusOK)
 		return
 	}
 	if !w.begin() {
@@ -371,24 +373,20 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 }
 
-// decodeUpdate reads the body, at most maxWebhookBody bytes, as an Update.
-func decodeUpdate(rw http.ResponseWriter, r *http.Request) (tgbotapi.Update, int) {
-	var u tgbotapi.Update
+// readBody reads the body, at most maxWebhookBody bytes.
+func readBody(rw http.ResponseWriter, r *http.Request) ([]byte, int) {
 	if r.ContentLength > maxWebhookBody {
-		return u, http.StatusRequestEntityTooLarge
+		return nil, http.StatusRequestEntityTooLarge
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxWebhookBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return u, http.StatusRequestEntityTooLarge
+		return nil, http.StatusRequestEntityTooLarge
 	case err != nil:
-		return u, http.StatusBadRequest
+		return nil, http.StatusBadRequest
 	}
-	if err := json.Unmarshal(body, &u); err != nil {
-		return u, http.StatusBadRequest
-	}
-	return u, http.StatusOK
+	return body, http.StatusOK
 }
 
 // handle runs one update through the pipeline in its chat's turn. It

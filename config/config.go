@@ -27,6 +27,9 @@ const (
 	DefaultExpiryWindowDays = 30
 	DefaultKeyEveryDays     = 90
 	DefaultWebhookListen    = ":8080"
+	DefaultBulkRate         = 30 // Telegram's broadcast limit, messages a second overall
+	DefaultBulkChatRate     = 1  // about one message a second to one chat
+	DefaultBulkGroupRate    = 20 // messages a minute to one group
 )
 
 // Limits enforced by Validate.
@@ -34,8 +37,9 @@ const (
 	MinDraftTTL      = time.Hour
 	MinPollTimeout   = time.Second
 	MaxPollTimeout   = 50 * time.Second
-	MaxWindowDays    = 366 // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
-	MaxWebhookSecret = 256 // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
+	MaxWindowDays    = 366  // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
+	MaxWebhookSecret = 256  // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
+	MaxBulkRate      = 1000 // HUIFANG_BULK_RATE, _CHAT_RATE and _GROUP_RATE: far above what Telegram allows
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -68,6 +72,12 @@ type Config struct {
 	WebhookURL    string
 	WebhookListen string // HUIFANG_WEBHOOK_LISTEN, -webhook-listen: address the webhook server listens on
 	WebhookSecret string // TELEGRAM_WEBHOOK_SECRET, -telegram-webhook-secret: secret_token; required with WebhookURL
+
+	// Pacing of bulk messages (reminders, digests, notices to other
+	// users); replies to a user's own action are not paced.
+	BulkRate      float64 // HUIFANG_BULK_RATE, -bulk-rate: messages a second overall
+	BulkChatRate  float64 // HUIFANG_BULK_CHAT_RATE, -bulk-chat-rate: messages a second to one chat
+	BulkGroupRate float64 // HUIFANG_BULK_GROUP_RATE, -bulk-group-rate: messages a minute to one group
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -102,6 +112,9 @@ func settings() []setting {
 		{"TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL Telegram posts updates to (TLS ends at a reverse proxy); empty: long polling", parseWebhookURL},
 		{"HUIFANG_WEBHOOK_LISTEN", "webhook-listen", DefaultWebhookListen, "host:port the webhook server listens on, used when TELEGRAM_WEBHOOK_URL is set", parseWebhookListen},
 		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 1-256 of A-Z a-z 0-9 _ -; required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
+		{"HUIFANG_BULK_RATE", "bulk-rate", strconv.Itoa(DefaultBulkRate), "bulk messages (reminders, digests, notices to others) a second overall; replies are not paced", parseBulkRate},
+		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
+		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
 	}
 }
 
@@ -208,6 +221,14 @@ func (c Config) Validate() error {
 	}
 	c.validateCalendar(bad)
 	c.validateWebhook(bad)
+	for _, r := range []struct {
+		env string
+		v   float64
+	}{{"HUIFANG_BULK_RATE", c.BulkRate}, {"HUIFANG_BULK_CHAT_RATE", c.BulkChatRate}, {"HUIFANG_BULK_GROUP_RATE", c.BulkGroupRate}} {
+		if err := checkRate(r.v); err != nil {
+			bad(r.env, "%v", err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -301,6 +322,9 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("webhook_url", c.WebhookURL),
 		slog.String("webhook_listen", c.WebhookListen),
 		slog.String("webhook_secret", RedactSecret(c.WebhookSecret)),
+		slog.Float64("bulk_rate", c.BulkRate),
+		slog.Float64("bulk_chat_rate", c.BulkChatRate),
+		slog.Float64("bulk_group_rate", c.BulkGroupRate),
 	}
 }
 

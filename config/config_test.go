@@ -43,6 +43,7 @@ func defaults(tb testing.TB) config.Config {
 		ReminderHour: 9, AnnualDeadlineMonth: time.June, AnnualDeadlineDay: 30,
 		ExpiryWindowDays: 30, KeyEveryDays: 90, Scheduler: true,
 		WebhookListen: ":8080",
+		BulkRate:      30, BulkChatRate: 1, BulkGroupRate: 20,
 	}
 }
 
@@ -118,6 +119,10 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.WebhookListen = "127.0.0.1:8443" }},
 		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "abc"}, nil,
 			func(c *config.Config) { c.WebhookSecret = "abc" }},
+		{"BulkRates", map[string]string{"HUIFANG_BULK_RATE": "25", "HUIFANG_BULK_CHAT_RATE": "0.5", "HUIFANG_BULK_GROUP_RATE": "10"}, nil,
+			func(c *config.Config) { c.BulkRate, c.BulkChatRate, c.BulkGroupRate = 25, 0.5, 10 }},
+		{"BulkRateFlags", nil, []string{"-bulk-rate=5", "-bulk-chat-rate=2", "-bulk-group-rate=3"},
+			func(c *config.Config) { c.BulkRate, c.BulkChatRate, c.BulkGroupRate = 5, 2, 3 }},
 		{"EmptyMeansDefault", map[string]string{"HUIFANG_TIMEZONE": " ", "HUIFANG_DRAFT_TTL": ""}, nil,
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
@@ -134,6 +139,7 @@ func TestLoad(t *testing.T) {
 				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
 				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s-1_A",
+				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -215,6 +221,10 @@ func TestLoad_Errors(t *testing.T) {
 		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "1 to 256"}},
 		{"WebhookListenNoPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "localhost"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"WebhookListenBadPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": ":http"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
+		{"BulkRateZero", map[string]string{"HUIFANG_BULK_RATE": "0"}, nil, []string{"HUIFANG_BULK_RATE: 0 is not above 0"}},
+		{"BulkChatRateWord", map[string]string{"HUIFANG_BULK_CHAT_RATE": "fast"}, nil, []string{`HUIFANG_BULK_CHAT_RATE: "fast" is not a number`}},
+		{"BulkGroupRateNaN", map[string]string{"HUIFANG_BULK_GROUP_RATE": "NaN"}, nil, []string{"HUIFANG_BULK_GROUP_RATE:"}},
+		{"BulkRateHuge", map[string]string{"HUIFANG_BULK_RATE": "1e9"}, nil, []string{"HUIFANG_BULK_RATE:"}},
 		{"FlagNamed", nil, []string{"-admins=abc"}, []string{`HUIFANG_ADMINS (flag -admins): "abc" is not a Telegram user id`}},
 		{"FlagBadOverridesGoodEnv", map[string]string{"HUIFANG_LOG_FORMAT": "json"}, []string{"-log-format=yaml"}, []string{"flag -log-format"}},
 		{"AllErrorsAtOnce", map[string]string{"HUIFANG_ADMINS": "x", "HUIFANG_TIMEZONE": "Nowhere"}, nil, []string{"HUIFANG_ADMINS:", "HUIFANG_TIMEZONE:"}},
@@ -306,6 +316,9 @@ func TestConfig_Validate(t *testing.T) {
 		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_URL:"},
 		{"WebhookNoListen", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x"; c.WebhookListen = "" }, "HUIFANG_WEBHOOK_LISTEN:"},
 		{"PollingIgnoresListen", func(c *config.Config) { c.WebhookListen = "" }, ""},
+		{"BulkRateZero", func(c *config.Config) { c.BulkRate = 0 }, "HUIFANG_BULK_RATE:"},
+		{"BulkChatRateNegative", func(c *config.Config) { c.BulkChatRate = -1 }, "HUIFANG_BULK_CHAT_RATE:"},
+		{"BulkGroupRateZero", func(c *config.Config) { c.BulkGroupRate = 0 }, "HUIFANG_BULK_GROUP_RATE:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -249,7 +249,8 @@ func parseWebhookURL(c *Config, v string) error {
 }
 
 // checkWebhookURL requires what setWebhook accepts: an https URL with a
-// host and no user info or fragment.
+// host and no user info or fragment. It is the one definition of the rule:
+// bot.RunWebhook takes the URL as checked here.
 func checkWebhookURL(v string) error {
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" {
@@ -287,7 +288,8 @@ func parseWebhookSecret(c *Config, v string) error {
 	return nil
 }
 
-// checkWebhookSecret applies Telegram's rule for secret_token. Its errors
+// checkWebhookSecret applies Telegram's rule for secret_token (the one
+// definition: bot.RunWebhook takes the secret as checked here). Its errors
 // never quote the secret.
 func checkWebhookSecret(v string) error {
 	if len(v) < 1 || len(v) > MaxWebhookSecret {
@@ -299,4 +301,36 @@ func checkWebhookSecret(v string) error {
 		}
 	}
 	return nil
+}
+
+// parseRate reads a positive number of messages per unit of time.
+func parseRate(v string) (float64, error) {
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number such as 30 or 0.5", v)
+	}
+	return r, checkRate(r)
+}
+
+// checkRate accepts a rate above 0 and up to MaxBulkRate.
+func checkRate(r float64) error {
+	if !(r > 0 && r <= MaxBulkRate) { // also false for NaN
+		return fmt.Errorf("%g is not above 0 and at most %d", r, MaxBulkRate)
+	}
+	return nil
+}
+
+func parseBulkRate(c *Config, v string) (err error) {
+	c.BulkRate, err = parseRate(v)
+	return err
+}
+
+func parseBulkChatRate(c *Config, v string) (err error) {
+	c.BulkChatRate, err = parseRate(v)
+	return err
+}
+
+func parseBulkGroupRate(c *Config, v string) (err error) {
+	c.BulkGroupRate, err = parseRate(v)
+	return err
 }

@@ -24,7 +24,7 @@ func TestLoadWebhook(t *testing.T) {
 	const secret = "load-test-secret"
 	rig := newRig(t, 30, 500001, 13, "TELEGRAM_WEBHOOK_URL=https://huifang.invalid/tg",
 		"HUIFANG_WEBHOOK_LISTEN="+addr, "TELEGRAM_WEBHOOK_SECRET="+secret)
-	measure(t, rig, &webhookClient{t: t, url: "http://" + addr + "/tg", secret: secret})
+	measure(t, rig, &webhookClient{t: t, url: "http://" + addr + "/tg", secret: secret}, loadBudget)
 }
 
 func freeAddr(t *testing.T) string {

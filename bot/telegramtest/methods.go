@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,8 +67,9 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 		s.confirmLocked(offset)
 		batch := s.takeLocked(limit)
 		arrived := s.arrived
+		atOnce := s.emptyNow
 		s.mu.Unlock()
-		if len(batch) > 0 || timeout <= 0 {
+		if len(batch) > 0 || timeout <= 0 || atOnce {
 			writeResult(w, batch)
 			return
 		}
@@ -100,14 +102,22 @@ func (s *Server) confirmLocked(offset int) {
 	}
 }
 
-func (s *Server) takeLocked(limit int) []tgbotapi.Update {
-	batch := []tgbotapi.Update{}
+func (s *Server) takeLocked(limit int) []json.RawMessage {
+	batch := []json.RawMessage{}
 	for i := range s.pending {
 		if len(batch) == limit {
 			break
 		}
-		s.pending[i].delivered = true
-		batch = append(batch, s.pending[i].update)
+		p := &s.pending[i]
+		p.delivered = true
+		raw := p.raw
+		if raw == nil {
+			var err error
+			if raw, err = json.Marshal(p.update); err != nil {
+				panic(fmt.Sprintf("telegramtest: encode update %d: %v", p.id, err))
+			}
+		}
+		batch = append(batch, raw)
 	}
 	return batch
 }

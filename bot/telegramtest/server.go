@@ -8,6 +8,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -60,11 +61,21 @@ type Server struct {
 	blocked    map[int64]bool
 	nextQuery  int
 	hooks      webhooks // see webhook.go
+	calls      []Call
+	callCh     chan struct{} // closed and replaced on every call
+	emptyNow   bool          // getUpdates answers at once, even with nothing
+}
+
+// Call is one Bot API request the server received, in arrival order.
+type Call struct {
+	Method string
+	ChatID int64 // the chat_id parameter, 0 when there is none
 }
 
 type pending struct {
 	id        int
 	update    tgbotapi.Update
+	raw       json.RawMessage // when set, delivered verbatim instead of update
 	delivered bool
 }
 
@@ -91,6 +102,7 @@ func NewServer(tb testing.TB, token string) *Server {
 		nextUpdate: 100,
 		arrived:    make(chan struct{}),
 		sentCh:     make(chan struct{}),
+		callCh:     make(chan struct{}),
 		commands:   make(map[string][]handlers.Command),
 		failures:   make(map[string][]failure),
 		chats:      make(map[int64]*chat),
@@ -206,6 +218,85 @@ func (s *Server) PressInline(userID int64, data string) int {
 		Data:            data,
 	}
 	return s.enqueueLocked(tgbotapi.Update{CallbackQuery: q})
+}
+
+// SendRaw queues an update given as JSON, verbatim: format holds one %d
+// for the update id. It is how a test makes updates that tgbotapi cannot
+// decode, such as {"update_id":%d,"message":"hello"}. It returns the id.
+func (s *Server) SendRaw(format string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextUpdate
+	s.nextUpdate++
+	s.pending = append(s.pending, pending{id: id, raw: json.RawMessage(fmt.Sprintf(format, id))})
+	close(s.arrived)
+	s.arrived = make(chan struct{})
+	return id
+}
+
+// AnswerAtOnce makes getUpdates answer at once even when nothing is
+// pending, ignoring its timeout, as a misbehaving proxy in front of the
+// Bot API might.
+func (s *Server) AnswerAtOnce() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emptyNow = true
+}
+
+// Calls returns every request received so far (bad tokens excepted),
+// failed ones included, in arrival order.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// CountCalls returns how many requests of method arrived so far.
+func (s *Server) CountCalls(method string) int {
+	n := 0
+	for _, c := range s.Calls() {
+		if c.Method == method {
+			n++
+		}
+	}
+	return n
+}
+
+// WaitCalls waits until at least n requests of method arrived; it fails
+// the test after timeout.
+func (s *Server) WaitCalls(tb testing.TB, method string, n int, timeout time.Duration) {
+	tb.Helper()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		got := 0
+		for _, c := range s.calls {
+			if c.Method == method {
+				got++
+			}
+		}
+		wait := s.callCh
+		s.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-wait:
+		case <-timer.C:
+			tb.Fatalf("telegramtest: %d %s calls after %s, want %d", got, method, timeout, n)
+			return
+		}
+	}
+}
+
+func (s *Server) recordCall(method string, r *http.Request) {
+	chatID, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, Call{Method: method, ChatID: chatID})
+	close(s.callCh)
+	s.callCh = make(chan struct{})
 }
 
 func (s *Server) enqueueLocked(u tgbotapi.Update) int {
@@ -369,6 +460,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), 0)
 		return
 	}
+	s.recordCall(method, r)
 	if f, ok := s.takeFailure(method); ok {
 		writeError(w, f.code, describe(f.code, f.retryAfter), f.retryAfter)
 		return

@@ -50,6 +50,25 @@ func (s *Server) WebhookDeletes() []string {
 	return append([]string(nil), s.webhooksLocked().deleteDP...)
 }
 
+// TakeRaw removes the queued update id and returns its JSON as getUpdates
+// would deliver it (verbatim for one queued with SendRaw).
+func (s *Server) TakeRaw(id int) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range s.pending {
+		if p.id != id {
+			continue
+		}
+		s.pending = append(s.pending[:i], s.pending[i+1:]...)
+		if p.raw != nil {
+			return p.raw, true
+		}
+		raw, err := json.Marshal(p.update)
+		return raw, err == nil
+	}
+	return nil, false
+}
+
 // Take removes the queued update id, as Telegram does once a webhook
 // delivered it, and returns it; false if no such update is queued.
 func (s *Server) Take(id int) (tgbotapi.Update, bool) {

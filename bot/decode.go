@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// batch is one getUpdates answer, decoded update by update.
+type batch struct {
+	updates []tgbotapi.Update
+	// highest is the highest update id seen, the undecodable ones
+	// included, so that the offset moves past them; 0 when there was
+	// nothing.
+	highest int
+}
+
+// decodeBatch decodes a getUpdates result update by update. tgbotapi
+// decodes the whole array at once, so one update its types cannot hold (a
+// field Telegram added or changed, an id beyond int64) failed every call
+// and the offset never moved past it: here such an update is logged, by
+// its id only, and skipped; it is confirmed with the rest of the batch.
+func decodeBatch(result json.RawMessage, log *slog.Logger) (batch, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(result, &raws); err != nil {
+		return batch{}, fmt.Errorf("decode getUpdates result: %w", errorShape(err))
+	}
+	b := batch{updates: make([]tgbotapi.Update, 0, len(raws))}
+	for _, raw := range raws {
+		u, id, err := decodeUpdate(raw)
+		if id != 0 {
+			b.highest = max(b.highest, id)
+		}
+		if err != nil {
+			logUndecodable(log, id, err)
+			continue
+		}
+		b.updates = append(b.updates, u)
+	}
+	return b, nil
+}
+
+// decodeUpdate decodes one update. When it cannot, it still returns the
+// update id if that much can be read (0 if not).
+func decodeUpdate(raw []byte) (tgbotapi.Update, int, error) {
+	var u tgbotapi.Update
+	err := json.Unmarshal(raw, &u)
+	if err == nil {
+		return u, u.UpdateID, nil
+	}
+	var head struct {
+		UpdateID int `json:"update_id"`
+	}
+	if json.Unmarshal(raw, &head) != nil {
+		head.UpdateID = 0
+	}
+	return tgbotapi.Update{}, head.UpdateID, err
+}
+
+// logUndecodable logs a skipped update by its id and the shape of the
+// error: never the update, nor the error's text (which may quote values).
+func logUndecodable(log *slog.Logger, id int, err error) {
+	log.Warn("undecodable update skipped", "update_id", id, "err", errorShape(err))
+}
+
+// errorShape is a JSON error reduced to where and what kind of failure,
+// without the values json's messages may quote.
+func errorShape(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		kind, _, _ := strings.Cut(typeErr.Value, " ") // "number 123": the kind only
+		return fmt.Errorf("field %s: a JSON %s where %s was expected", typeErr.Field, kind, typeErr.Type)
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("invalid JSON at byte %d", syntaxErr.Offset)
+	default:
+		return errors.New("invalid update")
+	}
+}
