@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/bot/telegramtest"
+	"github.com/huifang/huifang/internal/apptest"
 )
 
 // TestKill9 logs visits while the bot is killed with SIGKILL and restarted
@@ -80,8 +81,14 @@ func TestKill9(t *testing.T) {
 // logVisit walks one inspector through the visit form; true when the bot
 // said the visit was saved.
 func logVisit(t *testing.T, fake *telegramtest.Server, px *proxy, u int64) bool {
-	steps := []string{"/visit 李四", "今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过",
-		"/认识到位", "/工作积极", "跳过", "跳过", "跳过", "已按决定执行到位", "好", "继续帮扶", "是", "是", "采用"}
+	steps := []string{"/visit 李四"}
+	for _, a := range apptest.VisitScript(apptest.ShortVisit) {
+		if a.Press {
+			steps = append(steps, strings.TrimPrefix(a.Text, apptest.Press))
+		} else {
+			steps = append(steps, "/"+a.Text) // a typed answer
+		}
+	}
 	c := px.chat(u)
 	for _, st := range append(steps, "确认保存") {
 		// Sequence numbers in the buttons only grow: the answer to an
