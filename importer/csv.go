@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -30,7 +31,7 @@ var (
 )
 
 // parseCSV reads a CSV file holding one sheet.
-func parseCSV(data []byte, today time.Time) (Result, error) {
+func parseCSV(ctx context.Context, data []byte, today time.Time) (Result, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return Result{}, err
@@ -44,6 +45,9 @@ func parseCSV(data []byte, today time.Time) (Result, error) {
 	r.ReuseRecord = true
 	var pos rowCounter
 	for {
+		if err := checkCtx(ctx); err != nil {
+			return Result{}, fmt.Errorf("read csv: %w", err)
+		}
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break

@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// maxDataRows is the most data rows one sheet may hold.
-const maxDataRows = 20000
-
 // exampleMark starts the first cell (or the name) of the template's
 // example rows, which Parse skips.
 const exampleMark = "示例"
@@ -47,8 +44,8 @@ func (p *sheetParser) add(row int, cells []string) error {
 		return nil
 	}
 	p.rows++
-	if p.rows > maxDataRows {
-		return fmt.Errorf("%w: sheet %s holds more than %d data rows", ErrTooLarge, p.label(), maxDataRows)
+	if p.rows > MaxDataRows {
+		return fmt.Errorf("%w: sheet %s holds more than %d data rows", ErrTooManyRows, p.label(), MaxDataRows)
 	}
 	r := &rowReader{b: p.b, cells: cells, row: row}
 	if p.kind == kindMembers {

@@ -3,6 +3,7 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ var sheetNames = map[string]sheetKind{
 // hold what their name says; any other sheet is told apart by its header
 // row, as a CSV file is. When some sheet has one of those names, other
 // sheets whose headers fit neither kind (such as 说明) are ignored.
-func parseXLSX(data []byte, today time.Time) (res Result, err error) {
+func parseXLSX(ctx context.Context, data []byte, today time.Time) (res Result, err error) {
 	if err := checkZip(data); err != nil {
 		return Result{}, err
 	}
@@ -47,7 +48,7 @@ func parseXLSX(data []byte, today time.Time) (res Result, err error) {
 	for _, sheet := range planSheets(f.GetSheetList()) {
 		p := newSheetParser(sheet.name, sheet.kind, sys, today, &res)
 		p.optional = sheet.optional
-		if err := readSheet(f, p); err != nil {
+		if err := readSheet(ctx, f, p); err != nil {
 			return Result{}, err
 		}
 		parsers = append(parsers, p)
@@ -109,7 +110,7 @@ func planSheets(names []string) []plannedSheet {
 
 // readSheet streams a sheet's rows into p, with raw cell values: a date
 // comes as its serial number, not as text in some display format.
-func readSheet(f *excelize.File, p *sheetParser) (err error) {
+func readSheet(ctx context.Context, f *excelize.File, p *sheetParser) (err error) {
 	rows, err := f.Rows(p.sheet)
 	if err != nil {
 		return fmt.Errorf("%w: read sheet %q: %w", ErrFileType, p.sheet, err)
@@ -121,6 +122,9 @@ func readSheet(f *excelize.File, p *sheetParser) (err error) {
 	}()
 	raw := excelize.Options{RawCellValue: true}
 	for n := 1; rows.Next(); n++ {
+		if err := checkCtx(ctx); err != nil {
+			return fmt.Errorf("read sheet %q row %d: %w", p.sheet, n, err)
+		}
 		cells, err := rows.Columns(raw)
 		if err != nil {
 			return fmt.Errorf("%w: read sheet %q row %d: %w", ErrFileType, p.sheet, n, err)
