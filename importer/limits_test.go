@@ -3,9 +3,48 @@ package importer
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 )
+
+// maxProbeAlloc bounds what Parse may allocate on a probe, a generous
+// bound: the largest takes under 20 MB, the budget is 200 MB at peak, and
+// before the limits the probes took from 1 GB to 110 GB. Bytes allocated
+// do not depend on timing, so the bound makes a stable test, unlike one on
+// time or on the peak heap (see BenchmarkParse_Probes for those).
+const maxProbeAlloc = 64 << 20
+
+// TestParse_Probes parses each probe: refused with its error, or read
+// with its one member, and within maxProbeAlloc either way.
+func TestParse_Probes(t *testing.T) {
+	for _, p := range probes {
+		t.Run(p.name, func(t *testing.T) {
+			data := p.build(t)
+			var (
+				res Result
+				err error
+			)
+			alloc := allocated(func() { res, err = Parse(p.file, data, testToday) })
+			wantErr(t, err, p.want)
+			if p.want == nil && len(res.Members) != 1 {
+				t.Errorf("members %+v, rejected %+v", res.Members, res.Rejected)
+			}
+			if alloc > maxProbeAlloc {
+				t.Errorf("%d MB allocated, want at most %d MB", alloc>>20, maxProbeAlloc>>20)
+			}
+		})
+	}
+}
+
+// allocated returns the bytes fn allocates.
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
 
 // TestParse_ErrorsDistinct checks that each refusal matches itself and its
 // broader error, and no other refusal.

@@ -34,6 +34,9 @@ func newSheetParser(sheet string, kind sheetKind, dates dateSystem, today time.T
 
 // add takes the row numbered row (1-based, as the spreadsheet shows it).
 func (p *sheetParser) add(row int, cells []string) error {
+	if row > MaxSheetRows {
+		return fmt.Errorf("%w: sheet %s reaches row %d, at most %d rows (blank rows count)", ErrTooManyRows, p.label(), row, MaxSheetRows)
+	}
 	if p.skip || isEmptyRow(cells) {
 		return nil
 	}

@@ -121,7 +121,9 @@ func readSheet(ctx context.Context, f *excelize.File, p *sheetParser) (err error
 		}
 	}()
 	raw := excelize.Options{RawCellValue: true}
-	for n := 1; rows.Next(); n++ {
+	// Next yields every row number up to the last, those the file leaves
+	// out included, so n is the row's number and each counts.
+	for n := 1; !p.skip && rows.Next(); n++ {
 		if err := checkCtx(ctx); err != nil {
 			return fmt.Errorf("read sheet %q row %d: %w", p.sheet, n, err)
 		}
