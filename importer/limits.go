@@ -44,6 +44,26 @@ const (
 	ParseTimeout = 5 * time.Second
 )
 
+// Limits excelize's decoding needs beyond those above. Each XML element
+// becomes a struct of 100 to 500 bytes when excelize decodes the part
+// holding it, so parts decoded whole are bounded in elements, not bytes.
+const (
+	// maxPackageElements bounds the elements of [Content_Types].xml, the
+	// workbook and the relationship parts together. A workbook with a few
+	// sheets has a few hundred; bloated defined names run to thousands.
+	maxPackageElements = 50_000
+	// maxSharedStringElements bounds the shared-string table's elements:
+	// two per plain text, about ten more per run of rich text.
+	maxSharedStringElements = 3 * MaxSharedStrings
+	// maxCellElements bounds the elements inside one cell (an inline rich
+	// text), which excelize decodes in one go.
+	maxCellElements = 1_000
+	// maxRowCells bounds the cells of one row, empty ones included: Excel
+	// has 16,384 columns, and excelize reads a row in one go, so a row of
+	// millions of empty cells would hold up cancellation for seconds.
+	maxRowCells = 16_384
+)
+
 // Refusals of Parse for files over a limit. Each is distinct, so that the
 // chat can say why; each also matches the broader error callers knew
 // before (ErrTooLarge, or ErrFileType for ErrEncoding), so code written

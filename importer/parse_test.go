@@ -176,7 +176,7 @@ func TestParse_Size(t *testing.T) {
 		zw := zip.NewWriter(&b)
 		for _, name := range []string{"xl/workbook.xml", "xl/worksheets/sheet1.xml"} {
 			w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store,
-				CompressedSize64: 1, UncompressedSize64: maxUnzippedBytes/2 + 1})
+				CompressedSize64: 1, UncompressedSize64: MaxUnpackedBytes/2 + 1})
 			must(t, err)
 			_, err = w.Write([]byte{' '})
 			must(t, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -97,6 +98,31 @@ func probeBase(tb testing.TB) []byte {
 	return mustXLSX(tb, sheet{"人员", [][]any{anyRow(memberHeader)}})
 }
 
+// repeated is a part made of head, n times unit, and tail.
+func repeated(name, head, unit, tail string, n int) part {
+	return part{name: name, write: func(w *bufio.Writer) error {
+		w.WriteString(head)
+		for range n {
+			w.WriteString(unit)
+		}
+		_, err := w.WriteString(tail)
+		return err
+	}}
+}
+
+// sharedStringsPart is a shared-string table of the members header (so
+// that a probe's header row still reads), then before, n times unit, and
+// after.
+func sharedStringsPart(before, unit, after string, n int) part {
+	var head strings.Builder
+	fmt.Fprintf(&head, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="%s">`, xmlns)
+	for _, h := range memberHeader {
+		fmt.Fprintf(&head, "<si><t>%s</t></si>", h)
+	}
+	head.WriteString(before)
+	return repeated("xl/sharedStrings.xml", head.String(), unit, after+"</sst>", n)
+}
+
 // sheetPart is a worksheet whose first row is the members header (shared
 // strings 0 to 5), followed by what rows writes.
 func sheetPart(rows func(w *bufio.Writer)) part {
@@ -159,9 +185,70 @@ func xlsxProbe(name string, want error, parts ...func() part) probe {
 }
 
 var probes = []probe{
+	// The security review's: a shared-string table of 7.8 million entries.
+	xlsxProbe("SharedStringsBomb", ErrUnpackedTooLarge, func() part { return sharedStringsPart("", "<si/>", "", 7_800_000) }),
+	// Within MaxUnpackedBytes, but 3 million entries.
+	xlsxProbe("SharedStringsCount", ErrTooManySharedStrings, func() part { return sharedStringsPart("", "<si/>", "", 3_000_000) }),
+	// One shared string of a million runs of rich text.
+	xlsxProbe("RichTextBomb", ErrTooManySharedStrings, func() part { return sharedStringsPart("<si>", "<r><t>a</t></r>", "</si>", 1_000_000) }),
+	// The review's second: 100,000 rows blank but for a space in column XFD.
+	xlsxProbe("XFDBlankRows", ErrCellBeyondHeader, func() part { return sheetPart(inlineRows(2, 100_000, 16384, " ")) }),
 	// 30,000 rows blank but for a space in column A, then a member.
 	xlsxProbe("BlankRows", ErrTooManyRows, func() part { return sheetPart(then(inlineRows(2, 30_000, 1, " "), memberRow(30_002))) }),
+	// A directory entry claiming 4 KB for a sheet that inflates to 24 MB.
+	xlsxProbe("LyingDirectory", ErrUnpackedTooLarge, func() part { return lyingSheet(24 << 20) }),
+	// The same lie, but small: a corrupt file, not a bomb.
+	xlsxProbe("LyingDirectorySmall", ErrFileType, func() part { return lyingSheet(64 << 10) }),
+	// Styles of 3 million empty elements, which excelize decodes on opening.
+	xlsxProbe("StylesBomb", nil, func() part { return sheetPart(memberRow(2)) }, func() part {
+		return repeated("xl/styles.xml", fmt.Sprintf(`<styleSheet xmlns="%s"><cellXfs>`, xmlns), "<xf/>", "</cellXfs></styleSheet>", 3_000_000)
+	}),
+	// A workbook part of a million empty defined names.
+	xlsxProbe("DefinedNamesBomb", ErrTooComplex, func() part {
+		return repeated("xl/workbook.xml", fmt.Sprintf(`<workbook xmlns="%s" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets><definedNames>`, xmlns),
+			"<definedName/>", "</definedNames></workbook>", 1_000_000)
+	}),
+	// One row of 3 million empty cells, read by excelize in one go.
+	xlsxProbe("EmptyCellsRow", ErrTooComplex, func() part {
+		return sheetPart(func(w *bufio.Writer) {
+			w.WriteString(`<row r="2">`)
+			for range 3_000_000 {
+				w.WriteString("<c/>")
+			}
+			w.WriteString("</row>")
+		})
+	}),
+	// One cell of an inline rich text of 300,000 runs.
+	xlsxProbe("RichCell", ErrTooComplex, func() part {
+		return sheetPart(func(w *bufio.Writer) {
+			w.WriteString(`<row r="2"><c r="A2" t="inlineStr"><is>`)
+			for range 300_000 {
+				w.WriteString("<r><t>a</t></r>")
+			}
+			w.WriteString("</is></c></row>")
+		})
+	}),
+	{name: "TooManySheets", file: "a.xlsx", want: ErrTooComplex, build: func(tb testing.TB) []byte {
+		sheets := []sheet{{"人员", [][]any{anyRow(memberHeader), anyRow(okMember)}}}
+		for i := range MaxSheets {
+			sheets = append(sheets, sheet{fmt.Sprintf("备注%d", i), nil})
+		}
+		return mustXLSX(tb, sheets...)
+	}},
 	{name: "CSVBlankRows", file: "a.csv", want: ErrTooManyRows, build: func(testing.TB) []byte { return blankCSV(1_000_000) }},
+}
+
+// lyingSheet is a sheet whose directory entry claims 4 KB while its data
+// inflates to about unpacked bytes: a valid header and blank rows.
+func lyingSheet(unpacked int) part {
+	blank := strings.Repeat("<row/>", 1024)
+	p := sheetPart(func(w *bufio.Writer) {
+		for n := 0; n < unpacked; n += len(blank) {
+			w.WriteString(blank)
+		}
+	})
+	p.declared = 4 << 10
+	return p
 }
 
 // blankCSV is a CSV file with a header, n rows of separators only, then a
