@@ -236,6 +236,10 @@ var probes = []probe{
 		return mustXLSX(tb, sheets...)
 	}},
 	{name: "CSVBlankRows", file: "a.csv", want: ErrTooManyRows, build: func(testing.TB) []byte { return blankCSV(1_000_000) }},
+	{name: "CSVFarField", file: "a.csv", want: ErrCellBeyondHeader, build: func(testing.TB) []byte { return farCSV(9_000_000) }},
+	{name: "CSVEncoding", file: "a.csv", want: ErrEncoding, build: func(testing.TB) []byte {
+		return append(csvOf(memberHeader, okMember), "\xff\xfe张三,东湖镇\r\n"...)
+	}},
 }
 
 // lyingSheet is a sheet whose directory entry claims 4 KB while its data
@@ -260,5 +264,15 @@ func blankCSV(n int) []byte {
 		b.WriteString(",,,,,\r\n")
 	}
 	b.Write(csvOf(okMember))
+	return b.Bytes()
+}
+
+// farCSV is a CSV file whose second row has a value in the last of its n
+// fields.
+func farCSV(n int) []byte {
+	var b bytes.Buffer
+	b.Write(csvOf(memberHeader))
+	b.WriteString(strings.Repeat(",", n-1))
+	b.WriteString("x\r\n")
 	return b.Bytes()
 }

@@ -1,6 +1,9 @@
 package importer
 
 import (
+	"encoding/csv"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -68,5 +71,46 @@ func TestRootName(t *testing.T) {
 		if got, _ := rootName([]byte(tc.head)); got != tc.want {
 			t.Errorf("rootName(%q) = %q, want %q", tc.head, got, tc.want)
 		}
+	}
+}
+
+func TestCSVWidth(t *testing.T) {
+	for _, tc := range []struct {
+		text       string
+		most, line int
+	}{
+		{"", 0, 0},
+		{"a,b\r\n1,2,3\r\n", 3, 2},
+		{"\n\r\na\n\"x,y\nz\",2,3,4\n", 4, 4},
+		{`"a"b,c` + "\n", 1, 1}, // a bare quote leaves the field open: the comma is in it
+		{`"a""b",c,d`, 3, 1},    // a doubled quote
+		{`"a"` + "\r\n,,,\r\n", 4, 2},
+		{`"never closed,,,` + "\n,,,", 1, 1},
+	} {
+		most, line := csvWidth(tc.text, ',')
+		if most != tc.most || line != tc.line {
+			t.Errorf("csvWidth(%q) = %d, %d; want %d, %d", tc.text, most, line, tc.most, tc.line)
+		}
+		if want := csvReaderWidth(t, tc.text, ','); want != most {
+			t.Errorf("csvWidth(%q) = %d, encoding/csv reads %d", tc.text, most, want)
+		}
+	}
+}
+
+// csvReaderWidth returns the most fields of a record as parseCSV's reader
+// reads text.
+func csvReaderWidth(tb testing.TB, text string, comma rune) int {
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma, r.FieldsPerRecord, r.LazyQuotes = comma, -1, true
+	most := 0
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return most
+		}
+		if err != nil {
+			tb.Fatalf("read %q: %v", text, err)
+		}
+		most = max(most, len(rec))
 	}
 }
