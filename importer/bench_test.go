@@ -2,10 +2,13 @@ package importer
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -152,5 +155,69 @@ func BenchmarkParse_10kCSV(b *testing.B) {
 		if _, err := Parse("big.csv", data, testToday); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkParse_Honest parses the honest files, for which the budget is
+// 5 s and 200 MB. MB/op is the memory allocated per parse; peak-MB the
+// most heap (live objects and garbage not yet swept) beyond what was in
+// use before, sampled every millisecond: the 10 MB file itself is not in
+// it.
+func BenchmarkParse_Honest(b *testing.B) {
+	for _, h := range honestFiles(b) {
+		b.Run(h.name, func(b *testing.B) { benchParse(b, h.file, h.data, nil) })
+	}
+}
+
+// BenchmarkParse_Probes parses the probes, each refused (or read) as
+// TestParse_Probes says.
+func BenchmarkParse_Probes(b *testing.B) {
+	for _, p := range probes {
+		b.Run(p.name, func(b *testing.B) { benchParse(b, p.file, p.build(b), p.want) })
+	}
+}
+
+func benchParse(b *testing.B, file string, data []byte, want error) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	stop := samplePeakHeap()
+	for b.Loop() {
+		if _, err := Parse(file, data, testToday); !errors.Is(err, want) || want == nil && err != nil {
+			b.Fatalf("error %v, want %v", err, want)
+		}
+	}
+	peak := stop()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/1e6, "MB/op")
+	b.ReportMetric(float64(peak-min(peak, before.HeapAlloc))/1e6, "peak-MB")
+}
+
+// samplePeakHeap samples the heap every millisecond until stop is called,
+// which returns the most it saw.
+func samplePeakHeap() (stop func() uint64) {
+	done := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		var most uint64
+		for {
+			metrics.Read(s)
+			most = max(most, s[0].Value.Uint64())
+			select {
+			case <-done:
+				peak <- most
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-peak
 	}
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -30,20 +31,27 @@ var (
 )
 
 // parseCSV reads a CSV file holding one sheet.
-func parseCSV(data []byte, today time.Time) (Result, error) {
+func parseCSV(ctx context.Context, data []byte, today time.Time) (Result, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return Result{}, err
 	}
+	comma := sniffComma(text)
+	if fields, line := csvWidth(text, byte(comma)); fields > MaxColumns {
+		return Result{}, fmt.Errorf("%w: csv line %d has %d fields, at most %d", ErrCellBeyondHeader, line, fields, MaxColumns)
+	}
 	var res Result
 	p := newSheetParser("", kindUnknown, date1900, today, &res)
 	r := csv.NewReader(strings.NewReader(text))
-	r.Comma = sniffComma(text)
+	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	var pos rowCounter
 	for {
+		if err := checkCtx(ctx); err != nil {
+			return Result{}, fmt.Errorf("read csv: %w", err)
+		}
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -64,6 +72,93 @@ func parseCSV(data []byte, today time.Time) (Result, error) {
 	return res, nil
 }
 
+// csvWidth returns the most fields a record of text has, and the line the
+// first such record starts on, splitting records as encoding/csv does with
+// LazyQuotes: that way a record of millions of separators is refused
+// before encoding/csv allocates a string and two positions per field.
+func csvWidth(text string, comma byte) (most, mostLine int) {
+	line := 1
+	for i := 0; i < len(text); {
+		if n := emptyLine(text[i:]); n > 0 {
+			i += n
+			line++
+			continue
+		}
+		end, fields := csvRecord(text, i, comma)
+		if fields > most {
+			most, mostLine = fields, line
+		}
+		line += strings.Count(text[i:end], "\n")
+		i = end
+	}
+	return most, mostLine
+}
+
+// emptyLine returns the length of the empty line s starts with ("\n",
+// "\r\n", or a last "\r"), or 0: encoding/csv skips those.
+func emptyLine(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\n"):
+		return 1
+	case strings.HasPrefix(s, "\r\n"):
+		return 2
+	case s == "\r":
+		return 1
+	}
+	return 0
+}
+
+// csvRecord scans the record starting at text[i] and returns where the
+// next one starts and how many fields this one has.
+func csvRecord(text string, i int, comma byte) (end, fields int) {
+	for {
+		fields++
+		if i < len(text) && text[i] == '"' {
+			end, more := csvQuoted(text, i+1, comma)
+			if !more {
+				return end, fields
+			}
+			i = end
+			continue
+		}
+		j := strings.IndexAny(text[i:], string(rune(comma))+"\n")
+		switch {
+		case j < 0:
+			return len(text), fields
+		case text[i+j] == '\n':
+			return i + j + 1, fields
+		}
+		i += j + 1
+	}
+}
+
+// csvQuoted scans a quoted field whose text starts at text[i] and returns
+// where the next field (more) or the next record starts. As with
+// LazyQuotes, a quote that is neither doubled nor followed by a separator
+// or the line's end is part of the field.
+func csvQuoted(text string, i int, comma byte) (end int, more bool) {
+	for {
+		j := strings.IndexByte(text[i:], '"')
+		if j < 0 {
+			return len(text), false
+		}
+		i += j + 1
+		rest := text[i:]
+		switch {
+		case strings.HasPrefix(rest, `"`):
+			i++
+		case len(rest) > 0 && rest[0] == comma:
+			return i + 1, true
+		case rest == "" || rest == "\r":
+			return len(text), false
+		case rest[0] == '\n':
+			return i + 1, false
+		case strings.HasPrefix(rest, "\r\n"):
+			return i + 2, false
+		}
+	}
+}
+
 // rowCounter turns CSV records into spreadsheet row numbers: a spreadsheet
 // shows each blank line (which encoding/csv skips) as an empty row, and a
 // quoted field spanning lines as one row.
@@ -82,8 +177,8 @@ func (c *rowCounter) next(start, end int) int {
 	return c.row
 }
 
-// decodeText returns the file as UTF-8 text, or ErrFileType for bytes
-// that are not text in an encoding we know.
+// decodeText returns the file as UTF-8 text, ErrFileType for bytes that
+// are not text, or ErrEncoding for text in an encoding we do not know.
 func decodeText(data []byte) (string, error) {
 	for _, m := range binaryMagic {
 		if bytes.HasPrefix(data, m) {
@@ -98,14 +193,14 @@ func decodeText(data []byte) (string, error) {
 	case bytes.HasPrefix(data, bomUTF8):
 		text = string(data[len(bomUTF8):])
 		if !utf8.ValidString(text) {
-			return "", fmt.Errorf("%w: invalid UTF-8 after a UTF-8 byte order mark", ErrFileType)
+			return "", fmt.Errorf("%w: invalid UTF-8 after a UTF-8 byte order mark", ErrEncoding)
 		}
 	case bytes.HasPrefix(data, bomUTF16LE), bytes.HasPrefix(data, bomUTF16BE):
-		text, err = decodeWith(xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM), data)
+		text, err = decodeWith(xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM), "UTF-16", data)
 	case utf8.Valid(data):
 		text = string(data)
 	default:
-		text, err = decodeWith(simplifiedchinese.GB18030, data)
+		text, err = decodeWith(simplifiedchinese.GB18030, "GB18030 (nor UTF-8)", data)
 	}
 	if err != nil {
 		return "", err
@@ -119,14 +214,15 @@ func decodeText(data []byte) (string, error) {
 	return text, nil
 }
 
-// decodeWith decodes data, refusing bytes the encoding cannot map.
-func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
+// decodeWith decodes data, refusing bytes the encoding, named name,
+// cannot map.
+func decodeWith(enc encoding.Encoding, name string, data []byte) (string, error) {
 	b, err := enc.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", fmt.Errorf("%w: decode text: %w", ErrFileType, err)
+		return "", fmt.Errorf("%w: decode %s: %w", ErrEncoding, name, err)
 	}
 	if bytes.ContainsRune(b, utf8.RuneError) {
-		return "", fmt.Errorf("%w: neither UTF-8 nor GB18030 text", ErrFileType)
+		return "", fmt.Errorf("%w: not valid %s", ErrEncoding, name)
 	}
 	return string(b), nil
 }

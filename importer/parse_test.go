@@ -158,14 +158,14 @@ func TestParse_Size(t *testing.T) {
 		return b.Bytes()
 	}
 	t.Run("MaxRows", func(t *testing.T) {
-		res, err := Parse("a.csv", rows(maxDataRows), testToday)
+		res, err := Parse("a.csv", rows(MaxDataRows), testToday)
 		wantErr(t, err, nil)
-		if len(res.Members) != maxDataRows {
+		if len(res.Members) != MaxDataRows {
 			t.Errorf("%d members", len(res.Members))
 		}
 	})
 	t.Run("TooManyRows", func(t *testing.T) {
-		_, err := Parse("a.csv", rows(maxDataRows+1), testToday)
+		_, err := Parse("a.csv", rows(MaxDataRows+1), testToday)
 		wantErr(t, err, ErrTooLarge)
 	})
 	t.Run("ZipBomb", func(t *testing.T) {
@@ -176,7 +176,7 @@ func TestParse_Size(t *testing.T) {
 		zw := zip.NewWriter(&b)
 		for _, name := range []string{"xl/workbook.xml", "xl/worksheets/sheet1.xml"} {
 			w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store,
-				CompressedSize64: 1, UncompressedSize64: maxUnzippedBytes/2 + 1})
+				CompressedSize64: 1, UncompressedSize64: MaxUnpackedBytes/2 + 1})
 			must(t, err)
 			_, err = w.Write([]byte{' '})
 			must(t, err)

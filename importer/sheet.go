@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// maxDataRows is the most data rows one sheet may hold.
-const maxDataRows = 20000
-
 // exampleMark starts the first cell (or the name) of the template's
 // example rows, which Parse skips.
 const exampleMark = "示例"
@@ -37,6 +34,9 @@ func newSheetParser(sheet string, kind sheetKind, dates dateSystem, today time.T
 
 // add takes the row numbered row (1-based, as the spreadsheet shows it).
 func (p *sheetParser) add(row int, cells []string) error {
+	if row > MaxSheetRows {
+		return fmt.Errorf("%w: sheet %s reaches row %d, at most %d rows (blank rows count)", ErrTooManyRows, p.label(), row, MaxSheetRows)
+	}
 	if p.skip || isEmptyRow(cells) {
 		return nil
 	}
@@ -47,8 +47,8 @@ func (p *sheetParser) add(row int, cells []string) error {
 		return nil
 	}
 	p.rows++
-	if p.rows > maxDataRows {
-		return fmt.Errorf("%w: sheet %s holds more than %d data rows", ErrTooLarge, p.label(), maxDataRows)
+	if p.rows > MaxDataRows {
+		return fmt.Errorf("%w: sheet %s holds more than %d data rows", ErrTooManyRows, p.label(), MaxDataRows)
 	}
 	r := &rowReader{b: p.b, cells: cells, row: row}
 	if p.kind == kindMembers {

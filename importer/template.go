@@ -136,7 +136,7 @@ func (t *templateBuilder) dropDown(sheet, col string, f field) {
 		return
 	}
 	dv := excelize.NewDataValidation(true)
-	dv.SetSqref(fmt.Sprintf("%s2:%s%d", col, col, maxDataRows+1))
+	dv.SetSqref(fmt.Sprintf("%s2:%s%d", col, col, MaxDataRows+1))
 	t.do(dv.SetDropList(list))
 	dv.SetError(excelize.DataValidationErrorStyleStop, "请从下拉列表选择", "可选："+strings.Join(list, "、"))
 	t.do(t.f.AddDataValidation(sheet, dv))

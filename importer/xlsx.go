@@ -1,18 +1,15 @@
 package importer
 
 import (
-	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 )
-
-// maxUnzippedBytes bounds a workbook's unpacked size (a zip bomb is small
-// on the wire); 20,000 rows of this template need a few MB.
-const maxUnzippedBytes = 128 << 20
 
 // sheetNames maps the accepted sheet names (lower case) to their kind.
 var sheetNames = map[string]sheetKind{
@@ -24,12 +21,16 @@ var sheetNames = map[string]sheetKind{
 // hold what their name says; any other sheet is told apart by its header
 // row, as a CSV file is. When some sheet has one of those names, other
 // sheets whose headers fit neither kind (such as 说明) are ignored.
-func parseXLSX(data []byte, today time.Time) (res Result, err error) {
-	if err := checkZip(data); err != nil {
+func parseXLSX(ctx context.Context, data []byte, today time.Time) (res Result, err error) {
+	parts, err := screenWorkbook(ctx, data)
+	if err != nil {
 		return Result{}, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: maxUnzippedBytes, UnzipXMLSizeLimit: maxUnzippedBytes,
+	// Screened parts are within both limits; the options keep excelize
+	// from unpacking more than that, and every part in memory rather than
+	// in temporary files.
+	f, err := excelize.OpenReader(bytes.NewReader(parts), excelize.Options{
+		UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxUnpackedBytes,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("%w: open workbook: %w", ErrFileType, err)
@@ -47,7 +48,7 @@ func parseXLSX(data []byte, today time.Time) (res Result, err error) {
 	for _, sheet := range planSheets(f.GetSheetList()) {
 		p := newSheetParser(sheet.name, sheet.kind, sys, today, &res)
 		p.optional = sheet.optional
-		if err := readSheet(f, p); err != nil {
+		if err := readSheet(ctx, f, p); err != nil {
 			return Result{}, err
 		}
 		parsers = append(parsers, p)
@@ -59,28 +60,6 @@ func parseXLSX(data []byte, today time.Time) (res Result, err error) {
 		return Result{}, err
 	}
 	return res, nil
-}
-
-// checkZip refuses archives that are not workbooks, or that unpack to more
-// than maxUnzippedBytes (archive/zip enforces the declared sizes).
-func checkZip(data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return fmt.Errorf("%w: read zip: %w", ErrFileType, err)
-	}
-	var total uint64
-	workbook := false
-	for _, zf := range zr.File {
-		total += zf.UncompressedSize64
-		workbook = workbook || strings.EqualFold(zf.Name, "xl/workbook.xml")
-	}
-	if !workbook {
-		return fmt.Errorf("%w: zip archive without xl/workbook.xml", ErrFileType)
-	}
-	if total > maxUnzippedBytes {
-		return fmt.Errorf("%w: workbook unpacks to %d bytes, at most %d", ErrTooLarge, total, maxUnzippedBytes)
-	}
-	return nil
 }
 
 // plannedSheet is a sheet to read, the kind its name says, and whether it
@@ -108,9 +87,14 @@ func planSheets(names []string) []plannedSheet {
 }
 
 // readSheet streams a sheet's rows into p, with raw cell values: a date
-// comes as its serial number, not as text in some display format.
-func readSheet(f *excelize.File, p *sheetParser) (err error) {
+// comes as its serial number, not as text in some display format. A sheet
+// without cells to read (a chart sheet, whose part is not passed on) is
+// empty.
+func readSheet(ctx context.Context, f *excelize.File, p *sheetParser) (err error) {
 	rows, err := f.Rows(p.sheet)
+	if errors.As(err, new(excelize.ErrSheetNotExist)) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("%w: read sheet %q: %w", ErrFileType, p.sheet, err)
 	}
@@ -120,7 +104,12 @@ func readSheet(f *excelize.File, p *sheetParser) (err error) {
 		}
 	}()
 	raw := excelize.Options{RawCellValue: true}
-	for n := 1; rows.Next(); n++ {
+	// Next yields every row number up to the last, those the file leaves
+	// out included, so n is the row's number and each counts.
+	for n := 1; !p.skip && rows.Next(); n++ {
+		if err := checkCtx(ctx); err != nil {
+			return fmt.Errorf("read sheet %q row %d: %w", p.sheet, n, err)
+		}
 		cells, err := rows.Columns(raw)
 		if err != nil {
 			return fmt.Errorf("%w: read sheet %q row %d: %w", ErrFileType, p.sheet, n, err)
