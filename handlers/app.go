@@ -191,37 +191,70 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID, now) {
 		// Telegram re-delivered an update we already applied (we crashed
 		// before confirming it). Apply nothing; if it was the last one, its
-		// answer may never have gone out, so send that again.
+		// answer may never have gone out, so render it again from the state.
 		if in.UpdateID == st.LastUpdate {
-			t.Resp.Messages = st.LastReply
+			return t.Resp, a.reg.answerAgain(t)
 		}
 		return t.Resp, nil
 	}
 	st.MarkSeen(in.UpdateID, now)
-	if err := a.reg.dispatch(t); err != nil {
+	if st.Lost {
+		// The answer to the last update never reached the user: show where
+		// they are instead of applying an input made without seeing it.
+		st.Lost = false
+		if ok, err := a.reg.resume(t); ok || err != nil {
+			return a.save(t, version, err)
+		}
+	}
+	st.Replay = nil
+	err = a.reg.dispatch(t)
+	st.LastUpdate = in.UpdateID
+	return a.save(t, version, err)
+}
+
+// save stores the turn's state with compare-and-set after dispatch ended
+// with err, and returns its response.
+func (a *App) save(t *kit.Turn, version int64, err error) (Response, error) {
+	if err != nil {
 		return Response{}, err
 	}
-	st.LastUpdate, st.LastReply = in.UpdateID, lastReply(t.Resp.Messages)
+	in, st := t.In, t.St
 	data, err := st.Encode()
 	if err != nil {
 		return Response{}, err
 	}
-	if _, err := a.state.Save(ctx, in.ChatID, in.UserID, data, version, a.ttl); err != nil {
+	if _, err := a.state.Save(t.Ctx, in.ChatID, in.UserID, data, version, a.ttl); err != nil {
 		return Response{}, fmt.Errorf("save state of chat %d: %w", in.ChatID, err)
 	}
 	return t.Resp, nil
 }
 
-// lastReply is what a state keeps of an answer to send it again after a
-// crash: the messages without documents (a template is asked for again).
-func lastReply(msgs []Message) []Message {
-	out := make([]Message, 0, len(msgs))
-	for _, m := range msgs {
-		if m.Document == nil {
-			out = append(out, m)
+// Undelivered records that the answer to in never reached the user (bot/
+// gave up sending it): the chat's next update shows the current step again
+// instead of being applied.
+func (a *App) Undelivered(ctx context.Context, in Input) {
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		raw, version, err := a.state.Load(ctx, in.ChatID, in.UserID)
+		if err != nil {
+			return // no state: nothing to show again
+		}
+		st, err := kit.DecodeState(raw)
+		if err != nil || st.LastUpdate != in.UpdateID {
+			return
+		}
+		st.Lost = true
+		data, err := st.Encode()
+		if err != nil {
+			return
+		}
+		_, err = a.state.Save(ctx, in.ChatID, in.UserID, data, version, a.ttl)
+		if !errors.Is(err, models.ErrStale) {
+			if err != nil {
+				a.env.Log.Warn("record undelivered answer", "update_id", in.UpdateID, "chat_id", in.ChatID, "err", err)
+			}
+			return
 		}
 	}
-	return out
 }
 
 // Apology is the short, kind answer to an unexpected failure; it carries no

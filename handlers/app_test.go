@@ -7,9 +7,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/kit/kittest"
-	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
 )
@@ -169,4 +169,55 @@ func TestApp_UserCache(t *testing.T) {
 	insp.Say("/status 李四")
 	insp.Expect("没有使用本机器人的权限")
 	insp.Refute("村委会委员")
+}
+
+// TestApp_UndeliveredAnswer: when bot/ could not deliver an answer, the
+// chat's next input is not applied blind; the current question is shown.
+func TestApp_UndeliveredAnswer(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.Press("今天")
+	c.Expect("回访方式")
+	app.Undelivered(context.Background(), kit.Input{UpdateID: c.Upd, ChatID: c.ChatID, UserID: c.UserID})
+	c.Say("随便打的")
+	c.Expect("回访方式")
+	c.Refute("请使用下方按钮")
+	c.Say("随便打的")
+	c.Expect("请使用下方按钮") // applied normally from now on
+}
+
+// TestApp_StateKeepsNoAnswers: what is kept to answer a replayed update
+// holds ids, not the member data shown; a replay renders it again.
+func TestApp_StateKeepsNoAnswers(t *testing.T) {
+	app, _, state := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/status 李四")
+	c.Expect("村委会委员")
+	raw, _, err := state.Load(context.Background(), c.ChatID, c.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"李四", "村委会委员", "示纪发"} {
+		if strings.Contains(string(raw), secret) {
+			t.Fatalf("state holds %q: %s", secret, raw)
+		}
+	}
+	r := app.Handle(context.Background(), kit.Input{UpdateID: c.Upd, ChatID: c.ChatID, UserID: c.UserID, ChatType: kit.ChatPrivate, Text: "/status 李四"})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "村委会委员") {
+		t.Fatalf("replay: %+v", r)
+	}
+}
+
+// TestApp_LostConversation: a button of a conversation whose state is gone
+// says so once instead of only "expired".
+func TestApp_LostConversation(t *testing.T) {
+	app, store, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.H = apptest.MustApp(t, store, models.NewMemoryState()) // the state store lost everything
+	c.Press("今天")
+	c.Expect("已过期或丢失", "此按钮已失效")
+	c.Say("/visit 李四")
+	c.Expect("回访日期")
 }

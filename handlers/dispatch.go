@@ -106,6 +106,12 @@ func (r *registry) callback(t *kit.Turn) error {
 	i, ok := r.ns[cb.NS]
 	if err != nil || cb.Seq != t.St.Seq || !ok {
 		t.Toast("button_expired")
+		if err == nil && ok && t.St.Seq == 0 && cb.Seq > 0 {
+			// A button of a conversation this chat no longer has: it
+			// expired, or the state store lost it. Say so, once (the
+			// state saved now has buttons of its own).
+			t.Say("state_lost")
+		}
 		return nil
 	}
 	t.St.Seq++
@@ -169,4 +175,32 @@ func (r *registry) idleHint(t *kit.Turn) error {
 	}
 	t.Send(mainMenu(t, t.T.T("idle_hint")))
 	return nil
+}
+
+// answerAgain renders the answer to the last update again after Telegram
+// delivered it once more: what the feature marked replayable, else the
+// current step. Nothing is applied and nothing changes in the state.
+func (r *registry) answerAgain(t *kit.Turn) error {
+	if rp := t.St.Replay; rp != nil {
+		if i, ok := r.ns[rp.NS]; ok && r.features[i].Replay != nil {
+			return r.features[i].Replay(t, rp.Arg)
+		}
+		return nil
+	}
+	_, err := r.resume(t)
+	return err
+}
+
+// resume shows the current step of the flow in progress, or of unsaved
+// work; ok is false when there is none.
+func (r *registry) resume(t *kit.Turn) (bool, error) {
+	if i, ok := r.flows[t.St.Flow]; ok && r.features[i].Resume != nil {
+		if _, busy := r.unfinished(t, i); busy || r.features[i].Unfinished == nil {
+			return true, r.features[i].Resume(t)
+		}
+	}
+	if i, _, ok := r.anyUnfinished(t); ok && r.features[i].Resume != nil {
+		return true, r.features[i].Resume(t)
+	}
+	return false, nil
 }

@@ -40,5 +40,7 @@ type Feature struct {
 	Unfinished func(t *Turn) (name string, ok bool)
 	Resume     func(t *Turn) error
 	Drop       func(t *Turn)
-	Locales    fs.FS
+	// Replay renders again an answer the feature marked Replayable.
+	Replay  func(t *Turn, arg string) error
+	Locales fs.FS
 }

@@ -38,13 +38,24 @@ type State struct {
 	SeenAt  int64    `json:"ua,omitempty"` // when the last of them was handled (Unix seconds)
 	Lang    string   `json:"l,omitempty"`  // language of a bootstrap admin with no users row
 
-	// The answer to the last update, sent again if Telegram re-delivers
-	// that update after a crash between saving this state and replying.
-	LastUpdate int       `json:"lu,omitempty"`
-	LastReply  []Message `json:"lr,omitempty"`
+	// The last update handled. If Telegram delivers it again (a crash
+	// between saving this state and replying), its answer is rendered
+	// again: by Replay when the feature set one, else by showing the
+	// current step. Only ids are kept, never the answer's text.
+	LastUpdate int     `json:"lu,omitempty"`
+	Replay     *Replay `json:"rp,omitempty"`
+	// Lost: the answer to LastUpdate could not be delivered.
+	Lost bool `json:"lo,omitempty"`
 
 	Parts map[string]json.RawMessage `json:"x,omitempty"`
 	live  map[string]any             // decoded parts; encoded again on save
+}
+
+// Replay tells the feature owning namespace NS how to render the answer
+// to the last update again: Arg is its own token (an id).
+type Replay struct {
+	NS  string `json:"n"`
+	Arg string `json:"a,omitempty"`
 }
 
 // ErrStateVersion reports a stored state of another schema version.

@@ -113,6 +113,10 @@ func (t *Turn) Btn(label, ns, action, arg string) Button {
 	return Button{Text: label, Data: Callback{Seq: t.St.Seq, NS: ns, Action: action, Arg: arg}.String()}
 }
 
+// Replayable makes the answer of this turn renderable again by feature ns
+// (its Feature.Replay) from arg, should the update be delivered again.
+func (t *Turn) Replayable(ns, arg string) { t.St.Replay = &Replay{NS: ns, Arg: arg} }
+
 // DisplayName is the user's registered name, or their Telegram first name.
 func (t *Turn) DisplayName() string {
 	if t.User.Name != "" {

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,12 +43,18 @@ func New(db Store) *Status { return &Status{db: db} }
 // Feature is how the dispatcher sees /status.
 func (s *Status) Feature() kit.Feature {
 	return kit.Feature{
-		Name:    "status",
-		Cmds:    []kit.Cmd{{Name: "status", Run: s.cmdStatus}},
-		NS:      NS,
-		Button:  s.button,
-		Flows:   []string{Flow},
-		Text:    s.query,
+		Name:   "status",
+		Cmds:   []kit.Cmd{{Name: "status", Run: s.cmdStatus}},
+		NS:     NS,
+		Button: s.button,
+		Flows:  []string{Flow},
+		Text:   s.query,
+		Replay: func(t *kit.Turn, arg string) error {
+			if id, ok := kit.ParseID(arg); ok {
+				return s.show(t, id)
+			}
+			return nil
+		},
 		Locales: locales,
 	}
 }
@@ -93,6 +100,7 @@ func (s *Status) show(t *kit.Turn, memberID uint64) error {
 	}
 	t.St.Flow, t.St.Step, t.St.Choices = "", "", nil
 	t.Show(kit.Message{Text: card(t.T, st, today)})
+	t.Replayable(NS, strconv.FormatUint(memberID, 10))
 	return nil
 }
 

@@ -144,6 +144,7 @@ func (v *Visits) typedEditReason(t *kit.Turn, d *Draft, text string) error {
 		return fmt.Errorf("update visit %d: %w", d.EditOf, err)
 	}
 	t.Send(kit.Message{Text: savedText(t, d, d.EditOf) + "\n\n" + t.T.T("ed_updated", "No", d.EditOf, "Version", rev.Version)})
+	t.Replayable(NS, idCode(d.EditOf))
 	end(t)
 	return nil
 }

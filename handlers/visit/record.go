@@ -148,7 +148,25 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 	}
 	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID)})
 	t.Toast("saved_short")
+	t.Replayable(NS, idCode(rec.ID))
 	end(t)
+	return nil
+}
+
+// replay says again that visit arg was saved (its answer may have been
+// lost in a crash); the visit is read through the viewer's scope, audited.
+func (v *Visits) replay(t *kit.Turn, arg string) error {
+	id, ok := kit.ParseID(arg)
+	if !ok {
+		return nil
+	}
+	if _, _, err := v.db.GetVisit(t.Ctx, t.Viewer, id); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return nil
+		}
+		return fmt.Errorf("replay visit %d: %w", id, err)
+	}
+	t.Say("saved", "No", id)
 	return nil
 }
 

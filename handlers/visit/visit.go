@@ -86,6 +86,7 @@ func (v *Visits) Feature() kit.Feature {
 		NS: NS, Button: v.button,
 		Flows: []string{Flow}, Text: v.text,
 		Unfinished: v.unfinished, Resume: v.resume, Drop: func(t *kit.Turn) { t.St.Drop(part) },
+		Replay:  v.replay,
 		Locales: locales,
 	}
 }

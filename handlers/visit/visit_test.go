@@ -391,3 +391,24 @@ func TestVisitEdit_English(t *testing.T) {
 	c.Say("/history " + no(id))
 	c.Expect("Edit no. 1", "Reason: Typo fixed", "Changed: Conclusion")
 }
+
+// TestApp_ConfirmReplayed: Telegram delivers the Confirm again after a crash
+// before the answer went out: the visit is not saved twice, "saved" is said
+// again, and the state kept none of the findings.
+func TestApp_ConfirmReplayed(t *testing.T) {
+	app, _, state := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	walkToReview(t, c)
+	data, msgID := c.Button("确认保存")
+	c.Press("确认保存")
+	c.Expect("已保存，回访记录编号")
+	r := app.Handle(context.Background(), kit.Input{UpdateID: c.Upd, ChatID: c.ChatID, UserID: c.UserID,
+		ChatType: kit.ChatPrivate, Callback: data, MessageID: msgID})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "已保存，回访记录编号") {
+		t.Fatalf("replayed confirm: %+v", r)
+	}
+	raw, _, err := state.Load(context.Background(), c.ChatID, c.UserID)
+	if err != nil || strings.Contains(string(raw), "工资仍按原级别发放") || strings.Contains(string(raw), "对处分认识到位") {
+		t.Fatalf("state after saving: %s, %v", raw, err)
+	}
+}
