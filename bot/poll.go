@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -15,7 +14,6 @@ import (
 
 const (
 	pollLimit    = 100
-	maxParallel  = 16 // chats handled at once within a batch
 	confirmAfter = 2 * time.Second
 	// minPollGap is the least time between the starts of two polls when
 	// the first came back empty.
@@ -54,6 +52,8 @@ func (t *Telegram) Run(ctx context.Context) error {
 		held, stop := t.keepLease(ctx, lease)
 		err = t.pollLoop(ctx, held, work, cancelWork)
 		stop()
+		// Finish the updates in hand before another process may poll.
+		t.drainUpdates(cancelWork)
 		if ctx.Err() != nil || err != nil {
 			t.confirm() // before the next holder polls
 			t.releaseLease(lease)
@@ -64,6 +64,17 @@ func (t *Telegram) Run(ctx context.Context) error {
 	}
 	t.drainSends(cancelWork)
 	return err
+}
+
+// drainUpdates waits up to the drain timeout for the updates in hand, then
+// cancels them; those left unfinished stay unconfirmed and come again.
+func (t *Telegram) drainUpdates(cancelWork context.CancelFunc) {
+	if !t.disp.idle(t.cfg.DrainTimeout) {
+		t.log.Warn("updates still in progress after the drain timeout, left unconfirmed")
+		cancelWork()
+		t.disp.idle(confirmAfter)
+	}
+	t.advance(t.disp.offset())
 }
 
 // drainSends waits up to the drain timeout for messages still on their way
@@ -103,13 +114,17 @@ func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.
 			continue
 		}
 		st.failures = 0
+		fresh := t.disp.dispatch(work, b.updates, chatOf)
+		if b.highest > 0 {
+			t.disp.seen(b.highest) // undecodable ones are confirmed as handled
+		}
+		t.advance(t.disp.offset())
 		switch {
-		case len(b.updates) > 0:
-			if !t.runBatch(ctx, work, cancelWork, b) {
-				return nil
-			}
-		case b.highest > 0: // only undecodable updates: confirm them
-			t.advance(b.highest)
+		case len(b.updates) > 0 && fresh == 0:
+			// Only updates still in hand came back: wait for one to finish
+			// rather than asking again at once.
+			t.disp.waitProgress(held, minPollGap)
+		case len(b.updates) > 0 || b.highest > 0:
 		default:
 			// An empty answer before the long-poll timeout (a proxy that
 			// ignores it, a server in trouble) would make the loop spin.
@@ -151,9 +166,8 @@ func (t *Telegram) pollFailed(ctx context.Context, err error, st *pollState) err
 // poll makes one getUpdates call from the current offset and decodes the
 // answer update by update (see decodeBatch).
 func (t *Telegram) poll(ctx context.Context) (batch, error) {
-	t.mu.Lock()
-	offset := t.offset
-	t.mu.Unlock()
+	offset := t.disp.offset()
+	t.advance(offset)
 	p := tgbotapi.Params{}
 	p.AddNonZero("offset", offset)
 	p.AddNonZero("limit", pollLimit)
@@ -168,41 +182,14 @@ func (t *Telegram) poll(ctx context.Context) (batch, error) {
 	t.mu.Lock()
 	t.confirmed = offset
 	t.mu.Unlock()
+	t.disp.acked(offset)
 	return decodeBatch(resp.Result, t.log)
 }
 
-// runBatch handles a batch and advances the offset past it. On shutdown it
-// waits for the batch up to the drain timeout and reports false.
-func (t *Telegram) runBatch(ctx, work context.Context, cancelWork context.CancelFunc, b batch) bool {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t.handleBatch(work, b.updates)
-	}()
-	select {
-	case <-done:
-		t.advance(b.highest)
-		return true
-	case <-ctx.Done():
-	}
-	timer := time.NewTimer(t.cfg.DrainTimeout)
-	defer timer.Stop()
-	select {
-	case <-done:
-		t.advance(b.highest)
-	case <-timer.C:
-		cancelWork()
-		t.log.Warn("shutdown: updates still in progress after drain timeout, left unconfirmed", "updates", len(b.updates))
-	}
-	return false
-}
-
-// advance moves the offset past a handled batch whose highest id is
-// highest, whatever the offset was: after a week of silence Telegram may
-// restart ids lower.
-func (t *Telegram) advance(highest int) {
+// advance sets the offset the next getUpdates confirms with.
+func (t *Telegram) advance(offset int) {
 	t.mu.Lock()
-	t.offset = highest + 1
+	t.offset = offset
 	t.mu.Unlock()
 }
 
@@ -234,38 +221,12 @@ func (t *Telegram) confirm() {
 	t.mu.Unlock()
 }
 
-// handleBatch handles one chat's updates in order, in one goroutine per chat,
-// at most maxParallel chats at once.
-func (t *Telegram) handleBatch(ctx context.Context, updates []tgbotapi.Update) {
-	var order []int64
-	byChat := make(map[int64][]tgbotapi.Update)
-	for _, u := range updates {
-		chat := chatOf(u)
-		if chat == 0 {
-			t.skip(ctx, u)
-			continue
-		}
-		if _, ok := byChat[chat]; !ok {
-			order = append(order, chat)
-		}
-		byChat[chat] = append(byChat[chat], u)
-	}
-	sem := make(chan struct{}, maxParallel)
-	var wg sync.WaitGroup
-	for _, chat := range order {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			for _, u := range byChat[chat] {
-				t.handleUpdate(ctx, u)
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // handleUpdate runs the handler on one update and delivers its response.
 func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
+	if chatOf(u) == 0 {
+		t.skip(ctx, u)
+		return
+	}
 	in, ok := t.input(u)
 	if !ok {
 		return

@@ -283,3 +283,35 @@ func TestTelegram_Run_ForgedCallback(t *testing.T) {
 		t.Errorf("forged callback not logged with its ids:\n%s", l)
 	}
 }
+
+// TestTelegram_Run_SlowChatHoldsNoOne: while one chat's update is stuck (a
+// stalled database), updates of other chats that arrive later are handled
+// and answered; the stuck one stays unconfirmed until it is done, and is
+// handled once.
+func TestTelegram_Run_SlowChatHoldsNoOne(t *testing.T) {
+	srv := telegramtest.NewServer(t, testToken)
+	entered, release := make(chan struct{}), make(chan struct{})
+	rec := &recorder{before: func(in handlers.Input) {
+		if in.ChatID == 1 {
+			close(entered)
+			<-release
+		}
+	}}
+	stuck := srv.SendText(1, 1, "slow")
+	tg, _ := mustTelegram(t, srv, rec)
+	mustRun(t, tg)
+	<-entered
+	for i := range 3 {
+		srv.SendText(2, 2, fmt.Sprintf("fast %d", i))
+		srv.WaitSent(t, i+1, 5*time.Second) // answered while chat 1 is stuck
+	}
+	if got := srv.Confirmed(); got >= stuck {
+		t.Fatalf("Confirmed() = %d while update %d is in hand", got, stuck)
+	}
+	close(release)
+	sent := srv.WaitSent(t, 4, 5*time.Second)
+	if got := texts(sent, 1); !slices.Equal(got, []string{"re: slow"}) {
+		t.Fatalf("chat 1 answered %q", got)
+	}
+	waitFor(t, 2*time.Second, "everything confirmed", func() bool { return srv.Confirmed() > stuck })
+}

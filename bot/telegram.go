@@ -144,6 +144,7 @@ type Telegram struct {
 	// could not be delivered.
 	onUndelivered UndeliveredHandler
 
+	disp      *dispatcher // updates in hand, one queue per chat
 	running   atomic.Bool
 	mu        sync.Mutex // guards offset and confirmed
 	offset    int        // next getUpdates offset: highest handled id + 1
@@ -169,6 +170,7 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	}
 	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(h))
 	t.onUndelivered, _ = h.(UndeliveredHandler)
+	t.disp = newDispatcher(t.handleUpdate)
 	base, err := t.connect(ctx)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// maxHandling bounds the updates handled at once, across chats.
+const maxHandling = 64
+
+// dispatcher hands polled updates to one queue per chat, handled in order
+// by a goroutine while the queue is not empty, so that a slow chat (a
+// stalled database) never holds the others: the poll loop does not wait
+// for a batch. It also knows how far updates may be confirmed to Telegram:
+// up to the oldest one still in hand.
+type dispatcher struct {
+	handle func(context.Context, tgbotapi.Update)
+
+	mu       sync.Mutex
+	queues   map[int64][]tgbotapi.Update
+	inHand   map[int]bool // dispatched and not finished
+	finished map[int]bool // finished, at or above the oldest in hand
+	next     int          // highest id seen + 1
+	progress chan struct{}
+	slots    chan struct{}
+	wg       sync.WaitGroup
+}
+
+func newDispatcher(handle func(context.Context, tgbotapi.Update)) *dispatcher {
+	return &dispatcher{handle: handle, queues: map[int64][]tgbotapi.Update{}, inHand: map[int]bool{},
+		finished: map[int]bool{}, progress: make(chan struct{}, 1), slots: make(chan struct{}, maxHandling)}
+}
+
+// dispatch queues the updates not seen before (Telegram returns those in
+// hand again until they are confirmed) and reports how many were new.
+// Updates without a chat go to chat 0, handled like any other.
+func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, chatOf func(tgbotapi.Update) int64) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n, highest := 0, 0
+	for _, u := range updates {
+		highest = max(highest, u.UpdateID)
+		if d.inHand[u.UpdateID] || d.finished[u.UpdateID] {
+			continue
+		}
+		n++
+		d.inHand[u.UpdateID] = true
+		chat := chatOf(u)
+		d.queues[chat] = append(d.queues[chat], u)
+		if len(d.queues[chat]) == 1 {
+			d.wg.Add(1)
+			go d.work(ctx, chat)
+		}
+	}
+	if len(updates) > 0 {
+		// Not a maximum over time: after a week of silence Telegram may
+		// restart ids lower, and the offset must follow.
+		d.next = highest + 1
+	}
+	return n
+}
+
+// seen records an update that needs no handling (undecodable).
+func (d *dispatcher) seen(id int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.next = max(d.next, id+1)
+}
+
+// work handles chat's queue in order until it is empty.
+func (d *dispatcher) work(ctx context.Context, chat int64) {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		u := d.queues[chat][0]
+		d.mu.Unlock()
+		d.slots <- struct{}{}
+		d.handle(ctx, u)
+		<-d.slots
+		d.mu.Lock()
+		d.queues[chat] = d.queues[chat][1:]
+		delete(d.inHand, u.UpdateID)
+		d.finished[u.UpdateID] = true
+		empty := len(d.queues[chat]) == 0
+		if empty {
+			delete(d.queues, chat)
+		}
+		d.mu.Unlock()
+		select {
+		case d.progress <- struct{}{}:
+		default:
+		}
+		if empty {
+			return
+		}
+	}
+}
+
+// floor is the offset to confirm: the oldest update in hand, or past
+// everything seen. d.mu is held.
+func (d *dispatcher) floor() int {
+	if len(d.inHand) == 0 {
+		return d.next
+	}
+	ids := make([]int, 0, len(d.inHand))
+	for id := range d.inHand {
+		ids = append(ids, id)
+	}
+	return slices.Min(ids)
+}
+
+// acked records that Telegram was asked for updates from offset: it has
+// forgotten those below, so they need not be remembered as finished.
+func (d *dispatcher) acked(offset int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.finished {
+		if id < offset {
+			delete(d.finished, id)
+		}
+	}
+}
+
+// offset is the getUpdates offset that confirms every finished update
+// below the oldest one still in hand (0 before any update).
+func (d *dispatcher) offset() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.floor()
+}
+
+// waitProgress waits until an update finishes, ctx ends or max passes.
+// It waits for an event, not for time to pass, so it uses no clock.
+func (d *dispatcher) waitProgress(ctx context.Context, max time.Duration) {
+	timer := time.NewTimer(max)
+	defer timer.Stop()
+	select {
+	case <-d.progress:
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}
+
+// idle waits up to timeout for every update in hand to finish.
+func (d *dispatcher) idle(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		d.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
