@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/huifang/huifang/handlers/access"
@@ -43,6 +44,9 @@ type Options struct {
 	Logger    *slog.Logger
 	InviteTTL time.Duration        // how long an invitation code is valid; default 72h
 	Rules     models.CalendarRules // the visit calendar's numbers; zero: models.DefaultCalendarRules()
+	// HandleTimeout bounds the handling of one update, storage included;
+	// default 15s.
+	HandleTimeout time.Duration
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -54,6 +58,7 @@ type App struct {
 	state  models.StateStore
 	admins map[int64]bool
 	ttl    time.Duration
+	limit  time.Duration
 	env    *kit.Env
 	reg    *registry
 
@@ -90,6 +95,9 @@ func New(o Options) (*App, error) {
 	}
 	if a.ttl <= 0 {
 		a.ttl = 7 * 24 * time.Hour
+	}
+	if a.limit = o.HandleTimeout; a.limit <= 0 {
+		a.limit = 15 * time.Second
 	}
 	visits := visit.New(store)
 	a.access = access.New(store, o.State, o.Admins)
@@ -129,6 +137,8 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 	if in.ChatType != ChatPrivate {
 		return a.groupRefusal(in)
 	}
+	ctx, cancel := context.WithTimeout(ctx, a.limit)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
 		resp, err := a.handleOnce(ctx, in)
 		if err == nil {
@@ -137,9 +147,35 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 		if errors.Is(err, models.ErrStale) && attempt < maxAttempts {
 			continue
 		}
+		if unavailable(err) {
+			a.env.Log.Warn("storage did not answer", "update_id", in.UpdateID, "chat_id", in.ChatID, "err", err)
+			return a.busy(in, errors.Is(err, kit.ErrSaving))
+		}
 		a.env.Log.Error("handle update", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID, "err", err)
 		return a.Apology(in)
 	}
+}
+
+// unavailable reports a failure of a store that did not answer in time or
+// could not be reached, as opposed to a fault.
+func unavailable(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) || errors.Is(err, models.ErrUnavailable)
+}
+
+// busy is the answer when storage did not answer: nothing was changed, the
+// draft is as it was, try again later.
+func (a *App) busy(in Input, saving bool) Response {
+	t := a.env.Cat.Lang(kit.LangFor(in.LangCode))
+	id := "busy_read"
+	if saving {
+		id = "busy_save"
+	}
+	r := Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T(id), Protect: true}}}
+	if in.Callback != "" {
+		r.CallbackText = t.T("busy_short")
+	}
+	return r
 }
 
 // findUser returns the registered user, or a synthetic admin for an id in

@@ -20,3 +20,7 @@ var ErrDuplicate = errors.New("duplicate")
 
 // ErrAmbiguous reports that a name matches several records.
 var ErrAmbiguous = errors.New("ambiguous")
+
+// ErrUnavailable reports a store that could not be reached or stopped
+// answering; nothing was changed, and the caller may try again later.
+var ErrUnavailable = errors.New("store unavailable")

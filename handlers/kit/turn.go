@@ -2,6 +2,8 @@ package kit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -149,6 +151,19 @@ func (p *Problem) Error() string { return "refused answer: " + p.ID }
 
 // Refuse makes a Problem.
 func Refuse(id string, kv ...any) *Problem { return &Problem{ID: id, Data: kv} }
+
+// ErrSaving marks an error met while saving a change (errors.Is): if the
+// database did not answer, the user is told that nothing was lost and
+// to try again, rather than that looking something up failed.
+var ErrSaving = errors.New("while saving")
+
+// Saving marks err as met while saving.
+func Saving(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrSaving, err)
+}
 
 // RuneLen is the length of s in characters.
 func RuneLen(s string) int { return len([]rune(s)) }

@@ -1,6 +1,7 @@
 package visit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -139,12 +140,12 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		return v.confirmEdit(t, d)
 	}
 	rec, sel := toVisit(d)
-	if _, err := v.db.CreateVisit(t.Ctx, t.Viewer, &rec, sel); err != nil {
+	if err := v.save(t, &rec, sel); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			t.Say("member_gone")
 			return nil
 		}
-		return fmt.Errorf("save visit of member %d: %w", d.MemberID, err)
+		return kit.Saving(fmt.Errorf("save visit of member %d: %w", d.MemberID, err))
 	}
 	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID)})
 	t.Toast("saved_short")
@@ -169,6 +170,26 @@ func (v *Visits) replay(t *kit.Turn, arg string) error {
 	t.Say("saved", "No", id)
 	return nil
 }
+
+// save creates the visit. When the database stops answering, the commit
+// may have happened with its answer lost: the save is asked once more on
+// a fresh deadline, and the idempotency key makes it find the saved visit
+// rather than save it twice.
+func (v *Visits) save(t *kit.Turn, rec *models.Visit, sel []uint64) error {
+	_, err := v.db.CreateVisit(t.Ctx, t.Viewer, rec, sel)
+	if err == nil || !errors.Is(err, models.ErrUnavailable) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Ctx), recheckTimeout)
+	defer cancel()
+	if _, again := v.db.CreateVisit(ctx, t.Viewer, rec, sel); again == nil {
+		return nil
+	}
+	return err
+}
+
+// recheckTimeout bounds the second attempt of a save whose answer was lost.
+const recheckTimeout = 3 * time.Second
 
 // end closes the visit flow and its draft.
 func end(t *kit.Turn) {

@@ -40,17 +40,24 @@ const connectTimeout = 3 * time.Second
 // drops the database when tb ends.
 func OpenMySQL(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
-	return openMySQL(tb, true)
+	return openMySQL(tb, true, nil)
+}
+
+// OpenMySQLVia is OpenMySQL with the store's connections made to via(the
+// server's address) instead, e.g. a Proxy that can stall them.
+func OpenMySQLVia(tb testing.TB, via func(addr string) string) *sqlstore.Store {
+	tb.Helper()
+	return openMySQL(tb, true, via)
 }
 
 // OpenMySQLEmpty is OpenMySQL without the schema: the database is empty,
 // for tests of Migrate itself.
 func OpenMySQLEmpty(tb testing.TB) *sqlstore.Store {
 	tb.Helper()
-	return openMySQL(tb, false)
+	return openMySQL(tb, false, nil)
 }
 
-func openMySQL(tb testing.TB, migrated bool) *sqlstore.Store {
+func openMySQL(tb testing.TB, migrated bool, via func(string) string) *sqlstore.Store {
 	tb.Helper()
 	cfg, err := mysql.ParseDSN(env("HUIFANG_TEST_MYSQL_DSN", DefaultMySQLDSN))
 	if err != nil {
@@ -91,6 +98,9 @@ func openMySQL(tb testing.TB, migrated bool) *sqlstore.Store {
 		}
 	}
 	cfg.DBName = name
+	if via != nil {
+		cfg.Addr = via(cfg.Addr)
+	}
 	return openStore(tb, cfg.FormatDSN(), "")
 }
 

@@ -1,7 +1,9 @@
 package sqlstore
 
 import (
+	"database/sql/driver"
 	"errors"
+	"net"
 
 	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
@@ -35,4 +37,11 @@ func isDuplicate(err error) bool {
 func isRetryable(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+}
+
+// isConnection reports an error of the connection rather than of the
+// query: the server went away or stopped answering.
+func isConnection(err error) bool {
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) || errors.As(err, &ne)
 }

@@ -25,7 +25,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*s
 	for attempt := 1; ; attempt++ {
 		err := s.db.WithContext(ctx).Transaction(fn, opts...)
 		switch {
-		case err == nil || !isRetryable(err) || ctx.Err() != nil:
+		case err != nil && (ctx.Err() != nil || isConnection(err)):
+			return fmt.Errorf("%w: %w", models.ErrUnavailable, err)
+		case err == nil || !isRetryable(err):
 			return err
 		case attempt == txAttempts:
 			return fmt.Errorf("rolled back %d times: %w: %w", txAttempts, models.ErrStale, err)

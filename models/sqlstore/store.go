@@ -101,6 +101,14 @@ func mysqlDSNWithDefaults(dsn string) (string, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second // dial timeout; the driver's default is the OS's
 	}
+	// A server that stops answering must not hold a connection for ever:
+	// requests carry the handler's deadline, and these bound what has none.
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
 	}
