@@ -209,6 +209,9 @@ func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*se
 	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
 		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg),
+		// Webhooks may reach several replicas at once; they take each
+		// chat in turn through Redis.
+		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
 	})
 	if err != nil {
 		svc.close()

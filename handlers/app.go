@@ -47,6 +47,11 @@ type Options struct {
 	// HandleTimeout bounds the handling of one update, storage included;
 	// default 15s.
 	HandleTimeout time.Duration
+	// SerializeChats takes each chat through the state store before
+	// handling an update of it (State.Serialize), so that replicas handle
+	// one chat's updates one at a time and in order. Needed when several
+	// replicas receive webhooks; a single poller orders chats itself.
+	SerializeChats bool
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -59,6 +64,7 @@ type App struct {
 	admins map[int64]bool
 	ttl    time.Duration
 	limit  time.Duration
+	serial bool
 	env    *kit.Env
 	reg    *registry
 
@@ -99,6 +105,7 @@ func New(o Options) (*App, error) {
 	if a.limit = o.HandleTimeout; a.limit <= 0 {
 		a.limit = 15 * time.Second
 	}
+	a.serial = o.SerializeChats
 	visits := visit.New(store)
 	a.access = access.New(store, o.State, o.Admins)
 	a.remind = remind.New(store, visits)
@@ -139,6 +146,16 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.limit)
 	defer cancel()
+	if a.serial && in.UpdateID != 0 {
+		// Held a little past the deadline, so that it cannot lapse while
+		// this replica still works on the chat.
+		release, err := a.state.Serialize(ctx, in.ChatID, in.UpdateID, a.limit+5*time.Second)
+		if err != nil {
+			a.env.Log.Warn("chat not free in time", "update_id", in.UpdateID, "chat_id", in.ChatID, "err", err)
+			return a.busy(in, false)
+		}
+		defer release()
+	}
 	for attempt := 1; ; attempt++ {
 		resp, err := a.handleOnce(ctx, in)
 		if err == nil {

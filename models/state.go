@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -30,6 +31,12 @@ type StateStore interface {
 	// Delete removes the state under the same condition as Save. Deleting
 	// an absent state with version 0 succeeds.
 	Delete(ctx context.Context, chatID, userID int64, version int64) error
+	// Serialize waits until updateID is the oldest update of chatID in
+	// hand anywhere (every replica sharing the store) and takes the chat
+	// for it, for at most hold; release gives it back. Updates of one chat
+	// are so handled one at a time and in update-id order (of those that
+	// arrived before the chat was free), across replicas.
+	Serialize(ctx context.Context, chatID int64, updateID int, hold time.Duration) (release func(), err error)
 	// Close releases the store's resources.
 	Close() error
 }
@@ -47,6 +54,7 @@ type MemoryState struct {
 	saves   int
 	epoch   int64
 	now     func() time.Time
+	chats   chatTurns
 }
 
 type stateKey struct{ chat, user int64 }
@@ -141,10 +149,79 @@ func (m *MemoryState) Delete(_ context.Context, chatID, userID int64, version in
 	return nil
 }
 
+// Serialize implements StateStore within one process.
+func (m *MemoryState) Serialize(ctx context.Context, chatID int64, updateID int, _ time.Duration) (func(), error) {
+	return m.chats.take(ctx, chatID, updateID)
+}
+
 // Close implements StateStore; it drops every state.
 func (m *MemoryState) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	clear(m.entries)
 	return nil
+}
+
+// chatTurns orders the updates of each chat in one process: a chat is
+// taken by the oldest update waiting for it.
+type chatTurns struct {
+	mu    sync.Mutex
+	chats map[int64]*chatTurn
+}
+
+type chatTurn struct {
+	busy    bool
+	waiting []int         // update ids, unordered
+	wake    chan struct{} // closed when the chat is given back
+}
+
+func (c *chatTurns) take(ctx context.Context, chatID int64, updateID int) (func(), error) {
+	c.mu.Lock()
+	if c.chats == nil {
+		c.chats = map[int64]*chatTurn{}
+	}
+	ct := c.chats[chatID]
+	if ct == nil {
+		ct = &chatTurn{wake: make(chan struct{})}
+		c.chats[chatID] = ct
+	}
+	ct.waiting = append(ct.waiting, updateID)
+	for ct.busy || slices.Min(ct.waiting) != updateID {
+		wake := ct.wake
+		c.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			c.mu.Lock()
+			ct.waiting = slices.DeleteFunc(ct.waiting, func(id int) bool { return id == updateID })
+			c.release(chatID, ct, false)
+			c.mu.Unlock()
+			return nil, fmt.Errorf("wait for chat %d: %w", chatID, ctx.Err())
+		}
+		c.mu.Lock()
+	}
+	ct.busy = true
+	ct.waiting = slices.DeleteFunc(ct.waiting, func(id int) bool { return id == updateID })
+	c.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.release(chatID, ct, true)
+		})
+	}, nil
+}
+
+// release wakes the waiters (after the holder leaves, or one gives up).
+// c.mu is held.
+func (c *chatTurns) release(chatID int64, ct *chatTurn, holder bool) {
+	if holder {
+		ct.busy = false
+	}
+	close(ct.wake)
+	ct.wake = make(chan struct{})
+	if !ct.busy && len(ct.waiting) == 0 {
+		delete(c.chats, chatID)
+	}
 }
