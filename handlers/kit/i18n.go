@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -31,6 +32,10 @@ var Locales fs.FS = commonLocales
 // bundle loaded from the TOML files of kit and of every feature.
 type Catalogue struct {
 	zh, en *i18n.Localizer
+	// plain caches messages rendered without data (button labels, most
+	// questions): go-i18n matches the language and runs a template at
+	// every call, which is most of the cost of rendering a step.
+	plain sync.Map // plainKey → string
 }
 
 // NewCatalogue loads the message files of every given file system: each
@@ -71,15 +76,18 @@ func NewCatalogue(sets ...fs.FS) (*Catalogue, error) {
 // Lang returns the translator of lang (zh for anything but en).
 func (c *Catalogue) Lang(lang string) Tr {
 	if lang == LangEN {
-		return Tr{lang: LangEN, loc: c.en}
+		return Tr{lang: LangEN, loc: c.en, plain: &c.plain}
 	}
-	return Tr{lang: LangZH, loc: c.zh}
+	return Tr{lang: LangZH, loc: c.zh, plain: &c.plain}
 }
+
+type plainKey struct{ lang, id string }
 
 // Tr renders catalogue messages in one language.
 type Tr struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	plain *sync.Map
 }
 
 // Lang is the translator's language, LangZH or LangEN.
@@ -88,6 +96,20 @@ func (t Tr) Lang() string { return t.lang }
 // T renders message id with key/value pairs as template data. Values are
 // inserted as given: callers escape user-supplied ones with Esc.
 func (t Tr) T(id string, kv ...any) string {
+	if len(kv) == 0 && t.plain != nil {
+		key := plainKey{t.lang, id}
+		if s, ok := t.plain.Load(key); ok {
+			return s.(string)
+		}
+		s := t.render(id, nil)
+		t.plain.Store(key, s)
+		return s
+	}
+	return t.render(id, kv)
+}
+
+// render runs message id's template with key/value pairs kv.
+func (t Tr) render(id string, kv []any) string {
 	var data map[string]any
 	if len(kv) > 0 {
 		data = make(map[string]any, len(kv)/2)
