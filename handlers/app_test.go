@@ -221,3 +221,23 @@ func TestApp_LostConversation(t *testing.T) {
 	c.Say("/visit 李四")
 	c.Expect("回访日期")
 }
+
+// TestApp_TextCutByTelegram: a text over 4096 characters arrives as two
+// messages; neither part is taken as an answer.
+func TestApp_TextCutByTelegram(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	for _, label := range []string{"今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过"} {
+		c.Press(label)
+	}
+	c.Expect("思想")
+	c.Say(strings.Repeat("长", 4096)) // the first part, cut at the limit
+	c.Expect("分成了几条消息")
+	c.Say(strings.Repeat("长", 900)) // the rest, right after
+	if len(c.Last.Messages) != 0 {
+		t.Fatalf("the second part was answered: %q", c.Text())
+	}
+	c.Press("返回")
+	c.Refute("当前内容") // nothing was taken as the thinking answer
+}

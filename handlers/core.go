@@ -21,6 +21,8 @@ const (
 	actKeep   = "pk" // keep the draft, run the pending command
 	actDrop   = "pd" // drop the draft, run the pending command
 	actResume = "pr" // go back to the draft
+	actCancel = "cy" // yes, cancel and drop the draft
+	actGoOn   = "cn" // no, go back to the draft
 )
 
 // core is the feature of what every user has: /start, /help, /lang,
@@ -30,9 +32,9 @@ func core(a *App) kit.Feature {
 		Name: "core",
 		Cmds: []kit.Cmd{
 			{Name: "start", Run: cmdStart},
-			{Name: "help", Run: cmdHelp, Keeps: true},
-			{Name: "lang", Run: a.cmdLang, Keeps: true},
-			{Name: "cancel", Run: cmdCancel, Keeps: true},
+			{Name: "help", Run: cmdHelp, Keeps: true, Aside: true},
+			{Name: "lang", Run: a.cmdLang, Keeps: true, Aside: true},
+			{Name: "cancel", Run: a.cmdCancel, Keeps: true},
 		},
 		NS: coreNS, Button: a.coreButton,
 		Locales: coreLocales,
@@ -82,8 +84,20 @@ func (a *App) cmdLang(t *kit.Turn, args string) error {
 	return nil
 }
 
-// cmdCancel ends whatever flow is running and drops every unsaved draft.
-func cmdCancel(t *kit.Turn, _ string) error {
+// cmdCancel ends whatever flow is running and drops every unsaved draft,
+// after asking when a draft would be lost.
+func (a *App) cmdCancel(t *kit.Turn, _ string) error {
+	if _, what, ok := a.reg.anyUnfinished(t); ok {
+		t.Send(kit.Message{Text: t.T.T("cancel_draft_ask", "Name", kit.Esc(what)), Buttons: [][]kit.Button{{
+			t.Btn(t.T.T("btn_drop"), coreNS, actCancel, ""), t.Btn(t.T.T("btn_go_on"), coreNS, actGoOn, ""),
+		}}})
+		return nil
+	}
+	return cancelAll(t)
+}
+
+// cancelAll ends whatever flow is running and drops every part.
+func cancelAll(t *kit.Turn) error {
 	st := t.St
 	st.Pending = ""
 	if st.Flow == "" && !st.HasParts() {
@@ -105,6 +119,12 @@ func (a *App) coreButton(t *kit.Turn, cb kit.Callback) error {
 		}
 	case actKeep, actDrop, actResume:
 		return a.onPending(t, cb.Action)
+	case actCancel:
+		return cancelAll(t)
+	case actGoOn:
+		if ok, err := a.reg.resume(t); ok || err != nil {
+			return err
+		}
 	}
 	t.Toast("button_expired")
 	return nil

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/huifang/huifang/handlers/kit"
 )
@@ -80,11 +81,35 @@ func (r *registry) dispatch(t *kit.Turn) error {
 	case text == "":
 		t.Say("empty_input")
 		return nil
+	case cutPart(t, text):
+		return nil
 	}
 	if i, ok := r.flows[t.St.Flow]; ok {
 		return r.features[i].Text(t, text)
 	}
 	return r.idleHint(t)
+}
+
+// cutWindow is how long after a text cut by Telegram its other parts may
+// still arrive.
+const cutWindow = 3 * time.Second
+
+// cutPart handles the parts of a text longer than Telegram's limit, which
+// Telegram delivers as several messages: the first (at the limit) is
+// refused with a clear message, the others are dropped, so that no part is
+// ever taken as the answer to a question. It reports whether it did.
+func cutPart(t *kit.Turn, text string) bool {
+	now := t.Env.Now()
+	if kit.TextLen(t.In.Text) >= kit.MaxTextLen {
+		t.St.CutUntil = now.Add(cutWindow).UnixMilli()
+		t.Say("text_cut", "Max", kit.MaxTextLen)
+		return true
+	}
+	if now.UnixMilli() < t.St.CutUntil {
+		return true
+	}
+	t.St.CutUntil = 0
+	return false
 }
 
 // splitCommand splits "/cmd@bot args" into "cmd" and "args".
@@ -135,7 +160,19 @@ func (r *registry) command(t *kit.Turn, name, args string) error {
 			}
 		}
 	}
-	return c.Run(t, args)
+	if !c.Aside {
+		return c.Run(t, args)
+	}
+	flow := t.St.Flow
+	if err := c.Run(t, args); err != nil {
+		return err
+	}
+	if i, ok := r.flows[flow]; ok && t.St.Flow == flow {
+		if _, busy := r.unfinished(t, i); busy && r.features[i].Resume != nil {
+			return r.features[i].Resume(t)
+		}
+	}
+	return nil
 }
 
 // runCommand runs a command as if typed, without the unsaved-work question.

@@ -10,6 +10,10 @@ type Cmd struct {
 	// (read-only lists); before any other, the user is asked whether to
 	// keep or drop an unfinished draft.
 	Keeps bool
+	// Aside marks a command answered beside a form in progress (help, a
+	// list): the form's current step is shown again after it, as the
+	// newest message, so its buttons stay at hand.
+	Aside bool
 	// Menu puts the command in Telegram's "/" menu (description: cmd_<name>).
 	Menu bool
 }

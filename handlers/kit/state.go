@@ -46,6 +46,9 @@ type State struct {
 	Replay     *Replay `json:"rp,omitempty"`
 	// Lost: the answer to LastUpdate could not be delivered.
 	Lost bool `json:"lo,omitempty"`
+	// CutUntil (Unix ms): a text cut by Telegram into several messages
+	// was refused; its other parts, arriving until then, are dropped.
+	CutUntil int64 `json:"cu,omitempty"`
 
 	Parts map[string]json.RawMessage `json:"x,omitempty"`
 	live  map[string]any             // decoded parts; encoded again on save

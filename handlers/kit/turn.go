@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf16"
 
 	"github.com/huifang/huifang/models"
 )
@@ -167,6 +168,13 @@ func Saving(err error) error {
 
 // RuneLen is the length of s in characters.
 func RuneLen(s string) int { return len([]rune(s)) }
+
+// MaxTextLen is Telegram's limit on a message text, in UTF-16 code units:
+// a longer text a user sends arrives cut into several messages.
+const MaxTextLen = 4096
+
+// TextLen is the length of s as Telegram counts it, in UTF-16 code units.
+func TextLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // DateLayout is how dates are kept in states and drafts.
 const DateLayout = "2006-01-02"

@@ -146,7 +146,7 @@ func (v *view) fitSections(title string, secs []section, k int) string {
 				b.WriteString("\n" + v.t.T(sec.more, "N", sec.total-n))
 			}
 		}
-		if textLen(b.String()) <= maxTextLen || k == 0 {
+		if kit.TextLen(b.String()) <= kit.MaxTextLen || k == 0 {
 			return b.String()
 		}
 	}

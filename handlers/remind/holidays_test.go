@@ -94,7 +94,7 @@ func TestView_FitSections(t *testing.T) {
 		{head: "a", lines: []string{long, long, long, long, long}, total: 9, more: "rm_dg_more"},
 		{head: "b", lines: []string{long, long, long, long, long}, total: 5, more: "rm_dg_more"},
 	}, maxDigestTop)
-	if n := textLen(text); n > maxTextLen || !strings.Contains(text, "以及另外 8 项") || !strings.Contains(text, "以及另外 4 项") {
+	if n := kit.TextLen(text); n > kit.MaxTextLen || !strings.Contains(text, "以及另外 8 项") || !strings.Contains(text, "以及另外 4 项") {
 		t.Errorf("fitted to %d characters:\n%s", n, text)
 	}
 }

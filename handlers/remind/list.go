@@ -6,16 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/models"
 )
 
 // Rendering lists of due items: scheduled reminders and /due.
-
-// maxTextLen is Telegram's limit on a message text.
-const maxTextLen = 4096
 
 // maxLabelRunes bounds a member's name in a button label.
 const maxLabelRunes = 16
@@ -62,15 +58,11 @@ func fitList(head string, lines []string, total int, more func(int) string) (str
 		if total > n {
 			b.WriteString("\n" + more(total-n))
 		}
-		if textLen(b.String()) <= maxTextLen || n == 0 {
+		if kit.TextLen(b.String()) <= kit.MaxTextLen || n == 0 {
 			return b.String(), n
 		}
 	}
 }
-
-// textLen is the length Telegram counts, in UTF-16 code units; counting
-// the HTML markup too errs on the safe side.
-func textLen(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // itemLine is "张三（东湖镇…）· 期满前回访 · 应于 2027年3月20日前（还有 5 天）".
 func (v *view) itemLine(it models.DueItem, names map[uint64]models.MemberMatch) string {

@@ -77,8 +77,8 @@ func (r *Remind) Feature() kit.Feature {
 	return kit.Feature{
 		Name: "remind",
 		Cmds: []kit.Cmd{
-			{Name: "due", Run: r.cmdDue, Keeps: true, Menu: true},
-			{Name: "digest", Run: r.cmdDigest, Keeps: true, Menu: true},
+			{Name: "due", Run: r.cmdDue, Keeps: true, Aside: true, Menu: true},
+			{Name: "digest", Run: r.cmdDigest, Keeps: true, Aside: true, Menu: true},
 			{Name: "settings", Run: r.cmdSettings, Menu: true},
 			{Name: "holidays", Run: r.cmdHolidays},
 		},

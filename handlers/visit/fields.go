@@ -77,8 +77,9 @@ var Fields = []*wizard.Field[*Draft]{
 	{Name: "opinions", Kind: wizard.Text, Col: "Opinions", Max: maxLongText, Optional: true},
 	{Name: "help", Kind: wizard.Text, Col: "Help", Max: maxLongText, Optional: true},
 	{Name: "enforcement", Kind: wizard.YesNo, Col: "EnforcementOK", Labels: "enf_", Show: showEnforcement},
-	{Name: "problem", Kind: wizard.Text, Col: "EnforcementProblem", Max: maxLongText, Hidden: true, Applies: enforcementProblem},
-	{Name: "pay", Kind: wizard.Amount, Col: "PayCorrectedFen", Hidden: true, Applies: enforcementProblem,
+	{Name: "problem", Kind: wizard.Text, Col: "EnforcementProblem", Max: maxLongText, Hidden: true, Applies: enforcementProblem,
+		Conditional: true},
+	{Name: "pay", Kind: wizard.Amount, Col: "PayCorrectedFen", Hidden: true, Applies: enforcementProblem, Conditional: true,
 		Shortcuts: func(t *kit.Turn, _ *Draft) []wizard.Option {
 			return []wizard.Option{{Code: "0", Label: t.T.T("btn_pay_zero")}}
 		}},

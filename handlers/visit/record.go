@@ -106,8 +106,9 @@ func columnValue(f reflect.Value) string {
 // reviewCard shows the whole draft with an edit button per field. It is
 // the only place findings are echoed back to Telegram.
 func (v *Visits) reviewCard(t *kit.Turn, d *Draft) (kit.Message, error) {
+	// Cancel has a row of its own, away from Confirm.
 	rows := v.form.EditButtons(t, d, 3)
-	rows = append(rows, []kit.Button{v.form.ConfirmButton(t), v.form.CancelButton(t)})
+	rows = append(rows, []kit.Button{v.form.ConfirmButton(t)}, []kit.Button{v.form.CancelButton(t)})
 	return kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("review_hint"), Buttons: rows}, nil
 }
 

@@ -70,7 +70,11 @@ func New(db Store) *Visits {
 		Review:  v.reviewCard,
 		Done:    v.confirm,
 		Back:    v.backToMember,
-		Cancel:  func(t *kit.Turn, _ *Draft) error { return t.RunCommand("cancel", "") },
+		Cancel: func(t *kit.Turn, _ *Draft) error {
+			end(t)
+			t.Show(kit.Message{Text: t.T.T("cancelled")})
+			return nil
+		},
 	}
 	return v
 }

@@ -83,6 +83,7 @@ func TestApp_BackAndEditFromReview(t *testing.T) {
 	c.Press("昨天")
 	c.Expect("回访方式")
 	c.Say("/cancel")
+	c.Press("放弃")
 	c.Expect("已取消")
 	walkToReview(t, c)
 	c2 := c
@@ -350,9 +351,12 @@ func TestVisitEdit_DraftOpen(t *testing.T) {
 	c.Press("继续填写")
 	c.Expect("回访方式")
 	c.Say("/cancel")
+	c.Press("放弃")
 	c.Say("/visit edit " + no(id))
 	c.Expect("修改回访记录 #" + no(id))
 	c.Say("/cancel") // cancelling an edit keeps the saved visit
+	c.Expect("放弃未保存的回访草稿")
+	c.Press("放弃")
 	c.Expect("已取消")
 }
 
@@ -411,4 +415,77 @@ func TestApp_ConfirmReplayed(t *testing.T) {
 	if err != nil || strings.Contains(string(raw), "工资仍按原级别发放") || strings.Contains(string(raw), "对处分认识到位") {
 		t.Fatalf("state after saving: %s, %v", raw, err)
 	}
+}
+
+// TestApp_CommandAsideKeepsButtons: /help or /lang typed mid-form leaves the
+// form as it is and shows its question again, whose buttons work.
+func TestApp_CommandAsideKeepsButtons(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	for _, label := range []string{"今天", "谈心谈话", "完成", "交谈式", "只有我"} {
+		c.Press(label)
+	}
+	c.Expect("其他参加人员")
+	c.Say("/help")
+	c.Expect("使用说明", "其他参加人员")
+	c.Press("跳过") // the newest prompt's button
+	c.Expect("思想")
+	c.Say("/lang en")
+	c.Expect("Language set to English", "Thinking")
+}
+
+// TestApp_CancelAsksFirst: Cancel with answers given asks before throwing
+// them away; Cancel is not next to Confirm on the card.
+func TestApp_CancelAsksFirst(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	c.Press("今天")
+	c.Press("取消")
+	c.Expect("放弃已填写的")
+	c.Press("继续填写")
+	c.Expect("回访方式")
+	c.Say("/cancel")
+	c.Expect("放弃未保存的回访草稿（李四）")
+	c.Press("继续填写")
+	c.Expect("回访方式")
+	apptest.WalkVisitFrom(c, liSi, "methods")
+	card := c.Msgs[c.LastKbd]
+	for _, row := range card.Buttons {
+		labels := strings.Join(kittest.Labels(kit.Message{Buttons: [][]kit.Button{row}}), "|")
+		if strings.Contains(labels, "确认保存") && strings.Contains(labels, "取消") {
+			t.Fatalf("Cancel next to Confirm: %q", labels)
+		}
+	}
+	c.Press("取消")
+	c.Press("放弃")
+	c.Expect("已取消")
+}
+
+// TestApp_KeepAndTotal: Back to a typed question offers Keep; the step
+// total does not change when an answer opens questions.
+func TestApp_KeepAndTotal(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	for _, label := range []string{"今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过"} {
+		c.Press(label)
+	}
+	c.Say("认识到位")
+	c.Expect("[7/18]")
+	c.Press("返回")
+	c.Expect("当前内容：认识到位", "保留")
+	c.Press("保留")
+	c.Expect("工作表现", "[7/18]")
+	c.Say("工作积极")
+	for range 3 {
+		c.Press("跳过")
+	}
+	c.Expect("[11/18]")
+	c.Press("发现问题")
+	c.Expect("[12/18]")
+	c.Press("返回")
+	c.Press("已按决定执行到位")
+	c.Expect("[14/18]") // problem and pay were counted: the total stays
 }

@@ -106,7 +106,11 @@ func (f *Form[D]) Button(t *kit.Turn, d D, cb kit.Callback) (handled bool, err e
 	st := f.State(d)
 	switch cb.Action {
 	case ActCancel:
+		return true, f.askCancel(t, d)
+	case ActDrop:
 		return true, f.Cancel(t, d)
+	case ActGoOn:
+		return true, f.Ask(t, d)
 	case ActBack:
 		return true, f.back(t, d)
 	case ActConfirm:
@@ -134,6 +138,8 @@ func (f *Form[D]) Button(t *kit.Turn, d D, cb kit.Callback) (handled bool, err e
 func (f *Form[D]) stepButton(t *kit.Turn, d D, fd *Field[D], cb kit.Callback) (bool, error) {
 	st := f.State(d)
 	switch {
+	case cb.Action == ActKeep && f.keepable(d, fd):
+		return true, f.advance(t, d)
 	case cb.Action == ActSkip && fd.Optional:
 		f.Set(d, fd.Name, "")
 		return true, f.advance(t, d)
@@ -202,6 +208,19 @@ func (f *Form[D]) toggle(t *kit.Turn, d D, fd *Field[D], code string) error {
 	}
 	f.Set(d, fd.Name, strings.Join(out, ","))
 	return f.Ask(t, d)
+}
+
+// askCancel runs Cancel at once when nothing was answered yet; else it
+// asks first, since one tap would throw away every answer.
+func (f *Form[D]) askCancel(t *kit.Turn, d D) error {
+	n := len(f.State(d).Values)
+	if n == 0 {
+		return f.Cancel(t, d)
+	}
+	t.Show(kit.Message{Text: t.T.T("cancel_ask", "N", n), Buttons: [][]kit.Button{{
+		t.Btn(t.T.T("btn_drop"), f.NS, ActDrop, ""), t.Btn(t.T.T("btn_go_on"), f.NS, ActGoOn, ""),
+	}}})
+	return nil
 }
 
 // Split splits a Multi value into its codes.

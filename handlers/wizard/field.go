@@ -75,7 +75,10 @@ type Field[D any] struct {
 	Kind     Kind
 	Optional bool // Skip is offered and the form can be confirmed without it
 	Hidden   bool // no line and no edit button of its own on the review card
-	Max      int  // Text: at most this many characters
+	// Conditional marks a field an earlier answer may open (Applies
+	// depends on answers): it is counted in the progress total always.
+	Conditional bool
+	Max         int // Text: at most this many characters
 	// Col names where the owning feature saves the answer (a column of
 	// its record); the engine does not read it.
 	Col string

@@ -22,12 +22,15 @@ const (
 	ActCancel   = "cx"
 	ActEdit     = "ed" // arg: the index of a field, from the review card
 	ActConfirm  = "cf"
+	ActKeep     = "kp" // keep the answer already given and go on
+	ActDrop     = "dp" // yes, throw the answers away (after Cancel asked)
+	ActGoOn     = "go" // no, go on filling in (after Cancel asked)
 )
 
 // IsAction reports whether action is one of the engine's.
 func IsAction(action string) bool {
 	switch action {
-	case ActChoose, ActToggle, ActDone, ActShortcut, ActBack, ActSkip, ActCancel, ActEdit, ActConfirm:
+	case ActChoose, ActToggle, ActDone, ActShortcut, ActBack, ActSkip, ActCancel, ActEdit, ActConfirm, ActKeep, ActDrop, ActGoOn:
 		return true
 	}
 	return false
@@ -116,12 +119,13 @@ func (f *Form[D]) Missing(d D) string {
 	return ""
 }
 
-// Progress is the position of the current step among the applicable
-// fields, and their number.
+// Progress is the position of the current step among the fields counted
+// (those that apply, and those that may come to apply by a later answer),
+// and their number: the total does not change as answers open questions.
 func (f *Form[D]) Progress(d D) (pos, n int) {
 	step := f.State(d).Step
 	for _, fd := range f.Fields {
-		if f.Applies(d, fd) {
+		if fd.Conditional || f.Applies(d, fd) {
 			n++
 			if fd.Name == step {
 				pos = n
@@ -328,10 +332,22 @@ func (f *Form[D]) nav(t *kit.Turn, d D, fd *Field[D]) []kit.Button {
 	if f.hasBack(d, fd) {
 		row = append(row, t.Btn(t.T.T("btn_back"), f.NS, ActBack, ""))
 	}
-	if fd.Optional {
+	if f.keepable(d, fd) {
+		row = append(row, t.Btn(t.T.T("btn_keep"), f.NS, ActKeep, ""))
+	} else if fd.Optional {
 		row = append(row, t.Btn(t.T.T("btn_skip"), f.NS, ActSkip, ""))
 	}
 	return append(row, f.CancelButton(t))
+}
+
+// keepable reports a typed question asked again (Back, an edit) that has
+// an answer: Keep goes on with it instead of typing it again.
+func (f *Form[D]) keepable(d D, fd *Field[D]) bool {
+	switch fd.Kind {
+	case Text, Date, Amount, Pick:
+		return f.State(d).Get(fd.Name) != ""
+	}
+	return false
 }
 
 func (f *Form[D]) hasBack(d D, fd *Field[D]) bool {

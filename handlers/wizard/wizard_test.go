@@ -253,9 +253,55 @@ func TestForm_Single(t *testing.T) {
 	if r.d.backs != 1 || r.d.Single {
 		t.Fatalf("back from a single edit: backs %d, single %v", r.d.backs, r.d.Single)
 	}
+	r.press(ActCancel, "") // answers were given: asked first
+	if r.d.cancels != 0 || !strings.Contains(r.shown(), "1") {
+		t.Fatalf("Cancel with answers not asked first: %q", r.shown())
+	}
+	r.press(ActGoOn, "")
+	r.step("more")
 	r.press(ActCancel, "")
+	r.press(ActDrop, "")
 	if r.d.cancels != 1 {
 		t.Fatal("Cancel not run")
+	}
+}
+
+// TestForm_Keep: a typed question asked again offers Keep, which goes on
+// with the answer given.
+func TestForm_Keep(t *testing.T) {
+	r := newRun(t)
+	if labels := labelsOf(r.tn.Resp.Messages[0]); strings.Contains(strings.Join(labels, "|"), "保留") {
+		t.Fatalf("Keep offered for an unanswered question: %v", labels)
+	}
+	r.say("张三")
+	r.press(ActBack, "")
+	r.step("name")
+	if labels := strings.Join(labelsOf(r.tn.Resp.Messages[0]), "|"); !strings.Contains(labels, "保留") {
+		t.Fatalf("no Keep: %v", labels)
+	}
+	r.press(ActKeep, "")
+	r.step("colours")
+	if r.d.Get("name") != "张三" {
+		t.Fatalf("name = %q", r.d.Get("name"))
+	}
+	r.press(ActKeep, "") // not at a typed question
+	if r.tn.Resp.CallbackText != "此按钮已失效" {
+		t.Fatal("Keep taken at a multiple choice")
+	}
+}
+
+// TestForm_ProgressTotal: a conditional question is counted before it
+// opens, so the total does not change mid-form.
+func TestForm_ProgressTotal(t *testing.T) {
+	f, d := testForm(), &draft{}
+	f.Field("why").Conditional = true
+	d.Step = "unit"
+	if pos, n := f.Progress(d); pos != 5 || n != 6 {
+		t.Fatalf("progress = %d/%d, want 5/6", pos, n)
+	}
+	d.Set("more", "y")
+	if pos, n := f.Progress(d); pos != 5 || n != 6 {
+		t.Fatalf("progress after the question opened = %d/%d", pos, n)
 	}
 }
 
