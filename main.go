@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -69,7 +70,7 @@ Commands:
   demo                         load the fictional demo roster into the configured database
   import FILE [--yes]          import members and sanctions from an .xlsx or .csv file:
                                shows the preview, then asks to confirm (--yes confirms)
-  template [FILE]              write the import template workbook (default 回访名册导入模板.xlsx)
+  template [FILE]              write the import template workbook (default 回访对象导入模板.xlsx)
   remind [--at TIME] [--dry-run]
                                one reminder and digest pass as if at TIME (2027-03-01T09:00,
                                default now); --dry-run prints what would go to whom and sends
@@ -100,8 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	default:
 		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind)", cmd)
 	}
+	settingsOut := stderr
 	if wantsHelp(args) {
-		fmt.Fprint(stderr, usage)
+		// Asked for: the help goes to standard output.
+		fmt.Fprint(stdout, usage)
+		settingsOut = stdout
 	}
 	var cons consoleFlags
 	var pos []string     // positional arguments of import and template
@@ -117,21 +121,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "remind":
 		remArgs, args = splitRemindArgs(args)
 	}
-	cfg, err := config.Load(args, getenv, stderr)
+	cfg, err := config.Load(args, getenv, settingsOut)
 	if err != nil {
 		return err
 	}
 	log := newLogger(cfg, stderr)
-	log.Info("starting", "command", cmd, "version", version, "config", cfg)
+	log.Debug("starting", "command", cmd, "version", version, "config", cfg)
 	switch cmd {
 	case "migrate":
 		store, err := openStore(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(stdout, "database migrated (%s)\n", store.Dialect())
 		return store.Close()
 	case "demo":
-		return loadDemo(ctx, cfg, log)
+		if err := loadDemo(ctx, cfg, log); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo roster loaded: admin %d, inspector %d (fictional people)\n", demoAdminID, demoInspectorID)
+		return nil
 	case "console":
 		return runConsole(ctx, cfg, log, cons, stdin, stdout)
 	case "import":
@@ -141,6 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "remind":
 		return runRemind(ctx, cfg, log, remArgs, stdout)
 	}
+	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)
 }
 
@@ -350,6 +360,9 @@ func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []s
 	if file == "" {
 		return errors.New("import: give the .xlsx or .csv file to import")
 	}
+	if err := checkImportFile(ctx, file); err != nil {
+		return err
+	}
 	cfg.Admins = append(cfg.Admins, cliActorID)
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
@@ -362,17 +375,58 @@ func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []s
 	if yes {
 		in = strings.NewReader(script + "1\n") // [1] is the preview's confirm button
 	}
+	asked := !yes && !isTerminal(stdin)
+	if asked {
+		in = strings.NewReader(script) // no one to answer: show the preview only
+	}
 	c := &bot.Console{In: in, Out: stdout, ChatID: cliActorID, UserID: cliActorID, Lang: "zh",
 		Handler: app, Apology: app.Apology, Logger: log}
 	app.SetTransport("huifang_console", c)
-	return c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if asked {
+		return errors.New("import: nothing imported: no terminal to confirm on; run again with --yes to import what the preview shows")
+	}
+	return nil
+}
+
+// checkImportFile refuses, before anything is opened, a file that cannot be
+// imported: missing, unreadable, of another type, or that the importer
+// refuses, with the importer's reason.
+func checkImportFile(ctx context.Context, file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if ext := strings.ToLower(filepath.Ext(file)); ext != ".xlsx" && ext != ".csv" {
+		return fmt.Errorf("import: %s is not an .xlsx or .csv file", file)
+	}
+	if _, err := importer.ParseContext(ctx, filepath.Base(file), data, time.Now()); err != nil {
+		return fmt.Errorf("import: %s: %w", file, err)
+	}
+	return nil
+}
+
+// isTerminal reports whether r is a terminal someone can type at.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // writeTemplate writes the import template workbook.
 func writeTemplate(pos []string, stdout io.Writer) error {
-	name := "回访名册导入模板.xlsx"
-	if len(pos) > 0 {
+	name := importer.TemplateName
+	switch len(pos) {
+	case 0:
+	case 1:
 		name = pos[0]
+	default:
+		return fmt.Errorf("template: one file name at most (got %d)", len(pos))
 	}
 	data, err := importer.Template()
 	if err != nil {
@@ -423,6 +477,9 @@ func (c *consoleFlags) parse(args []string) ([]string, error) {
 	return rest, nil
 }
 
+// consoleHint is the console's first line.
+const consoleHint = "输入 /help 查看可用命令；按钮用数字选择（如输入 1）。Ctrl+D 退出。"
+
 func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons consoleFlags, stdin io.Reader, stdout io.Writer) error {
 	if cons.demo {
 		if err := loadDemo(ctx, cfg, log); err != nil {
@@ -444,6 +501,7 @@ func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons c
 	c := &bot.Console{In: stdin, Out: stdout, ChatID: cons.user, UserID: cons.user, Lang: "zh",
 		Handler: app, Apology: app.Apology, Logger: log}
 	app.SetTransport("huifang_console", c)
+	fmt.Fprintln(stdout, consoleHint)
 	start := time.Now()
 	err = c.Run(ctx)
 	log.Debug("console ended", "after", time.Since(start))

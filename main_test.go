@@ -111,7 +111,58 @@ func TestRun_TemplateAndImport(t *testing.T) {
 	if !strings.Contains(out.String(), "无变化 1 行") {
 		t.Errorf("second import output:\n%s", out.String())
 	}
+	out.Reset()
+	err = run(context.Background(), []string{"import", csv, "-sqlite-path=" + db}, env(nil), strings.NewReader("1\n"), &out, &logs)
+	if err == nil || !strings.Contains(err.Error(), "nothing imported") || !strings.Contains(out.String(), "导入预览") {
+		t.Errorf("import without --yes and without a terminal: %v\n%s", err, out.String())
+	}
 	if err := run(context.Background(), []string{"import", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err == nil {
 		t.Error("import without a file did not fail")
+	}
+}
+
+// TestRun_CommandLineErrors: wrong arguments exit non-zero with one clear
+// line; help goes to standard output.
+func TestRun_CommandLineErrors(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string {
+		if k == "HUIFANG_SQLITE_PATH" {
+			return filepath.Join(dir, "huifang.db")
+		}
+		return ""
+	}
+	readme := filepath.Join(dir, "README.md")
+	if err := os.WriteFile(readme, []byte("# not a roster"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", filepath.Join(dir, "nonexistent.xlsx")}, "no such file"},
+		{[]string{"import", readme}, "not an .xlsx or .csv file"},
+		{[]string{"template", "a.xlsx", "b.xlsx"}, "one file name at most"},
+		{[]string{"migrate", "--bogus"}, "huifang --help lists the settings"},
+		{[]string{"migrate", "-sqlite-path=" + filepath.Join(dir, "missing", "x.db")}, "does not exist"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), tc.args, env, strings.NewReader(""), &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Count(err.Error(), "\n") > 0 {
+			t.Errorf("%v: err = %v, want one line with %q", tc.args, err, tc.want)
+		}
+		if n := strings.Count(stderr.String(), "\n"); n > 2 {
+			t.Errorf("%v: %d lines on stderr:\n%s", tc.args, n, stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"--help"}, env, strings.NewReader(""), &stdout, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "Usage: huifang") || stderr.Len() != 0 {
+		t.Fatalf("--help: stdout %d bytes, stderr %q", stdout.Len(), stderr.String())
+	}
+	stdout.Reset()
+	if err := run(t.Context(), []string{"migrate"}, env, strings.NewReader(""), &stdout, &stderr); err != nil || !strings.Contains(stdout.String(), "database migrated") {
+		t.Fatalf("migrate: %v, %q", err, stdout.String())
 	}
 }

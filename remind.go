@@ -223,12 +223,23 @@ func printDryRun(ctx context.Context, cfg config.Config, log *slog.Logger, svc *
 	local := at.In(cfg.Timezone)
 	fmt.Fprintf(stdout, "dry run at %s (%s): %d %s; nothing is sent or recorded\n",
 		local.Format("2006-01-02 15:04 Mon"), cfg.Timezone, len(ds), map[bool]string{true: "delivery", false: "deliveries"}[len(ds) == 1])
+	// What each recipient would read, rendered as of the pass's time.
+	render, err := handlers.New(handlers.Options{Store: svc.store, State: svc.state, Admins: cfg.Admins,
+		Location: cfg.Timezone, Rules: calendarRules(cfg), Now: func() time.Time { return at }})
+	if err != nil {
+		return err
+	}
 	for _, d := range ds {
 		name := names[d.Recipient]
 		if name == "" {
 			name = "HUIFANG_ADMINS"
 		}
-		fmt.Fprintf(stdout, "%s → %d (%s): %s\n", d.Kind, d.Recipient, name, scheduler.Summary(d))
+		fmt.Fprintf(stdout, "\n%s → %d (%s): %s\n", d.Kind, d.Recipient, name, scheduler.Summary(d))
+		if _, m, err := render.RenderDelivery(ctx, d); err != nil {
+			fmt.Fprintf(stdout, "  (cannot render: %v)\n", err)
+		} else {
+			fmt.Fprintln(stdout, "  "+strings.ReplaceAll(bot.PlainText(m.Text), "\n", "\n  "))
+		}
 	}
 	if len(ds) == 0 && planErr == nil {
 		fmt.Fprintln(stdout, nothingWhy(ctx, cfg, svc.store, local))

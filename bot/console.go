@@ -136,7 +136,7 @@ func (st *consoleState) show(resp handlers.Response) {
 		if m.Document != nil {
 			st.saveDocument(m.Document)
 		}
-		if text := plainText(m.Text); text != "" || m.Document == nil {
+		if text := PlainText(m.Text); text != "" || m.Document == nil {
 			st.w.print(text + "\n")
 		}
 		var flat []handlers.Button
@@ -169,7 +169,7 @@ func (st *consoleState) showNotification(o handlers.Outgoing) {
 	if o.Message.Document != nil {
 		st.saveDocument(o.Message.Document)
 	}
-	if text := plainText(o.Message.Text); text != "" || o.Message.Document == nil {
+	if text := PlainText(o.Message.Text); text != "" || o.Message.Document == nil {
 		st.w.print(text + "\n")
 	}
 	var cells []string

@@ -19,7 +19,7 @@ var testButtons = [][]handlers.Button{{{Text: "今天", Data: "d:today"}, {Text:
 
 func TestTelegram_Send_Split(t *testing.T) {
 	var long strings.Builder
-	for i := 0; utf8.RuneCountInString(plainText(long.String())) < 9000; i++ {
+	for i := 0; utf8.RuneCountInString(PlainText(long.String())) < 9000; i++ {
 		fmt.Fprintf(&long, "<b>第%d行</b> 张三 &amp; <i>李四</i> 内容内容内容内容内容\n", i)
 		if i%40 == 0 {
 			long.WriteString("<pre>code line\ncode line\n</pre>\n")
@@ -45,15 +45,15 @@ func TestTelegram_Send_Split(t *testing.T) {
 			}
 			var plain strings.Builder
 			for i, s := range sent {
-				if n := utf8.RuneCountInString(plainText(s.Text)); n > maxText {
+				if n := utf8.RuneCountInString(PlainText(s.Text)); n > maxText {
 					t.Errorf("part %d has %d runes", i, n)
 				}
 				if last := i == len(sent)-1; (s.Buttons != nil) != last {
 					t.Errorf("part %d of %d has buttons %v", i, len(sent), s.Buttons)
 				}
-				plain.WriteString(plainText(s.Text))
+				plain.WriteString(PlainText(s.Text))
 			}
-			if plain.String() != plainText(text) {
+			if plain.String() != PlainText(text) {
 				t.Error("parts do not add up to the text")
 			}
 			if diff := cmp.Diff(testButtons, sent[len(sent)-1].Buttons); diff != "" {

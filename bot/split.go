@@ -36,7 +36,7 @@ func splitHTML(text string, limit int) []string {
 		for i := len(stack) - 1; i >= 0; i-- {
 			b.WriteString("</" + stack[i].name + ">")
 		}
-		if part := b.String(); strings.TrimSpace(plainText(part)) != "" {
+		if part := b.String(); strings.TrimSpace(PlainText(part)) != "" {
 			parts = append(parts, part)
 		}
 		start, reopen = cut, stack
@@ -117,8 +117,8 @@ func tagName(tag string) string {
 	return strings.ToLower(s[:end])
 }
 
-// plainText strips the tags of Telegram-HTML text and unescapes its entities.
-func plainText(s string) string {
+// PlainText strips the tags of Telegram-HTML text and unescapes its entities.
+func PlainText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {

@@ -130,15 +130,21 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		stderr = io.Discard
 	}
 	fs := flag.NewFlagSet("huifang", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { Usage(stderr) }
+	// The flag package would print every setting after a mistyped flag;
+	// one line and a hint say more.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	list := settings()
 	values := make([]*string, len(list))
 	for i, s := range list {
 		values[i] = fs.String(s.flag, "", s.help)
 	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		if errors.Is(err, flag.ErrHelp) {
+			Usage(stderr)
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("%w (huifang --help lists the settings)", err)
 	}
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected argument %q: settings are flags such as -admins=1", fs.Arg(0))

@@ -24,6 +24,9 @@ var (
 		time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC)}
 )
 
+// TemplateName is the template's file name (the same as the chat's).
+const TemplateName = "回访对象导入模板.xlsx"
+
 // Template returns the template workbook: sheets 人员 and 处分 with
 // Chinese headers, drop-downs for 职级, 是否重点, 处分种类 and 处分期限(月),
 // one example row each, and a sheet 说明 explaining every column.

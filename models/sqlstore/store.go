@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -62,6 +64,11 @@ func Open(ctx context.Context, mysqlDSN, sqlitePath string, log *slog.Logger) (*
 		}
 		if strings.ContainsRune(sqlitePath, '?') {
 			return nil, errors.New("open sqlite: path must not contain '?'")
+		}
+		if dir := filepath.Dir(sqlitePath); sqlitePath != ":memory:" {
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return nil, fmt.Errorf("open sqlite: folder %q does not exist (HUIFANG_SQLITE_PATH)", dir)
+			}
 		}
 		dial, dialect = sqlite.Open(sqliteDSN(sqlitePath)), DialectSQLite
 	}
