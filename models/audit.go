@@ -11,6 +11,7 @@ const (
 	AuditInviteCreate   = "invite_create"
 	AuditInviteRedeem   = "invite_redeem"
 	AuditInviteRevoke   = "invite_revoke"
+	AuditInviteFailed   = "invite_redeem_failed" // Detail "invitation=<id, 0 if unknown> reason=<used|revoked|expired|bound|own|inviter|registered|unknown>"
 	AuditListUsers      = "list_users"
 	AuditRevokeUser     = "revoke_user"
 	AuditMemberCreate   = "member_create"
