@@ -5,6 +5,7 @@
 //	huifang migrate    apply database migrations and exit
 //	huifang demo       load the fictional demo roster
 //	huifang remind     one reminder and digest pass by hand
+//	huifang audit      verify or prune the audit trail
 package main
 
 import (
@@ -65,7 +66,9 @@ Usage: huifang [command] [flags]
 Commands:
   serve                        run the Telegram bot (default)
   console [--user ID] [--demo] the same bot in this terminal; --demo loads a fictional roster
-  migrate                      apply database migrations and exit
+  migrate [--grant ACCOUNT]    apply database migrations and exit; --grant gives the MySQL
+                               account the application's privileges, and only SELECT and
+                               INSERT on the audit tables (run as the database's owner)
   demo                         load the fictional demo roster into the configured database
   import FILE [--yes]          import members and sanctions from an .xlsx or .csv file:
                                shows the preview, then asks to confirm (--yes confirms)
@@ -74,6 +77,9 @@ Commands:
                                one reminder and digest pass as if at TIME (2027-03-01T09:00,
                                default now); --dry-run prints what would go to whom and sends
                                and records nothing
+  audit verify                 check the audit trail's hash chain; names the first broken link
+  audit prune                  delete audit rows older than HUIFANG_AUDIT_RETENTION (run as the
+                               database's owner: the application may not delete audit rows)
 
 `
 
@@ -94,11 +100,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit)", cmd)
 	}
 	if wantsHelp(args) {
 		fmt.Fprint(stderr, usage)
@@ -106,13 +112,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var cons consoleFlags
 	var pos []string     // positional arguments of import and template
 	var remArgs []string // remind's own flags
+	var grant string     // migrate's --grant
+	var err error
 	switch cmd {
 	case "console":
-		var err error
 		if args, err = cons.parse(args); err != nil {
 			return err
 		}
-	case "import", "template":
+	case "migrate":
+		if grant, args, err = splitGrant(args); err != nil {
+			return err
+		}
+	case "import", "template", "audit":
 		pos, args = splitPositional(args)
 	case "remind":
 		remArgs, args = splitRemindArgs(args)
@@ -125,11 +136,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log.Info("starting", "command", cmd, "version", version, "config", cfg)
 	switch cmd {
 	case "migrate":
-		store, err := openStore(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		return store.Close()
+		return runMigrate(ctx, cfg, log, grant, stdout)
+	case "audit":
+		return runAudit(ctx, cfg, log, pos, stdout)
 	case "demo":
 		return loadDemo(ctx, cfg, log)
 	case "console":

@@ -66,7 +66,8 @@ func visitsByAuthor(db *gorm.DB, sc unitScope, since, today time.Time) (map[int6
 const memberNamesChunk = 500
 
 // MemberNames returns the names, units and posts of members v may see
-// (scoped, audited as one "list_members" row), for rendering reminders.
+// (scoped, audited as one "list_members" row naming them), for rendering
+// reminders.
 // Ids outside v's scope or absent are left out of the map. When the audit
 // row cannot be written, nothing is returned.
 func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) (map[uint64]models.MemberMatch, error) {
@@ -93,7 +94,11 @@ func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) 
 				out[r.ID] = models.MemberMatch{Member: r.Member, UnitName: r.UnitName}
 			}
 		}
-		return writeAudit(tx, v, models.AuditListMembers, nil, nil, fmt.Sprintf("n=%d", len(out)))
+		shown := make([]uint64, 0, len(out))
+		for id := range out {
+			shown = append(shown, id)
+		}
+		return writeAuditMembers(tx, v, models.AuditListMembers, shown, nil, fmt.Sprintf("n=%d", len(out)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("member names: %w", err)

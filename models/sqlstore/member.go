@@ -28,8 +28,8 @@ const (
 // names that contain it. Results are ordered by name then id, at most limit
 // of them (20 when limit ≤ 0, never more than 100). No match, or an empty
 // query, is ErrNotFound. Every search writes one "search_member" audit row
-// with the number of results (never the query) in the same transaction; if
-// that fails, no results are returned.
+// naming the members found and their number (never the query) in the same
+// transaction; if that fails, no results are returned.
 func (s *Store) SearchMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
@@ -49,7 +49,11 @@ func (s *Store) SearchMembers(ctx context.Context, v models.Viewer, query string
 		if err != nil {
 			return err
 		}
-		return writeAudit(tx, v, models.AuditSearch, nil, nil, fmt.Sprintf("results=%d", len(rows)))
+		ids := make([]uint64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		return writeAuditMembers(tx, v, models.AuditSearch, ids, nil, fmt.Sprintf("results=%d", len(rows)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search members: %w", err)
