@@ -281,10 +281,11 @@ func (c *cursor[T]) take(member uint64, buf []T) []T {
 }
 
 // responsible answers who is responsible for a member: the assignee if
-// still an active user, else the active inspectors of the member's unit
-// or, when it has none, of its nearest ancestor that has any.
+// still an active user whose unit's subtree holds the member's unit, else
+// the active inspectors of the member's unit or, when it has none, of its
+// nearest ancestor that has any.
 type responsible struct {
-	active     map[int64]bool
+	home       map[int64]uint64 // active user → their unit
 	paths      map[uint64]string  // unit id → materialised path
 	inspectors map[uint64][]int64 // unit id → its own inspectors
 	nearest    map[uint64][]int64 // unit id → the answer, computed once per unit
@@ -307,13 +308,13 @@ func loadResponsible(db *gorm.DB, today time.Time) (*responsible, error) {
 	if err := db.Select("recipient", "item_key").Where("`until` > ?", today).Find(&snoozes).Error; err != nil {
 		return nil, fmt.Errorf("load snoozes: %w", err)
 	}
-	rs := &responsible{active: map[int64]bool{}, paths: map[uint64]string{}, inspectors: map[uint64][]int64{},
+	rs := &responsible{home: map[int64]uint64{}, paths: map[uint64]string{}, inspectors: map[uint64][]int64{},
 		nearest: map[uint64][]int64{}, snoozed: map[string][]int64{}}
 	for _, u := range units {
 		rs.paths[u.ID] = u.Path
 	}
 	for _, u := range users {
-		rs.active[u.TelegramID] = true
+		rs.home[u.TelegramID] = u.UnitID
 		if u.Role == models.RoleInspector {
 			rs.inspectors[u.UnitID] = append(rs.inspectors[u.UnitID], u.TelegramID)
 		}
@@ -340,6 +341,15 @@ func (rs *responsible) ofUnit(unit uint64) []int64 {
 	return found
 }
 
+// covers reports whether user id is active and unit lies in their unit's
+// subtree: an assignment counts only while the member is in the
+// assignee's scope (a unit moved away leaves it behind).
+func (rs *responsible) covers(id int64, unit uint64) bool {
+	home, ok := rs.home[id]
+	path := rs.paths[home]
+	return ok && path != "" && (unitScope{path: path}).contains(rs.paths[unit])
+}
+
 // pathIDs splits a materialised path "/1/4/9/" into its unit ids.
 func pathIDs(path string) []uint64 {
 	var ids []uint64
@@ -363,7 +373,7 @@ func (s *Store) resolveInspectors(ctx context.Context, items []models.DueItem, a
 	}
 	for i := range items {
 		it := &items[i]
-		if a, ok := assignees[it.MemberID]; ok && rs.active[a] {
+		if a, ok := assignees[it.MemberID]; ok && rs.covers(a, it.UnitID) {
 			it.Inspectors = []int64{a}
 		} else {
 			it.Inspectors = rs.ofUnit(it.UnitID)

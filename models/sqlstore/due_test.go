@@ -202,3 +202,36 @@ func TestStore_MarkFollowUpWho(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_AssigneeOutOfScope: an assignment whose member lies outside
+// the assignee's units (the member's unit moved away) reminds the
+// inspectors of the member's units instead; moving a unit clears such
+// assignments and its audit row names the members.
+func TestStore_AssigneeOutOfScope(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		old := time.Now().AddDate(0, -3, 0)
+		if err := sqlstore.ExecForTest(ctx, s, "UPDATE members SET assignee_id = ?, interval_months = 1, assigned_at = ? WHERE id = ?",
+			westTG, old, r.liSi.ID); err != nil {
+			t.Fatal(err)
+		}
+		today := models.DateOf(time.Now())
+		wantItem(t, mustDue(t, s, today), today, models.DueInteractive, r.liSi.ID, true, inspectorTG)
+
+		if err := sqlstore.ExecForTest(ctx, s, "UPDATE members SET assignee_id = ? WHERE id = ?", inspectorTG, r.liSi.ID); err != nil {
+			t.Fatal(err)
+		}
+		branch := mustUnit(t, s, "东湖村党支部（演示）")
+		if err := s.MoveUnit(ctx, r.admin, branch, r.west); err != nil {
+			t.Fatalf("MoveUnit: %v", err)
+		}
+		if n := count(t, s, "members", "id = ? AND assignee_id IS NULL", r.liSi.ID); n != 1 {
+			t.Error("the assignment outside the assignee's units was kept")
+		}
+		wantItem(t, mustDue(t, s, today), today, models.DueKey, r.liSi.ID, true, westTG)
+		if n := count(t, s, "audit_events", "action = ? AND member_id = ? AND detail LIKE ?", models.AuditUnitMove, r.liSi.ID, "%assignments_cleared=1"); n != 1 {
+			t.Errorf("unit_move audit rows naming the member = %d, want 1", n)
+		}
+	})
+}
