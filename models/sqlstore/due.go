@@ -285,7 +285,7 @@ func (c *cursor[T]) take(member uint64, buf []T) []T {
 // the active inspectors of the member's unit or, when it has none, of its
 // nearest ancestor that has any.
 type responsible struct {
-	home       map[int64]uint64 // active user → their unit
+	home       map[int64]uint64   // active user → their unit
 	paths      map[uint64]string  // unit id → materialised path
 	inspectors map[uint64][]int64 // unit id → its own inspectors
 	nearest    map[uint64][]int64 // unit id → the answer, computed once per unit
