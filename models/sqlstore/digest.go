@@ -14,27 +14,34 @@ import (
 
 // Digest gathers the digest of v's subtree (admins: everything): the open
 // items of its members sorted into the digest's lists (most urgent first)
-// and the visits dated in [since, today] per author. The view is audited
-// ("view_digest"); when the audit row cannot be written, nothing is
-// returned. A non-admin viewer whose unit does not exist is ErrNotFound.
+// and the visits dated in [since, today] per author. Everything is read in
+// the transaction of its audit row ("view_digest"); when the row cannot
+// be written, nothing is returned. A non-admin viewer whose unit does not
+// exist is ErrNotFound.
 func (s *Store) Digest(ctx context.Context, v models.Viewer, r models.CalendarRules, today, since time.Time) (models.DigestData, error) {
 	today, since = models.DateOf(today), models.DateOf(since)
-	db := s.db.WithContext(ctx)
-	sc, err := viewerScope(db, v)
-	if err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	items, err := s.dueItems(ctx, r, today, sc)
-	if err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	d := models.NewDigestData(items, today)
-	d.Since = since
-	if d.VisitsByInspector, err = visitsByAuthor(db, sc, since, today); err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	detail := fmt.Sprintf("since=%s items=%d", since.Format(time.DateOnly), len(items))
-	err = s.inTx(ctx, func(tx *gorm.DB) error { return writeAudit(tx, v, models.AuditViewDigest, nil, nil, detail) })
+	var d models.DigestData
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sc, err := viewerScope(tx, v)
+		if err != nil {
+			return err
+		}
+		items, assignees, err := collectDue(tx, r, today, sc, true)
+		if err != nil {
+			return err
+		}
+		if err := resolveInspectors(tx, items, assignees, today); err != nil {
+			return err
+		}
+		slices.SortFunc(items, models.CompareDue)
+		d = models.NewDigestData(items, today)
+		d.Since = since
+		if d.VisitsByInspector, err = visitsByAuthor(tx, sc, since, today); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("since=%s items=%d", since.Format(time.DateOnly), len(items))
+		return writeAudit(tx, v, models.AuditViewDigest, nil, nil, detail)
+	})
 	if err != nil {
 		return models.DigestData{}, fmt.Errorf("digest: %w", err)
 	}

@@ -35,13 +35,13 @@ func (s *Store) dueItems(ctx context.Context, r models.CalendarRules, today time
 	)
 	err := s.streaming(ctx, func(db *gorm.DB) error {
 		var err error
-		items, assignees, err = collectDue(db, r, today, sc)
+		items, assignees, err = collectDue(db, r, today, sc, false)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.resolveInspectors(ctx, items, assignees, today); err != nil {
+	if err := resolveInspectors(s.db.WithContext(ctx), items, assignees, today); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(items, models.CompareDue)
@@ -81,18 +81,21 @@ type dueStreams struct {
 	visits    *cursor[models.VisitMark]
 }
 
-func openDueStreams(db *gorm.DB, sc unitScope) (*dueStreams, error) {
+// openDueStreams opens the three result sets; buffered reads sanctions
+// and visits into memory first, for a transaction, whose one connection
+// reads one result set at a time.
+func openDueStreams(db *gorm.DB, sc unitScope, buffered bool) (*dueStreams, error) {
 	st := &dueStreams{}
 	rows, err := sanctionRows(db, sc)
 	if err != nil {
 		return nil, fmt.Errorf("query sanctions: %w", err)
 	}
-	st.sanctions = openCursor(rows, scanSanction)
+	st.sanctions = openCursor(rows, scanSanction, buffered)
 	if rows, err = visitRows(db, sc); err != nil {
 		st.close()
 		return nil, fmt.Errorf("query visits: %w", err)
 	}
-	st.visits = openCursor(rows, scanVisitMark)
+	st.visits = openCursor(rows, scanVisitMark, buffered)
 	if st.members, err = memberRows(db, sc); err != nil {
 		st.close()
 		return nil, fmt.Errorf("query members: %w", err)
@@ -127,8 +130,8 @@ func (st *dueStreams) err() error {
 // one member's sanctions and visits are held at a time. It returns the
 // items (unsorted, without inspectors) and the assignees of the members
 // that have items.
-func collectDue(db *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, map[uint64]int64, error) {
-	st, err := openDueStreams(db, sc)
+func collectDue(db *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope, buffered bool) ([]models.DueItem, map[uint64]int64, error) {
+	st, err := openDueStreams(db, sc, buffered)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -230,7 +233,8 @@ func nullDate(t sql.NullTime) *time.Time {
 	return &d
 }
 
-// cursor reads an open result set ordered by member id, one row ahead.
+// cursor reads an open result set ordered by member id, one row ahead,
+// or the rows it read into memory when buffered.
 type cursor[T any] struct {
 	rows   *sql.Rows
 	scan   func(*sql.Rows, *T) (uint64, error)
@@ -238,11 +242,33 @@ type cursor[T any] struct {
 	member uint64
 	ok     bool
 	err    error
+
+	buf []bufferedRow[T] // buffered: the rows left
 }
 
-// openCursor reads the first row of rows; an error is kept in err.
-func openCursor[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (uint64, error)) *cursor[T] {
+type bufferedRow[T any] struct {
+	member uint64
+	row    T
+}
+
+// openCursor reads the first row of rows (all of them and closes rows,
+// when buffered); an error is kept in err.
+func openCursor[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (uint64, error), buffered bool) *cursor[T] {
 	c := &cursor[T]{rows: rows, scan: scan}
+	if buffered {
+		c.next()
+		for c.ok {
+			c.buf = append(c.buf, bufferedRow[T]{c.member, c.cur})
+			c.next()
+		}
+		if err := rows.Close(); err != nil && c.err == nil {
+			c.err = err
+		}
+		c.rows = nil
+		if c.err != nil {
+			return c
+		}
+	}
 	c.next()
 	return c
 }
@@ -255,6 +281,12 @@ func cursorRows[T any](c *cursor[T]) *sql.Rows {
 }
 
 func (c *cursor[T]) next() {
+	if c.rows == nil { // buffered
+		if c.ok = len(c.buf) > 0; c.ok {
+			c.member, c.cur, c.buf = c.buf[0].member, c.buf[0].row, c.buf[1:]
+		}
+		return
+	}
 	if c.ok = c.rows.Next(); !c.ok {
 		c.err = c.rows.Err()
 		return
@@ -366,8 +398,8 @@ func pathIDs(path string) []uint64 {
 
 // resolveInspectors fills the Inspectors of every item and leaves out
 // those who snoozed it.
-func (s *Store) resolveInspectors(ctx context.Context, items []models.DueItem, assignees map[uint64]int64, today time.Time) error {
-	rs, err := loadResponsible(s.db.WithContext(ctx), today)
+func resolveInspectors(db *gorm.DB, items []models.DueItem, assignees map[uint64]int64, today time.Time) error {
+	rs, err := loadResponsible(db, today)
 	if err != nil {
 		return err
 	}
