@@ -42,10 +42,14 @@ func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, accoun
 		return err
 	}
 	if account != "" {
-		if err := store.GrantApp(ctx, account); err != nil {
+		checked, err := store.GrantApp(ctx, account)
+		if err != nil {
 			return errors.Join(err, store.Close())
 		}
 		fmt.Fprintf(stdout, "granted %s the application's privileges (audit tables: SELECT and INSERT only)\n", account)
+		if !checked {
+			fmt.Fprintf(stdout, "could not read the other grants of %s (that needs SELECT on mysql.*): make sure it holds none on the whole database or server\n", account)
+		}
 	}
 	return store.Close()
 }

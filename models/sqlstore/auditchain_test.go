@@ -201,10 +201,10 @@ func TestStore_GrantApp(t *testing.T) {
 		t.Fatalf("create user: %v", err)
 	}
 	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP USER '"+user+"'@'%'") })
-	if err := s.GrantApp(ctx, user); err != nil {
-		t.Fatalf("GrantApp: %v", err)
+	if checked, err := s.GrantApp(ctx, user); err != nil || !checked {
+		t.Fatalf("GrantApp = %v, %v", checked, err)
 	}
-	if err := s.GrantApp(ctx, user); err != nil {
+	if _, err := s.GrantApp(ctx, user); err != nil {
 		t.Fatalf("GrantApp again: %v", err)
 	}
 	db, err := sqlstore.DatabaseForTest(ctx, s)
@@ -228,10 +228,29 @@ func TestStore_GrantApp(t *testing.T) {
 			t.Errorf("%s as the application: err = %v, want denied", q, err)
 		}
 	}
+	// The database's owner, as docker-compose sets it up, may grant too.
+	owner := user + "_o"
+	for _, q := range []string{"CREATE USER '" + owner + "'@'%' IDENTIFIED BY 'pw'",
+		"GRANT ALL PRIVILEGES ON `" + db + "`.* TO '" + owner + "'@'%' WITH GRANT OPTION"} {
+		if _, err := admin.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), "DROP USER '"+owner+"'@'%'") })
+	cfg.User = owner
+	ownerStore, err := sqlstore.Open(ctx, cfg.FormatDSN(), "", modelstest.Logger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ownerStore.Close() }()
+	if _, err := ownerStore.GrantApp(ctx, user); err != nil {
+		t.Errorf("GrantApp by the owner: %v", err)
+	}
 	if _, err := admin.ExecContext(ctx, "GRANT DELETE ON `"+db+"`.* TO '"+user+"'@'%'"); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "GrantApp to an account with DELETE on the database", s.GrantApp(ctx, user), sqlstore.ErrInvalidAccount)
+	_, err = s.GrantApp(ctx, user)
+	wantErr(t, "GrantApp to an account with DELETE on the database", err, sqlstore.ErrInvalidAccount)
 }
 
 func envOr(key, def string) string {

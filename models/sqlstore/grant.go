@@ -35,14 +35,16 @@ var grantee = regexp.MustCompile(`^([A-Za-z0-9_.-]{1,32})(?:@([A-Za-z0-9_.%:-]{1
 // run after Migrate by an account that may grant (the database's owner);
 // new tables of later migrations need it again. An account that holds
 // broader privileges on the whole database or server is refused
-// (ErrInvalid): table privileges cannot take those away.
-func (s *Store) GrantApp(ctx context.Context, user string) error {
+// (ErrInvalidAccount): table privileges cannot take those away. Reading
+// another account's grants needs SELECT on the mysql schema; without it
+// checked is false and the operator must make sure of that.
+func (s *Store) GrantApp(ctx context.Context, user string) (checked bool, err error) {
 	if s.dialect != DialectMySQL {
-		return errors.New("grant: only MySQL/MariaDB has database users")
+		return false, errors.New("grant: only MySQL/MariaDB has database users")
 	}
 	m := grantee.FindStringSubmatch(user)
 	if m == nil {
-		return fmt.Errorf("grant: account %q: %w", user, ErrInvalidAccount)
+		return false, fmt.Errorf("grant: account %q: %w", user, ErrInvalidAccount)
 	}
 	name, host := m[1], m[2]
 	if host == "" {
@@ -52,28 +54,29 @@ func (s *Store) GrantApp(ctx context.Context, user string) error {
 	db := s.db.WithContext(ctx)
 	var schema string
 	if err := db.Raw("SELECT DATABASE()").Scan(&schema).Error; err != nil {
-		return fmt.Errorf("grant: database: %w", err)
+		return false, fmt.Errorf("grant: database: %w", err)
 	}
-	if err := checkBroadGrants(s, ctx, account); err != nil {
-		return err
+	checked, err = s.checkBroadGrants(ctx, account)
+	if err != nil {
+		return false, err
 	}
 	tables, err := db.Migrator().GetTables()
 	if err != nil {
-		return fmt.Errorf("grant: list tables: %w", err)
+		return false, fmt.Errorf("grant: list tables: %w", err)
 	}
 	slices.Sort(tables)
 	for _, t := range tables {
 		privs, ok := appendOnly[t]
 		if !ok {
 			privs = appPrivileges
-		} else if err := db.Exec("REVOKE ALL PRIVILEGES ON `" + schema + "`.`" + t + "` FROM " + account).Error; err != nil && !isNoSuchGrant(err) {
-			return fmt.Errorf("grant: revoke on %s: %w", t, err)
+		} else if err := db.Exec("REVOKE ALL PRIVILEGES ON `" + schema + "`.`" + t + "` FROM " + account).Error; err != nil && !isMySQLError(err, 1147) {
+			return false, fmt.Errorf("grant: revoke on %s: %w", t, err) // 1147: there was nothing to revoke
 		}
 		if err := db.Exec("GRANT " + privs + " ON `" + schema + "`.`" + t + "` TO " + account).Error; err != nil {
-			return fmt.Errorf("grant: %s: %w", t, err)
+			return false, fmt.Errorf("grant: %s: %w", t, err)
 		}
 	}
-	return nil
+	return checked, nil
 }
 
 // ErrInvalidAccount reports a MySQL account GrantApp will not name.
@@ -84,23 +87,27 @@ var ErrInvalidAccount = errors.New("not an account name (letters, digits, _ . - 
 var broadPrivileges = []string{"UPDATE", "DELETE", "DROP", "ALTER", "ALL PRIVILEGES"}
 
 // checkBroadGrants refuses an account whose grants on the database or the
-// server already allow changing the audit tables.
-func checkBroadGrants(s *Store, ctx context.Context, account string) error {
+// server already allow changing the audit tables; checked is false when
+// the caller may not read another account's grants.
+func (s *Store) checkBroadGrants(ctx context.Context, account string) (checked bool, err error) {
 	var grants []string
 	rows, err := s.sqlDB.QueryContext(ctx, "SHOW GRANTS FOR "+account)
+	if isMySQLError(err, 1044, 1142, 1227) { // access denied: needs SELECT on mysql.*
+		return false, nil
+	}
 	if err != nil {
-		return fmt.Errorf("grant: show grants for %s (create the account first): %w", account, err)
+		return false, fmt.Errorf("grant: show grants for %s (create the account first): %w", account, err)
 	}
 	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var g string
 		if err := rows.Scan(&g); err != nil {
-			return fmt.Errorf("grant: read grants: %w", err)
+			return false, fmt.Errorf("grant: read grants: %w", err)
 		}
 		grants = append(grants, g)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("grant: read grants: %w", err)
+		return false, fmt.Errorf("grant: read grants: %w", err)
 	}
 	for _, g := range grants {
 		i := strings.Index(g, " ON ")
@@ -114,15 +121,15 @@ func checkBroadGrants(s *Store, ctx context.Context, account string) error {
 		privs := strings.ToUpper(g[len("GRANT "):i])
 		for _, p := range broadPrivileges {
 			if strings.Contains(privs, p) {
-				return fmt.Errorf("grant: %s holds %s on a whole database or the server; revoke it first: %w", account, p, ErrInvalidAccount)
+				return false, fmt.Errorf("grant: %s holds %s on a whole database or the server; revoke it first: %w", account, p, ErrInvalidAccount)
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
-// isNoSuchGrant reports MySQL's error 1147: nothing to revoke.
-func isNoSuchGrant(err error) bool {
+// isMySQLError reports a MySQL error with one of the numbers.
+func isMySQLError(err error, numbers ...uint16) bool {
 	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == 1147
+	return errors.As(err, &me) && slices.Contains(numbers, me.Number)
 }
