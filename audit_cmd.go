@@ -6,33 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/models/sqlstore"
 )
-
-// splitGrant takes migrate's --grant ACCOUNT (or --grant=ACCOUNT) off the
-// arguments; the rest are configuration flags.
-func splitGrant(args []string) (account string, rest []string, err error) {
-	for i := 0; i < len(args); i++ {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") || name != "grant" {
-			rest = append(rest, args[i])
-			continue
-		}
-		if !hasValue {
-			if i+1 == len(args) {
-				return "", nil, errors.New("migrate: --grant needs a MySQL account, e.g. --grant huifang")
-			}
-			i++
-			value = args[i]
-		}
-		account = value
-	}
-	return account, rest, nil
-}
 
 // runMigrate applies the migrations and, with an account, grants it what
 // the application needs (and only SELECT and INSERT on the audit tables).

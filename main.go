@@ -109,24 +109,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if wantsHelp(args) {
 		fmt.Fprint(stderr, usage)
 	}
-	var cons consoleFlags
-	var pos []string     // positional arguments of import and template
-	var remArgs []string // remind's own flags
-	var grant string     // migrate's --grant
-	var err error
-	switch cmd {
-	case "console":
-		if args, err = cons.parse(args); err != nil {
-			return err
-		}
-	case "migrate":
-		if grant, args, err = splitGrant(args); err != nil {
-			return err
-		}
-	case "import", "template", "audit":
-		pos, args = splitPositional(args)
-	case "remind":
-		remArgs, args = splitRemindArgs(args)
+	ca, args, err := splitCommandArgs(cmd, args)
+	if err != nil {
+		return err
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
@@ -136,19 +121,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log.Info("starting", "command", cmd, "version", version, "config", cfg)
 	switch cmd {
 	case "migrate":
-		return runMigrate(ctx, cfg, log, grant, stdout)
+		return runMigrate(ctx, cfg, log, ca.grant, stdout)
 	case "audit":
-		return runAudit(ctx, cfg, log, pos, stdout)
+		return runAudit(ctx, cfg, log, ca.pos, stdout)
 	case "demo":
 		return loadDemo(ctx, cfg, log)
 	case "console":
-		return runConsole(ctx, cfg, log, cons, stdin, stdout)
+		return runConsole(ctx, cfg, log, ca.cons, stdin, stdout)
 	case "import":
-		return runImport(ctx, cfg, log, pos, stdin, stdout)
+		return runImport(ctx, cfg, log, ca.pos, stdin, stdout)
 	case "template":
-		return writeTemplate(pos, stdout)
+		return writeTemplate(ca.pos, stdout)
 	case "remind":
-		return runRemind(ctx, cfg, log, remArgs, stdout)
+		return runRemind(ctx, cfg, log, ca.remind, stdout)
 	}
 	return serve(ctx, cfg, log)
 }

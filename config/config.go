@@ -231,9 +231,6 @@ func (c Config) Validate() error {
 	}
 	c.validateCalendar(bad)
 	c.validateWebhook(bad)
-	if c.AuditRetentionMonths != 0 && c.AuditRetentionMonths < MinAuditRetentionMonths {
-		bad("HUIFANG_AUDIT_RETENTION", "%d months is below the minimum of %d", c.AuditRetentionMonths, MinAuditRetentionMonths)
-	}
 	for _, r := range []struct {
 		env string
 		v   float64
@@ -245,7 +242,8 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// validateCalendar checks the reminder and calendar settings.
+// validateCalendar checks the reminder and calendar settings, and how
+// long the audit trail is kept.
 func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	if c.ReminderHour < 0 || c.ReminderHour > 23 || c.ReminderMinute < 0 || c.ReminderMinute > 59 {
 		bad("HUIFANG_REMINDER_TIME", "%02d:%02d is not a time of day", c.ReminderHour, c.ReminderMinute)
@@ -258,6 +256,9 @@ func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	}
 	if c.KeyEveryDays < 1 || c.KeyEveryDays > MaxWindowDays {
 		bad("HUIFANG_KEY_EVERY_DAYS", "%d is not from 1 to %d", c.KeyEveryDays, MaxWindowDays)
+	}
+	if c.AuditRetentionMonths != 0 && c.AuditRetentionMonths < MinAuditRetentionMonths {
+		bad("HUIFANG_AUDIT_RETENTION", "%d months is below the minimum of %d", c.AuditRetentionMonths, MinAuditRetentionMonths)
 	}
 }
 

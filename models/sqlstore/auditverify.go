@@ -52,15 +52,24 @@ func (s *Store) VerifyAudit(ctx context.Context) (models.AuditCheck, error) {
 		c.Broken = &models.AuditBreak{Seq: head.Seq, Reason: "the chain head's hash differs from the last event's"}
 	}
 	if c.Broken == nil {
-		var stray int64
-		if err := db.Model(&models.AuditEvent{}).Where("seq = 0").Count(&stray).Error; err != nil {
+		var err error
+		if c.Broken, err = strayEvents(db); err != nil {
 			return models.AuditCheck{}, fmt.Errorf("verify audit: %w", err)
-		}
-		if stray > 0 {
-			c.Broken = &models.AuditBreak{Reason: fmt.Sprintf("%d events are outside the chain (seq 0)", stray)}
 		}
 	}
 	return c, nil
+}
+
+// strayEvents reports rows inserted without a place in the chain.
+func strayEvents(db *gorm.DB) (*models.AuditBreak, error) {
+	var stray int64
+	if err := db.Model(&models.AuditEvent{}).Where("seq = 0").Count(&stray).Error; err != nil {
+		return nil, fmt.Errorf("count events outside the chain: %w", err)
+	}
+	if stray == 0 {
+		return nil, nil
+	}
+	return &models.AuditBreak{Reason: fmt.Sprintf("%d events are outside the chain (seq 0)", stray)}, nil
 }
 
 // checkLink checks one event against the sequence number and previous
@@ -159,43 +168,50 @@ func (s *Store) pruneBatch(ctx context.Context, before time.Time) (int, uint64, 
 		through uint64
 	)
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		head, err := lockAuditHead(tx)
-		if err != nil {
-			return err
-		}
-		var evs []models.AuditEvent
-		err = tx.Select("id", "seq", "hash", "at").Where("seq > ? AND seq <= ?", head.FloorSeq, head.Seq).
-			Order("seq").Limit(auditBatch).Find(&evs).Error
-		if err != nil {
-			return fmt.Errorf("read events: %w", err)
-		}
-		ids := make([]uint64, 0, len(evs))
-		for i, ev := range evs {
-			if !ev.At.Before(before) || ev.Seq != head.FloorSeq+uint64(i)+1 {
-				break
-			}
-			ids = append(ids, ev.ID)
-		}
-		if len(ids) == 0 {
-			return errPruneDone
-		}
-		last := evs[len(ids)-1]
-		if err := tx.Where("event_id IN ?", ids).Delete(&auditMember{}).Error; err != nil {
-			return fmt.Errorf("delete event members: %w", err)
-		}
-		if err := tx.Where("id IN ?", ids).Delete(&models.AuditEvent{}).Error; err != nil {
-			return fmt.Errorf("delete events: %w", err)
-		}
-		err = tx.Model(&auditHead{}).Where("id = ?", auditHeadID).
-			Updates(map[string]any{"floor_seq": last.Seq, "floor_hash": last.Hash}).Error
-		if err != nil {
-			return fmt.Errorf("move the chain's start: %w", err)
-		}
-		n, through = len(ids), last.Seq
-		return nil
+		var err error
+		n, through, err = pruneFirst(tx, before)
+		return err
 	})
 	if errors.Is(err, errPruneDone) {
 		return 0, 0, nil
 	}
 	return n, through, err
+}
+
+// pruneFirst deletes, in tx, the events at the start of the chain dated
+// before before (a batch at most) and moves the start past them.
+func pruneFirst(tx *gorm.DB, before time.Time) (int, uint64, error) {
+	head, err := lockAuditHead(tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var evs []models.AuditEvent
+	err = tx.Select("id", "seq", "hash", "at").Where("seq > ? AND seq <= ?", head.FloorSeq, head.Seq).
+		Order("seq").Limit(auditBatch).Find(&evs).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("read events: %w", err)
+	}
+	ids := make([]uint64, 0, len(evs))
+	for i, ev := range evs {
+		if !ev.At.Before(before) || ev.Seq != head.FloorSeq+uint64(i)+1 {
+			break
+		}
+		ids = append(ids, ev.ID)
+	}
+	if len(ids) == 0 {
+		return 0, 0, errPruneDone
+	}
+	last := evs[len(ids)-1]
+	if err := tx.Where("event_id IN ?", ids).Delete(&auditMember{}).Error; err != nil {
+		return 0, 0, fmt.Errorf("delete event members: %w", err)
+	}
+	if err := tx.Where("id IN ?", ids).Delete(&models.AuditEvent{}).Error; err != nil {
+		return 0, 0, fmt.Errorf("delete events: %w", err)
+	}
+	err = tx.Model(&auditHead{}).Where("id = ?", auditHeadID).
+		Updates(map[string]any{"floor_seq": last.Seq, "floor_hash": last.Hash}).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("move the chain's start: %w", err)
+	}
+	return len(ids), last.Seq, nil
 }
