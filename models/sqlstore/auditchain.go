@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -117,9 +118,19 @@ func hashCode(code string) string {
 // events exist nonetheless, the first insert collides with their seq 1 and
 // fails, closed).
 func lockAuditHead(tx *gorm.DB) (auditHead, error) {
+	// Plain SQL: this runs in every audited transaction, under the lock.
+	query := "SELECT seq, hash, floor_seq, floor_hash FROM audit_chain WHERE id = ?"
+	if tx.Dialector.Name() == DialectMySQL {
+		query += " FOR UPDATE"
+	}
 	var head auditHead
 	lock := func() error {
-		return tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, "id = ?", auditHeadID).Error
+		err := tx.Raw(query, auditHeadID).Row().Scan(&head.Seq, &head.Hash, &head.FloorSeq, &head.FloorHash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gorm.ErrRecordNotFound
+		}
+		head.ID = auditHeadID
+		return err
 	}
 	err := lock()
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -159,10 +170,9 @@ func appendAudit(tx *gorm.DB, ev *models.AuditEvent) error {
 			return fmt.Errorf("insert audit members: %w", err)
 		}
 	}
-	res := tx.Model(&auditHead{}).Where("id = ?", auditHeadID).
-		Updates(map[string]any{"seq": ev.Seq, "hash": ev.Hash, "updated_at": ev.At})
-	if res.Error != nil {
-		return fmt.Errorf("advance audit chain: %w", res.Error)
+	err = tx.Exec("UPDATE audit_chain SET seq = ?, hash = ?, updated_at = ? WHERE id = ?", ev.Seq, ev.Hash, ev.At, auditHeadID).Error
+	if err != nil {
+		return fmt.Errorf("advance audit chain: %w", err)
 	}
 	return nil
 }
