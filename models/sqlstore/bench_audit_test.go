@@ -2,10 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // BenchmarkStore_AuditedView measures a cheap audited transaction (an
@@ -48,4 +50,31 @@ func BenchmarkStore_AuditedView(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkStore_AdminDigest is an admin's digest of the calendar
+// benchmark's roster (100,000 members): the calendar pass of
+// BenchmarkStore_DueItems, read inside the transaction of the digest's
+// audit row, where sanctions and visits are held in memory (one
+// connection reads one result set at a time). It reports the peak heap.
+func BenchmarkStore_AdminDigest(b *testing.B) {
+	s := modelstest.OpenMySQL(b)
+	ctx := context.Background()
+	if err := fillBenchRoster(ctx, s); err != nil {
+		b.Fatalf("generate roster: %v", err)
+	}
+	if err := sqlstore.ExecForTest(ctx, s, "ANALYZE TABLE members, sanctions, visits, units, users"); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	peak, stop := sampleHeap()
+	admin := models.Viewer{TelegramID: 1, Role: models.RoleAdmin}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Digest(ctx, admin, models.CalendarRules{}, benchToday, benchToday.AddDate(0, 0, -7)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 }

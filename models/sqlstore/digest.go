@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -26,7 +28,7 @@ func (s *Store) Digest(ctx context.Context, v models.Viewer, r models.CalendarRu
 		if err != nil {
 			return err
 		}
-		items, assignees, err := collectDue(tx, r, today, sc, true)
+		items, assignees, err := collectDueInTx(tx, r, today, sc)
 		if err != nil {
 			return err
 		}
@@ -46,6 +48,35 @@ func (s *Store) Digest(ctx context.Context, v models.Viewer, r models.CalendarRu
 		return models.DigestData{}, fmt.Errorf("digest: %w", err)
 	}
 	return d, nil
+}
+
+// digestPart is how many member ids the digest's calendar reads at a time
+// inside its transaction, whose one connection holds one part's
+// sanctions and visits in memory (collectDue, buffered).
+const digestPart = 5000
+
+// collectDueInTx is collectDue for the members of sc inside a
+// transaction, a range of member ids at a time, so that memory stays
+// bounded however large the scope.
+func collectDueInTx(tx *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, map[uint64]int64, error) {
+	var lo, hi sql.NullInt64
+	err := scoped(tx.Table("members"), sc, "members.id").Select("MIN(members.id), MAX(members.id)").Row().Scan(&lo, &hi)
+	if err != nil {
+		return nil, nil, fmt.Errorf("member id range: %w", err)
+	}
+	var items []models.DueItem
+	assignees := map[uint64]int64{}
+	for from := uint64(lo.Int64); hi.Valid && from <= uint64(hi.Int64); from += digestPart {
+		part := sc
+		part.from, part.to = from, min(from+digestPart-1, uint64(hi.Int64))
+		got, as, err := collectDue(tx, r, today, part, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, got...)
+		maps.Copy(assignees, as)
+	}
+	return items, assignees, nil
 }
 
 // visitsByAuthor counts the visits of the scope dated in [since, today]

@@ -179,6 +179,9 @@ func (m memberScan) member() models.Member {
 // scoped limits q, on a table with a member_id column (or members
 // itself, memberCol "members.id"), to the members of the scope.
 func scoped(q *gorm.DB, sc unitScope, memberCol string) *gorm.DB {
+	if sc.to != 0 {
+		q = q.Where(memberCol+" BETWEEN ? AND ?", sc.from, sc.to)
+	}
 	if sc.all {
 		return q
 	}

@@ -51,6 +51,10 @@ const likeEscapeClause = " ESCAPE '!'"
 type unitScope struct {
 	all  bool
 	path string
+
+	// The calendar's queries may be cut to the members with ids in
+	// [from, to] (to 0: all), to read a large scope a part at a time.
+	from, to uint64
 }
 
 // viewerScope returns v's scope: everything for an admin, else the subtree
