@@ -125,8 +125,10 @@ func (s *Store) RedeemInvitation(ctx context.Context, code string, telegramID in
 		if inv, err = claimInvitation(tx, hashCode(code), telegramID, now); err != nil {
 			return err
 		}
-		if u, err = registerUser(tx, inv, telegramID, name, now); err != nil {
+		if u, err = registerUser(tx, inv, telegramID, name, now); errors.Is(err, models.ErrDuplicate) {
 			return &redeemFailure{invitation: inv.ID, reason: "registered", err: err}
+		} else if err != nil {
+			return err
 		}
 		actor := models.Viewer{TelegramID: telegramID, Role: inv.Role, UnitID: inv.UnitID}
 		detail := fmt.Sprintf("invitation=%d role=%s unit=%d", inv.ID, inv.Role, inv.UnitID)
