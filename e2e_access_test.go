@@ -87,3 +87,69 @@ func TestE2E_RevokedUser(t *testing.T) {
 	insp.expect("没有使用本机器人的权限", "<code>10002</code>")
 	insp.refute("李四")
 }
+
+// TestE2E_RevokedInviterCodes: revoking a user makes their pending codes
+// useless. A revoked admin who sends /start with their own code stays
+// revoked; a stranger with a revoked supervisor's code is not registered,
+// and the revoked supervisor hears nothing of it.
+func TestE2E_RevokedInviterCodes(t *testing.T) {
+	e := startE2E(t)
+	ctx := context.Background()
+	root, err := e.store.FindUnitByName(ctx, "示范区纪委（演示）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	donghu, err := e.store.FindUnitByName(ctx, "东湖镇（演示）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const otherAdminID, supID, strangerID = 20001, 20002, 31337
+	boss := models.Viewer{TelegramID: demoAdminID, Role: models.RoleAdmin, UnitID: root.ID}
+	for _, u := range []models.User{
+		{TelegramID: otherAdminID, Name: "另一管理员", Role: models.RoleAdmin, UnitID: root.ID},
+		{TelegramID: supID, Name: "东湖负责人", Role: models.RoleSupervisor, UnitID: donghu.ID},
+	} {
+		if err := e.store.CreateUser(ctx, boss, &u); err != nil {
+			t.Fatalf("CreateUser %d: %v", u.TelegramID, err)
+		}
+	}
+	codeOf := func(u *user, cmd string) string {
+		t.Helper()
+		u.say(cmd)
+		m := startLinkRE.FindStringSubmatch(u.text())
+		if m == nil {
+			t.Fatalf("%s: no deep link in:\n%s", cmd, u.text())
+		}
+		return m[1]
+	}
+	admin, sup, other := e.user(demoAdminID), e.user(supID), e.user(otherAdminID)
+	adminCode := codeOf(admin, "/invite admin 示范区纪委（演示）")
+	supCode := codeOf(sup, "/invite inspector")
+	other.say("/revoke 10001")
+	other.expect("已撤销 演示管理员")
+	other.say("/revoke 20002")
+	other.expect("已撤销 东湖负责人")
+
+	admin.say("/start " + adminCode)
+	admin.expect("已被作废", "<code>10001</code>")
+	admin.refute("欢迎")
+	if _, err := e.store.FindUser(ctx, demoAdminID); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("revoked admin re-activated by their own code: %v", err)
+	}
+	admin.say("/users")
+	admin.expect("没有使用本机器人的权限")
+
+	e.srv.SetUser(strangerID, "陌生人", "")
+	stranger := e.user(strangerID)
+	stranger.say("/start " + supCode)
+	stranger.expect("已被作废", "<code>31337</code>")
+	stranger.refute("欢迎")
+	if _, err := e.store.FindUser(ctx, strangerID); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("stranger registered with a revoked supervisor's code: %v", err)
+	}
+	for _, s := range e.srv.Sent() {
+		if s.ChatID == supID && strings.Contains(s.Text, "已用您的邀请码注册") {
+			t.Fatalf("revoked supervisor told of a registration: %q", s.Text)
+		}
+	}
+}

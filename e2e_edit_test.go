@@ -55,7 +55,7 @@ func TestE2E_VisitEdit(t *testing.T) {
 	if err != nil || got.Conclusion != models.ConclusionFairlyGood || got.Thinking != "认识到位" {
 		t.Fatalf("visit in database = %+v, %v", got, err)
 	}
-	revs, err := e.store.VisitHistory(ctx, admin, v.ID)
+	_, revs, err := e.store.VisitHistory(ctx, admin, v.ID)
 	if err != nil || len(revs) != 1 {
 		t.Fatalf("revisions = %+v, %v", revs, err)
 	}

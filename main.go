@@ -5,6 +5,7 @@
 //	huifang migrate    apply database migrations and exit
 //	huifang demo       load the fictional demo roster
 //	huifang remind     one reminder and digest pass by hand
+//	huifang audit      verify or prune the audit trail
 package main
 
 import (
@@ -66,7 +67,9 @@ Usage: huifang [command] [flags]
 Commands:
   serve                        run the Telegram bot (default)
   console [--user ID] [--demo] the same bot in this terminal; --demo loads a fictional roster
-  migrate                      apply database migrations and exit
+  migrate [--grant ACCOUNT]    apply database migrations and exit; --grant gives the MySQL
+                               account the application's privileges, and only SELECT and
+                               INSERT on the audit tables (run as the database's owner)
   demo                         load the fictional demo roster into the configured database
   import FILE [--yes]          import members and sanctions from an .xlsx or .csv file:
                                shows the preview, then asks to confirm (--yes confirms)
@@ -75,6 +78,9 @@ Commands:
                                one reminder and digest pass as if at TIME (2027-03-01T09:00,
                                default now); --dry-run prints what would go to whom and sends
                                and records nothing
+  audit verify                 check the audit trail's hash chain; names the first broken link
+  audit prune                  delete audit rows older than HUIFANG_AUDIT_RETENTION (run as the
+                               database's owner: the application may not delete audit rows)
 
 `
 
@@ -95,11 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -107,19 +113,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		settingsOut = stdout
 	}
-	var cons consoleFlags
-	var pos []string     // positional arguments of import and template
-	var remArgs []string // remind's own flags
-	switch cmd {
-	case "console":
-		var err error
-		if args, err = cons.parse(args); err != nil {
-			return err
-		}
-	case "import", "template":
-		pos, args = splitPositional(args)
-	case "remind":
-		remArgs, args = splitRemindArgs(args)
+	ca, args, err := splitCommandArgs(cmd, args)
+	if err != nil {
+		return err
 	}
 	cfg, err := config.Load(args, getenv, settingsOut)
 	if err != nil {
@@ -129,12 +125,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	log.Debug("starting", "command", cmd, "version", version, "config", cfg)
 	switch cmd {
 	case "migrate":
-		store, err := openStore(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "database migrated (%s)\n", store.Dialect())
-		return store.Close()
+		return runMigrate(ctx, cfg, log, ca.grant, stdout)
+	case "audit":
+		return runAudit(ctx, cfg, log, ca.pos, stdout)
 	case "demo":
 		if err := loadDemo(ctx, cfg, log); err != nil {
 			return err
@@ -142,13 +135,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stdout, "demo roster loaded: admin %d, inspector %d (fictional people)\n", demoAdminID, demoInspectorID)
 		return nil
 	case "console":
-		return runConsole(ctx, cfg, log, cons, stdin, stdout)
+		return runConsole(ctx, cfg, log, ca.cons, stdin, stdout)
 	case "import":
-		return runImport(ctx, cfg, log, pos, stdin, stdout)
+		return runImport(ctx, cfg, log, ca.pos, stdin, stdout)
 	case "template":
-		return writeTemplate(pos, stdout)
+		return writeTemplate(ca.pos, stdout)
 	case "remind":
-		return runRemind(ctx, cfg, log, remArgs, stdout)
+		return runRemind(ctx, cfg, log, ca.remind, stdout)
 	}
 	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)

@@ -166,3 +166,33 @@ func TestRun_CommandLineErrors(t *testing.T) {
 		t.Fatalf("migrate: %v, %q", err, stdout.String())
 	}
 }
+
+// TestRun_Audit: `huifang audit verify` checks the chain the console's
+// actions wrote and names a broken link; `audit prune` keeps everything
+// by default and refuses a retention under six months.
+func TestRun_Audit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "huifang.db")
+	var out, logs bytes.Buffer
+	in := strings.NewReader("/status 王五\n")
+	if err := run(context.Background(), []string{"console", "--demo", "-sqlite-path", db}, env(nil), in, &out, &logs); err != nil {
+		t.Fatalf("console: %v\n%s", err, logs.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"audit", "verify", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err != nil {
+		t.Fatalf("audit verify: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "audit chain OK") {
+		t.Errorf("audit verify said %q", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"audit", "prune", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err != nil || !strings.Contains(out.String(), "nothing pruned") {
+		t.Errorf("audit prune with keep: %v, %q", err, out.String())
+	}
+	err := run(context.Background(), []string{"audit", "prune", "-sqlite-path=" + db, "-audit-retention=3"}, env(nil), nil, &out, &logs)
+	if err == nil || !strings.Contains(err.Error(), "HUIFANG_AUDIT_RETENTION") {
+		t.Errorf("audit prune keeping 3 months: %v", err)
+	}
+	if err := run(context.Background(), []string{"audit", "bogus", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err == nil {
+		t.Error("audit bogus: no error")
+	}
+}

@@ -30,6 +30,7 @@ const (
 	DefaultBulkRate         = 30 // Telegram's broadcast limit, messages a second overall
 	DefaultBulkChatRate     = 1  // about one message a second to one chat
 	DefaultBulkGroupRate    = 20 // messages a minute to one group
+	DefaultAuditRetention   = "keep"
 )
 
 // Limits enforced by Validate.
@@ -40,6 +41,10 @@ const (
 	MaxWindowDays    = 366  // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
 	MaxWebhookSecret = 256  // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
 	MaxBulkRate      = 1000 // HUIFANG_BULK_RATE, _CHAT_RATE and _GROUP_RATE: far above what Telegram allows
+
+	// MinAuditRetentionMonths is the shortest HUIFANG_AUDIT_RETENTION;
+	// the store refuses to prune younger rows whatever the setting.
+	MinAuditRetentionMonths = 6
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -78,6 +83,10 @@ type Config struct {
 	BulkRate      float64 // HUIFANG_BULK_RATE, -bulk-rate: messages a second overall
 	BulkChatRate  float64 // HUIFANG_BULK_CHAT_RATE, -bulk-chat-rate: messages a second to one chat
 	BulkGroupRate float64 // HUIFANG_BULK_GROUP_RATE, -bulk-group-rate: messages a minute to one group
+
+	// HUIFANG_AUDIT_RETENTION, -audit-retention: months of audit rows
+	// `huifang audit prune` keeps; 0 ("keep", the default) keeps them all.
+	AuditRetentionMonths int
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -115,6 +124,7 @@ func settings() []setting {
 		{"HUIFANG_BULK_RATE", "bulk-rate", strconv.Itoa(DefaultBulkRate), "bulk messages (reminders, digests, notices to others) a second overall; replies are not paced", parseBulkRate},
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
+		{"HUIFANG_AUDIT_RETENTION", "audit-retention", DefaultAuditRetention, "keep, or the months of audit rows `huifang audit prune` keeps (at least 6)", parseAuditRetention},
 	}
 }
 
@@ -238,7 +248,8 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// validateCalendar checks the reminder and calendar settings.
+// validateCalendar checks the reminder and calendar settings, and how
+// long the audit trail is kept.
 func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	if c.ReminderHour < 0 || c.ReminderHour > 23 || c.ReminderMinute < 0 || c.ReminderMinute > 59 {
 		bad("HUIFANG_REMINDER_TIME", "%02d:%02d is not a time of day", c.ReminderHour, c.ReminderMinute)
@@ -251,6 +262,9 @@ func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	}
 	if c.KeyEveryDays < 1 || c.KeyEveryDays > MaxWindowDays {
 		bad("HUIFANG_KEY_EVERY_DAYS", "%d is not from 1 to %d", c.KeyEveryDays, MaxWindowDays)
+	}
+	if c.AuditRetentionMonths != 0 && c.AuditRetentionMonths < MinAuditRetentionMonths {
+		bad("HUIFANG_AUDIT_RETENTION", "%d months is below the minimum of %d", c.AuditRetentionMonths, MinAuditRetentionMonths)
 	}
 }
 
@@ -331,6 +345,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.Float64("bulk_rate", c.BulkRate),
 		slog.Float64("bulk_chat_rate", c.BulkChatRate),
 		slog.Float64("bulk_group_rate", c.BulkGroupRate),
+		slog.Int("audit_retention_months", c.AuditRetentionMonths),
 	}
 }
 

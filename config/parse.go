@@ -226,6 +226,21 @@ func parseKeyEvery(c *Config, v string) (err error) {
 	return err
 }
 
+// parseAuditRetention reads "keep" or a number of months (a trailing "m"
+// allowed); the minimum is Validate's.
+func parseAuditRetention(c *Config, v string) error {
+	if strings.EqualFold(v, "keep") {
+		c.AuditRetentionMonths = 0
+		return nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(v), "m"))
+	if err != nil || n <= 0 || n > 1200 {
+		return fmt.Errorf("%q is not keep or a number of months (6 to 1200)", v)
+	}
+	c.AuditRetentionMonths = n
+	return nil
+}
+
 func parseScheduler(c *Config, v string) error {
 	switch strings.ToLower(v) {
 	case "on", "true", "1":

@@ -11,6 +11,7 @@ const (
 	AuditInviteCreate   = "invite_create"
 	AuditInviteRedeem   = "invite_redeem"
 	AuditInviteRevoke   = "invite_revoke"
+	AuditInviteFailed   = "invite_redeem_failed" // Detail "invitation=<id, 0 if unknown> reason=<used|revoked|expired|bound|own|inviter|registered|unknown>"
 	AuditListUsers      = "list_users"
 	AuditRevokeUser     = "revoke_user"
 	AuditMemberCreate   = "member_create"
@@ -45,3 +46,33 @@ const (
 	AuditFollowUpDone = "followup_done" // Detail "fields=feedback_unit,branch_informed"
 	AuditHolidaysSet  = "holidays_set"  // Detail "year=<y> off=<n> work=<n>"
 )
+
+// AuditPruned is the action of the row an audit prune writes (actor 0):
+// Detail "through_seq=<n> events=<n> before=<date>".
+const AuditPruned = "audit_prune"
+
+// MinAuditRetentionMonths is the shortest audit retention: rows younger
+// than this are never pruned, whatever the setting.
+const MinAuditRetentionMonths = 6
+
+// AuditCheck is what verifying the audit chain found.
+type AuditCheck struct {
+	Events   int    // events checked
+	FloorSeq uint64 // events up to this one were pruned
+	HeadSeq  uint64 // the last event of the chain
+	HeadHash string // its hash: worth recording outside the database
+	Broken   *AuditBreak
+}
+
+// AuditBreak is the first broken link of the chain.
+type AuditBreak struct {
+	Seq     uint64 // where the chain breaks (the missing or altered event)
+	EventID uint64 // 0 when the event is missing
+	Reason  string // operator-facing: what does not match
+}
+
+// AuditPrune is what pruning the audit trail did.
+type AuditPrune struct {
+	Events     int    // events deleted
+	ThroughSeq uint64 // the chain now starts after this event
+}

@@ -166,14 +166,23 @@ type VisitSanction struct {
 
 // AuditEvent records who viewed or changed what. The application only ever
 // inserts audit rows. It holds ids and codes, never names or findings.
+// Rows form a hash chain in Seq order: Hash covers the row, the members it
+// names and the Hash of the row before, so that a changed, removed or
+// inserted row breaks the chain from there on.
 type AuditEvent struct {
 	ID       uint64    `gorm:"primaryKey"`
 	At       time.Time `gorm:"not null;index"`
 	ActorID  int64     `gorm:"not null;index"` // Telegram id
 	Action   string    `gorm:"size:32;not null"`
-	MemberID *uint64   `gorm:"index"`
+	MemberID *uint64   `gorm:"index"` // the one member the action concerned; several are in Members
 	VisitID  *uint64
 	Detail   string `gorm:"size:255;not null;default:''"`
+	Seq      uint64 `gorm:"not null;default:0;uniqueIndex"` // position in the chain, from 1
+	Hash     string `gorm:"size:64;not null;default:''"`    // hex SHA-256, see sqlstore's auditHash
+
+	// Members are the members an action showed or changed when it named
+	// more than one (kept in their own table, audit_members).
+	Members []uint64 `gorm:"-"`
 }
 
 // Viewer is who asks. An admin sees every member; anyone else sees only the

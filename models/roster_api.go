@@ -16,7 +16,8 @@ var (
 	ErrInUse         = errors.New("in use")             // a unit that still has members, users or child units
 	ErrInviteUsed    = errors.New("invitation used")    // redeemed already
 	ErrInviteExpired = errors.New("invitation expired") // past ExpiresAt
-	ErrInviteRevoked = errors.New("invitation revoked")
+	ErrInviteRevoked = errors.New("invitation revoked") // revoked, or its inviter has lost access
+	ErrLastAdmin     = errors.New("last admin")         // revoking the user would leave no active admin
 	ErrEditWindow    = errors.New("edit window closed") // author's 7 days are over and actor is not admin (audited)
 
 	// ErrInvalid reports input that breaks a rule of the roster API: a
@@ -27,11 +28,18 @@ var (
 	ErrInvalid = errors.New("invalid input")
 )
 
+// MaxAdminInviteTTL bounds how long an invitation that makes an admin is
+// valid, whatever the configured validity of invitations.
+const MaxAdminInviteTTL = 24 * time.Hour
+
 // Invitation is a one-time code that registers whoever redeems it with a
-// role and a unit.
+// role and a unit. Only the code's SHA-256 is stored: Code is set on the
+// invitation CreateInvitation returns, never on one read back.
 type Invitation struct {
 	ID        uint64    `gorm:"primaryKey"`
-	Code      string    `gorm:"size:64;not null;uniqueIndex"`
+	CodeHash  string    `gorm:"column:code;size:64;not null;uniqueIndex:idx_invitations_code"` // hex SHA-256 of the code
+	Code      string    `gorm:"-"`
+	BoundTo   *int64    // only this Telegram id may redeem it; nil: anyone
 	Role      Role      `gorm:"size:16;not null"`
 	UnitID    uint64    `gorm:"not null;index"`
 	CreatedBy int64     `gorm:"not null;index"`

@@ -29,7 +29,7 @@ type Store interface {
 	RenameUnit(ctx context.Context, actor models.Viewer, id uint64, name string) error
 	MoveUnit(ctx context.Context, actor models.Viewer, id, newParent uint64) error
 	DeleteUnit(ctx context.Context, actor models.Viewer, id uint64) error
-	CreateInvitation(ctx context.Context, actor models.Viewer, role models.Role, unitID uint64, ttl time.Duration, now time.Time) (models.Invitation, error)
+	CreateInvitation(ctx context.Context, actor models.Viewer, role models.Role, unitID uint64, boundTo int64, ttl time.Duration, now time.Time) (models.Invitation, error)
 	RedeemInvitation(ctx context.Context, code string, telegramID int64, name string, now time.Time) (models.User, models.Invitation, error)
 	RevokeInvitation(ctx context.Context, actor models.Viewer, code string) error
 	ListUsers(ctx context.Context, v models.Viewer) ([]models.UserRow, error)

@@ -91,6 +91,24 @@ func TestAccess_Invite(t *testing.T) {
 		acInvite(t, admin, "回访员　"+acDonghu)
 		admin.Expect(acDonghu)
 	})
+	t.Run("AdminWithin24h", func(t *testing.T) {
+		acIn(t, admin)
+		acInvite(t, admin, "admin "+acRoot)
+		admin.Expect("2026年3月2日 10:00")
+	})
+	t.Run("Bound", func(t *testing.T) {
+		acIn(t, admin)
+		code := acInvite(t, admin, "inspector "+acDonghu+" id:31337")
+		admin.Expect(acDonghu, "仅限 Telegram 用户 ID 为 <code>31337</code> 的人使用")
+		other := acChat(t, app, 31338)
+		other.Say("/start " + code)
+		other.Expect("没有使用本机器人的权限", "<code>31338</code>")
+		invitee := acChat(t, app, 31337)
+		invitee.Say("/start " + code)
+		invitee.Expect("欢迎", acDonghu)
+		admin.Say("/invite inspector id:x")
+		admin.Expect("用法：/invite 角色")
+	})
 }
 
 // TestAccess_InviteRoles: supervisors invite inspectors of their subtree

@@ -171,6 +171,14 @@ func TestAccess_Revoke(t *testing.T) {
 		acSame(t, c, "/revoke 10002", "10002", "/revoke 99999", "99999")
 		c.Expect("您无权撤销")
 	})
+	t.Run("LastAdmin", func(t *testing.T) {
+		c := acChat(t, app, apptest.BootAdmin)
+		c.Say("/revoke 10001")
+		c.Expect("不能撤销最后一位管理员的权限")
+		if _, err := store.FindUser(ctx, apptest.DemoAdmin); err != nil {
+			t.Fatalf("the last admin was revoked: %v", err)
+		}
+	})
 }
 
 func TestAccess_RevokeOK(t *testing.T) {

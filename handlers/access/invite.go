@@ -3,6 +3,7 @@ package access
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
@@ -24,13 +25,15 @@ func (a *Access) cmdInvite(t *kit.Turn, args string) error {
 		return a.revokeCode(t, rest)
 	}
 	role, ok := parseRole(first)
-	if !ok {
+	rest, bound, okBound := cutBound(rest)
+	if !ok || !okBound {
 		t.Say("ac_invite_usage")
 		return nil
 	}
+	create := func(unit models.Unit) error { return a.createInvite(t, role, unit, bound) }
 	if t.User.Role == models.RoleInspector {
 		// Refused by the store, which audits the attempt; the unit is moot.
-		return a.createInvite(t, role, models.Unit{ID: t.User.UnitID})
+		return create(models.Unit{ID: t.User.UnitID})
 	}
 	tree, err := a.tree(t)
 	if err != nil {
@@ -42,14 +45,35 @@ func (a *Access) cmdInvite(t *kit.Turn, args string) error {
 			t.Say("ac_invite_need_unit")
 			return nil
 		}
-		return a.createInvite(t, role, unit)
+		return create(unit)
 	}
 	unit, p := findUnit(tree, rest)
 	if p != nil {
 		t.Say(p.ID, p.Data...)
 		return nil
 	}
-	return a.createInvite(t, role, unit)
+	return create(unit)
+}
+
+// cutBound takes a trailing "id:<telegram id>" (also "id=" or a
+// full-width colon) off the arguments of /invite: the code is then for
+// that person only. ok is false for a malformed id.
+func cutBound(args string) (rest string, id int64, ok bool) {
+	f := strings.Fields(args)
+	if len(f) == 0 {
+		return args, 0, true
+	}
+	last := f[len(f)-1]
+	for _, prefix := range []string{"id:", "id=", "id："} {
+		if len(last) > len(prefix) && strings.EqualFold(last[:len(prefix)], prefix) {
+			n, err := strconv.ParseInt(last[len(prefix):], 10, 64)
+			if err != nil || n <= 0 {
+				return args, 0, false
+			}
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(args), last)), n, true
+		}
+	}
+	return args, 0, true
 }
 
 // mayInvite is the rule the store enforces, checked again before a code
@@ -60,8 +84,8 @@ func mayInvite(inviter, role models.Role) bool {
 }
 
 // createInvite makes the code and shows it with its deep link.
-func (a *Access) createInvite(t *kit.Turn, role models.Role, unit models.Unit) error {
-	inv, err := a.db.CreateInvitation(t.Ctx, t.Viewer, role, unit.ID, t.Env.InviteTTL, t.Env.Now())
+func (a *Access) createInvite(t *kit.Turn, role models.Role, unit models.Unit, bound int64) error {
+	inv, err := a.db.CreateInvitation(t.Ctx, t.Viewer, role, unit.ID, bound, t.Env.InviteTTL, t.Env.Now())
 	if errors.Is(err, models.ErrForbidden) {
 		sayInviteForbidden(t)
 		return nil
@@ -80,6 +104,9 @@ func (a *Access) createInvite(t *kit.Turn, role models.Role, unit models.Unit) e
 	code := kit.Esc(inv.Code)
 	text := t.T.T("ac_invite_made", "Code", code, "Role", a.roleName(t, inv.Role), "Unit", kit.Esc(unit.Name),
 		"Expires", t.Env.Stamp(t.T, inv.ExpiresAt))
+	if inv.BoundTo != nil {
+		text += "\n" + t.T.T("ac_invite_bound", "ID", *inv.BoundTo)
+	}
 	if t.Env.BotName != "" {
 		text += "\n" + t.T.T("ac_invite_link", "Link", kit.Esc("https://t.me/"+t.Env.BotName+"?start="+inv.Code))
 	} else {

@@ -66,6 +66,9 @@ func (a *Access) cmdRevoke(t *kit.Turn, args string) error {
 	case errors.Is(err, models.ErrForbidden):
 		t.Say("ac_revoke_not_allowed")
 		return nil
+	case errors.Is(err, models.ErrLastAdmin):
+		t.Say("ac_revoke_last_admin")
+		return nil
 	case err != nil:
 		return fmt.Errorf("revoke user %d: %w", id, err)
 	}

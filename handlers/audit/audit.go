@@ -155,6 +155,9 @@ func line(t *kit.Turn, ev models.AuditEvent) string {
 	if ev.MemberID != nil {
 		parts = append(parts, t.T.T("ed_audit_member", "No", *ev.MemberID))
 	}
+	if len(ev.Members) > 0 {
+		parts = append(parts, membersPart(t.T, ev.Members))
+	}
 	if ev.VisitID != nil {
 		parts = append(parts, t.T.T("ed_audit_visit", "No", *ev.VisitID))
 	}
@@ -162,6 +165,23 @@ func line(t *kit.Turn, ev models.AuditEvent) string {
 		parts = append(parts, kit.Esc(detail))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// maxMembersShown bounds the member numbers a line lists (an import may
+// name thousands).
+const maxMembersShown = 5
+
+// membersPart is "人员 #3、#7（共 2 人）" for an action that named several.
+func membersPart(tr kit.Tr, ids []uint64) string {
+	nos := make([]string, 0, maxMembersShown)
+	for _, id := range ids[:min(len(ids), maxMembersShown)] {
+		nos = append(nos, "#"+strconv.FormatUint(id, 10))
+	}
+	list := strings.Join(nos, tr.T("list_sep"))
+	if len(ids) > maxMembersShown {
+		list += "…"
+	}
+	return tr.T("ed_audit_members", "List", list, "N", len(ids))
 }
 
 // actionLabel names an audit action; an action without a label in the

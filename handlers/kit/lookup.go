@@ -17,16 +17,18 @@ const (
 )
 
 // MemberSearcher finds members of the viewer's scope by name, pinyin or
-// number, auditing the search.
+// number. A search with one match returns only its id and is not audited
+// on its own: the caller opens that member at once, and the view's audit
+// row is the action's one row. Others are audited.
 type MemberSearcher interface {
-	SearchMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error)
+	LookupMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error)
 }
 
 // Lookup searches members for a feature: the only match goes to one;
 // several are offered as buttons of feature ns with action (their ids kept
 // in State.Choices), and then, when given, offered runs.
 func Lookup(t *Turn, db MemberSearcher, q, ns, action string, one func(uint64) error, offered func()) error {
-	matches, ok, err := FindMembers(t, db, q)
+	matches, ok, err := findMembers(t, db, q)
 	if err != nil || !ok {
 		return err
 	}
@@ -40,14 +42,14 @@ func Lookup(t *Turn, db MemberSearcher, q, ns, action string, one func(uint64) e
 	return nil
 }
 
-// FindMembers runs a scoped search and answers "not found" or "too long"
+// findMembers runs a scoped search and answers "not found" or "too long"
 // itself; ok is false when there is nothing to choose from.
-func FindMembers(t *Turn, db MemberSearcher, q string) ([]models.MemberMatch, bool, error) {
+func findMembers(t *Turn, db MemberSearcher, q string) ([]models.MemberMatch, bool, error) {
 	if RuneLen(q) > MaxArgRunes {
 		t.Say("query_too_long", "Max", MaxArgRunes)
 		return nil, false, nil
 	}
-	matches, err := db.SearchMembers(t.Ctx, t.Viewer, q, MaxMatches+1)
+	matches, err := db.LookupMembers(t.Ctx, t.Viewer, q, MaxMatches+1)
 	if errors.Is(err, models.ErrNotFound) {
 		matches, err = nil, nil
 	}

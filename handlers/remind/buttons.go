@@ -103,6 +103,10 @@ func (r *Remind) markFollowUpDone(t *kit.Turn, visitID uint64) error {
 		t.Toast("rm_button_invalid")
 		return nil
 	}
+	if errors.Is(err, models.ErrForbidden) {
+		t.Toast("rm_done_forbidden")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("mark follow-up of visit %d: %w", visitID, err)
 	}

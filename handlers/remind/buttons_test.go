@@ -162,3 +162,28 @@ func TestReminderButtons_Forged(t *testing.T) {
 		t.Errorf("follow-up closed by a forged button")
 	}
 }
+
+// TestReminderButtons_DoneOnlyByResponsible: an inspector of the same unit
+// who neither logged the visit nor is the member's assigned inspector
+// cannot mark its follow-up done with a made-up button; the unit's
+// supervisor can.
+func TestReminderButtons_DoneOnlyByResponsible(t *testing.T) {
+	app, store := remindApp(t)
+	visitID, wang := openFollowUp(t, store)
+	data := fmt.Sprintf("r1:f:%d", visitID)
+	other := kittest.NewChat(t, app, inspectorEN)
+	if r := other.PressData(data, 1); r.CallbackText != "Only the visit's author, the member's inspector or a supervisor can mark this" || len(r.Messages) != 0 {
+		t.Errorf("another inspector marks done: %+v", r)
+	}
+	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, day(0))
+	if err != nil || len(st.OpenFollowUps) != 1 {
+		t.Fatalf("follow-up closed by another inspector: %v, %d open", err, len(st.OpenFollowUps))
+	}
+	sup := kittest.NewChat(t, app, supDonghu)
+	if r := sup.PressData(data, 1); r.CallbackText != "已记录：反馈和通报已完成" {
+		t.Errorf("supervisor marks done: %+v", r)
+	}
+	if r := sup.PressData(data, 1); r.CallbackText != "此按钮已失效或无效" {
+		t.Errorf("marking a closed follow-up again: %+v", r)
+	}
+}

@@ -52,6 +52,10 @@ func (v *view) dueList(role models.Role) ([]models.DueItem, string, error) {
 			}
 		}
 		sortUrgent(items)
+		items, _, err = v.visible(items, maxDueList)
+		if err != nil {
+			return nil, "", err
+		}
 		return items, v.t.T("rm_due_title", "N", len(items)), nil
 	}
 	dd, err := v.db.Digest(v.ctx, v.viewer, v.rules, v.today, v.today.AddDate(0, 0, -digestDays))

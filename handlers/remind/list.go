@@ -22,7 +22,11 @@ func (v *view) reminderDelivery(payload string) (kit.Message, error) {
 	if err != nil {
 		return kit.Message{}, err
 	}
-	if len(items) == 0 {
+	items, dropped, err := v.visible(items, maxReminderList)
+	if err != nil {
+		return kit.Message{}, err
+	}
+	if total -= dropped; len(items) == 0 {
 		return kit.Message{Text: v.t.T("rm_none")}, nil
 	}
 	return v.listMessage(v.t.T("rm_title", "N", total), items, total, maxReminderList, "rm_more")
@@ -30,19 +34,21 @@ func (v *view) reminderDelivery(payload string) (kit.Message, error) {
 
 // listMessage renders items, in the order given, as a numbered list under
 // head: as many of the first limit items as fit in one message, a line
-// counting the rest of total, and buttons for the first listed items the
-// viewer may see.
+// counting the rest of total, and buttons for the first listed items.
+// Items of members the viewer may not see (any more) are left out.
 func (v *view) listMessage(head string, items []models.DueItem, total, limit int, moreID string) (kit.Message, error) {
 	shown := items[:min(len(items), limit)]
 	names, err := v.members(memberIDs(shown))
 	if err != nil {
 		return kit.Message{}, err
 	}
+	shown, dropped := inScope(shown, names) // callers dropped them already (visible): a safety net
+	total -= dropped
 	lines := make([]string, len(shown))
 	for i, it := range shown {
 		lines[i] = strconv.Itoa(i+1) + ". " + v.itemLine(it, names)
 	}
-	text, n := fitList(head, lines, max(total, len(items)), func(rest int) string { return v.t.T(moreID, "N", rest) })
+	text, n := fitList(head, lines, max(total, len(items)-dropped), func(rest int) string { return v.t.T(moreID, "N", rest) })
 	return kit.Message{Text: text, Buttons: v.itemButtons(shown[:n], names)}, nil
 }
 

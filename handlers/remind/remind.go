@@ -115,6 +115,7 @@ type view struct {
 	rules  models.CalendarRules
 	today  time.Time
 	names  map[int64]string
+	known  map[uint64]models.MemberMatch // members looked up by visible
 }
 
 func (r *Remind) newView(ctx context.Context, env *kit.Env, user models.User, t kit.Tr) *view {
@@ -144,6 +145,9 @@ func (v *view) userName(id int64) string {
 func (v *view) members(ids []uint64) (map[uint64]models.MemberMatch, error) {
 	if len(ids) == 0 {
 		return map[uint64]models.MemberMatch{}, nil
+	}
+	if names, ok := v.cachedMembers(ids); ok {
+		return names, nil
 	}
 	names, err := v.db.MemberNames(v.ctx, v.viewer, ids)
 	if errors.Is(err, models.ErrNotFound) {

@@ -248,15 +248,16 @@ func TestApp_RenderDelivery_English(t *testing.T) {
 	expectIn(t, strings.Join(kittest.Labels(m), "|"), "📝 1. 李四", "💤 3 days")
 }
 
-// TestApp_RenderDelivery_Scope: a recipient sees names only within their
-// subtree, whatever the payload holds.
+// TestApp_RenderDelivery_Scope: a recipient sees only items of their
+// subtree, whatever the payload holds: others are left out, not even
+// named by number, and the count says what is left.
 func TestApp_RenderDelivery_Scope(t *testing.T) {
 	app, store := remindApp(t)
 	li := demoMember(t, store, "李四", "")
 	zhangXS := demoMember(t, store, "张三", rmXishanZhang)
 	m := mustRender(t, app, reminderDelivery(t, supXishan, item(li, models.DueKey, day(1)), item(zhangXS, models.DueBeforeExpiry, day(20))))
-	expectIn(t, m.Text, fmt.Sprintf("编号 %d 的人员（不在您的管辖范围内或已删除）", li.Member.ID), "张三", rmXishanZhang)
-	expectNotIn(t, m.Text+strings.Join(kittest.Labels(m), "|"), "李四", "东湖")
+	expectIn(t, m.Text, "今天需要安排的回访（1 项）", "1. 张三", rmXishanZhang)
+	expectNotIn(t, m.Text+strings.Join(kittest.Labels(m), "|"), "李四", "东湖", "编号", fmt.Sprint(li.Member.ID)+" ")
 	if len(m.Buttons) != 1 || !strings.Contains(m.Buttons[0][0].Text, "张三") {
 		t.Errorf("buttons = %q", kittest.Labels(m))
 	}

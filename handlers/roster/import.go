@@ -68,7 +68,7 @@ func (r *Roster) document(t *kit.Turn) error {
 // refuseImport answers a user whose role may not import; models is asked
 // for an empty preview so that the refusal is audited.
 func (r *Roster) refuseImport(t *kit.Turn) error {
-	if _, err := r.db.ImportRoster(t.Ctx, t.Viewer, nil, nil, false); err != nil && !errors.Is(err, models.ErrForbidden) {
+	if _, err := r.db.ImportRoster(t.Ctx, t.Viewer, nil, nil, nil, false); err != nil && !errors.Is(err, models.ErrForbidden) {
 		return fmt.Errorf("audit refused import: %w", err)
 	}
 	t.Say("ro_import_forbidden")
@@ -83,7 +83,7 @@ func (r *Roster) runImport(t *kit.Turn, d *Draft, apply bool) error {
 		end(t)
 		return err
 	}
-	out, err := r.db.ImportRoster(t.Ctx, t.Viewer, res.Members, res.Sanctions, apply)
+	out, err := r.db.ImportRoster(t.Ctx, t.Viewer, res.Members, res.Sanctions, res.Rejected, apply)
 	switch {
 	case errors.Is(err, models.ErrForbidden):
 		end(t)

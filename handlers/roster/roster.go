@@ -31,7 +31,7 @@ type Store interface {
 	UpdateMember(ctx context.Context, actor models.Viewer, id uint64, p models.MemberPatch) (models.Member, error)
 	CreateSanction(ctx context.Context, actor models.Viewer, in models.SanctionInput) (models.Sanction, error)
 	LiftSanction(ctx context.Context, actor models.Viewer, sanctionID uint64, on time.Time, decisionNo string) error
-	ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, apply bool) (models.ImportResult, error)
+	ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, parsed []models.ImportRejection, apply bool) (models.ImportResult, error)
 }
 
 // NS is the callback namespace of the roster buttons; Flow the flow of

@@ -20,11 +20,7 @@ func (v *Visits) cmdHistory(t *kit.Turn, args string) error {
 		t.Say("ed_history_usage")
 		return nil
 	}
-	saved, _, err := v.db.GetVisit(t.Ctx, t.Viewer, id)
-	var revs []models.VisitRevision
-	if err == nil {
-		revs, err = v.db.VisitHistory(t.Ctx, t.Viewer, id)
-	}
+	saved, revs, err := v.db.VisitHistory(t.Ctx, t.Viewer, id)
 	if errors.Is(err, models.ErrNotFound) {
 		t.Say("ed_visit_gone", "No", id)
 		return nil

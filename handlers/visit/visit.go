@@ -27,7 +27,7 @@ type Store interface {
 	CreateVisit(ctx context.Context, v models.Viewer, visit *models.Visit, sanctionIDs []uint64) (bool, error)
 	GetVisit(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []uint64, error)
 	UpdateVisit(ctx context.Context, actor models.Viewer, id uint64, updated models.Visit, sanctionIDs []uint64, reason string, now time.Time) (models.VisitRevision, error)
-	VisitHistory(ctx context.Context, v models.Viewer, id uint64) ([]models.VisitRevision, error)
+	VisitHistory(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []models.VisitRevision, error)
 }
 
 // NS is the callback namespace of the visit buttons; Flow the flow of

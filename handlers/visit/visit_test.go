@@ -197,7 +197,7 @@ func no(id uint64) string { return strconv.FormatUint(id, 10) }
 
 func mustHistory(t *testing.T, store *sqlstore.Store, id uint64) []models.VisitRevision {
 	t.Helper()
-	revs, err := store.VisitHistory(context.Background(), adminViewer, id)
+	_, revs, err := store.VisitHistory(context.Background(), adminViewer, id)
 	if err != nil {
 		t.Fatalf("history of %d: %v", id, err)
 	}

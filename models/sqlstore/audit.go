@@ -72,8 +72,8 @@ func rosterWriter(actor models.Viewer) bool {
 	return actor.Role == models.RoleAdmin || actor.Role == models.RoleSupervisor
 }
 
-// ListAudit lists audit events, newest first: those of f.ActorID and/or
-// f.MemberID when set, with an id below f.BeforeID when set (the next page
+// ListAudit lists audit events, newest first, with the members each names:
+// those of f.ActorID and/or naming f.MemberID when set, with an id below f.BeforeID when set (the next page
 // starts below the last id shown), at most f.Limit (20 when ≤ 0, never more
 // than 100). Admins only; anyone else gets ErrForbidden, audited. The
 // listing writes its own "view_audit" row in the same transaction.
@@ -93,7 +93,8 @@ func (s *Store) ListAudit(ctx context.Context, v models.Viewer, f models.AuditFi
 			q = q.Where("actor_id = ?", f.ActorID)
 		}
 		if f.MemberID != 0 {
-			q = q.Where("member_id = ?", f.MemberID)
+			named := tx.Model(&auditMember{}).Select("event_id").Where("member_id = ?", f.MemberID)
+			q = q.Where("member_id = ? OR id IN (?)", f.MemberID, named)
 		}
 		if f.BeforeID != 0 {
 			q = q.Where("id < ?", f.BeforeID)
@@ -101,6 +102,11 @@ func (s *Store) ListAudit(ctx context.Context, v models.Viewer, f models.AuditFi
 		out = nil
 		if err := q.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
 			return fmt.Errorf("list: %w", err)
+		}
+		if len(out) > 0 {
+			if err := attachMembers(tx, out); err != nil {
+				return err
+			}
 		}
 		detail := fmt.Sprintf("actor=%d member=%d before=%d results=%d", f.ActorID, f.MemberID, f.BeforeID, len(out))
 		return writeAudit(tx, v, models.AuditViewAudit, nil, nil, detail)

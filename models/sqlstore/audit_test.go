@@ -81,7 +81,7 @@ func TestStore_RosterAuditFailClosed(t *testing.T) {
 		storageErr("RedeemInvitation", err)
 		users, err := s.ListUsers(ctx, r.admin)
 		storageErr("ListUsers", err)
-		_, err = s.ImportRoster(ctx, r.admin, []models.ImportMember{{Row: 2, Name: "未审计", UnitName: "东湖镇（演示）"}}, nil, true)
+		_, err = s.ImportRoster(ctx, r.admin, []models.ImportMember{{Row: 2, Name: "未审计", UnitName: "东湖镇（演示）"}}, nil, nil, true)
 		storageErr("ImportRoster", err)
 		_, err = s.CreateMember(ctx, r.east1, models.MemberInput{Name: "拒绝", UnitID: r.east})
 		wantErr(t, "refused CreateMember without audit table", err, models.ErrForbidden)

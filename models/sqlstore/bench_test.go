@@ -95,7 +95,7 @@ func BenchmarkStore_ImportRoster(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			members, sanctions := file(i)
-			res, err := s.ImportRoster(ctx, admin, members, sanctions, apply)
+			res, err := s.ImportRoster(ctx, admin, members, sanctions, nil, apply)
 			if err != nil || len(res.Rejected) > 0 || res.NewMembers+res.Unchanged != want {
 				b.Fatalf("import = %+v (%d rejected), %v", res.NewMembers, len(res.Rejected), err)
 			}
@@ -108,7 +108,7 @@ func BenchmarkStore_ImportRoster(b *testing.B) {
 		}, importSize)
 	})
 	same, sameSanctions := rosterFile(units, "同")
-	if _, err := s.ImportRoster(ctx, admin, same, sameSanctions, true); err != nil {
+	if _, err := s.ImportRoster(ctx, admin, same, sameSanctions, nil, true); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("Unchanged", func(b *testing.B) {

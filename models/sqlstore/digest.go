@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -14,31 +16,67 @@ import (
 
 // Digest gathers the digest of v's subtree (admins: everything): the open
 // items of its members sorted into the digest's lists (most urgent first)
-// and the visits dated in [since, today] per author. The view is audited
-// ("view_digest"); when the audit row cannot be written, nothing is
-// returned. A non-admin viewer whose unit does not exist is ErrNotFound.
+// and the visits dated in [since, today] per author. Everything is read in
+// the transaction of its audit row ("view_digest"); when the row cannot
+// be written, nothing is returned. A non-admin viewer whose unit does not
+// exist is ErrNotFound.
 func (s *Store) Digest(ctx context.Context, v models.Viewer, r models.CalendarRules, today, since time.Time) (models.DigestData, error) {
 	today, since = models.DateOf(today), models.DateOf(since)
-	db := s.db.WithContext(ctx)
-	sc, err := viewerScope(db, v)
-	if err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	items, err := s.dueItems(ctx, r, today, sc)
-	if err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	d := models.NewDigestData(items, today)
-	d.Since = since
-	if d.VisitsByInspector, err = visitsByAuthor(db, sc, since, today); err != nil {
-		return models.DigestData{}, fmt.Errorf("digest: %w", err)
-	}
-	detail := fmt.Sprintf("since=%s items=%d", since.Format(time.DateOnly), len(items))
-	err = s.inTx(ctx, func(tx *gorm.DB) error { return writeAudit(tx, v, models.AuditViewDigest, nil, nil, detail) })
+	var d models.DigestData
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		sc, err := viewerScope(tx, v)
+		if err != nil {
+			return err
+		}
+		items, assignees, err := collectDueInTx(tx, r, today, sc)
+		if err != nil {
+			return err
+		}
+		if err := resolveInspectors(tx, items, assignees, today); err != nil {
+			return err
+		}
+		slices.SortFunc(items, models.CompareDue)
+		d = models.NewDigestData(items, today)
+		d.Since = since
+		if d.VisitsByInspector, err = visitsByAuthor(tx, sc, since, today); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("since=%s items=%d", since.Format(time.DateOnly), len(items))
+		return writeAudit(tx, v, models.AuditViewDigest, nil, nil, detail)
+	})
 	if err != nil {
 		return models.DigestData{}, fmt.Errorf("digest: %w", err)
 	}
 	return d, nil
+}
+
+// digestPart is how many member ids the digest's calendar reads at a time
+// inside its transaction, whose one connection holds one part's
+// sanctions and visits in memory (collectDue, buffered).
+const digestPart = 5000
+
+// collectDueInTx is collectDue for the members of sc inside a
+// transaction, a range of member ids at a time, so that memory stays
+// bounded however large the scope.
+func collectDueInTx(tx *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, map[uint64]int64, error) {
+	var lo, hi sql.NullInt64
+	err := scoped(tx.Table("members"), sc, "members.id").Select("MIN(members.id), MAX(members.id)").Row().Scan(&lo, &hi)
+	if err != nil {
+		return nil, nil, fmt.Errorf("member id range: %w", err)
+	}
+	var items []models.DueItem
+	assignees := map[uint64]int64{}
+	for from := uint64(lo.Int64); hi.Valid && from <= uint64(hi.Int64); from += digestPart {
+		part := sc
+		part.from, part.to = from, min(from+digestPart-1, uint64(hi.Int64))
+		got, as, err := collectDue(tx, r, today, part, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		items = append(items, got...)
+		maps.Copy(assignees, as)
+	}
+	return items, assignees, nil
 }
 
 // visitsByAuthor counts the visits of the scope dated in [since, today]
@@ -66,7 +104,8 @@ func visitsByAuthor(db *gorm.DB, sc unitScope, since, today time.Time) (map[int6
 const memberNamesChunk = 500
 
 // MemberNames returns the names, units and posts of members v may see
-// (scoped, audited as one "list_members" row), for rendering reminders.
+// (scoped, audited as one "list_members" row naming them), for rendering
+// reminders.
 // Ids outside v's scope or absent are left out of the map. When the audit
 // row cannot be written, nothing is returned.
 func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) (map[uint64]models.MemberMatch, error) {
@@ -93,7 +132,11 @@ func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) 
 				out[r.ID] = models.MemberMatch{Member: r.Member, UnitName: r.UnitName}
 			}
 		}
-		return writeAudit(tx, v, models.AuditListMembers, nil, nil, fmt.Sprintf("n=%d", len(out)))
+		shown := make([]uint64, 0, len(out))
+		for id := range out {
+			shown = append(shown, id)
+		}
+		return writeAuditMembers(tx, v, models.AuditListMembers, shown, nil, fmt.Sprintf("n=%d", len(out)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("member names: %w", err)

@@ -136,3 +136,42 @@ func TestStore_DigestFrequencyAndRecipients(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_DigestInParts: the digest reads its calendar a range of member
+// ids at a time inside its transaction; members far apart in id land in
+// different parts and the digest still holds every item DueItems finds.
+func TestStore_DigestInParts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		decided := models.DateOf(time.Now()).AddDate(-1, -1, 0)
+		far := models.Member{ID: r.liSi.ID + 12_345, Name: "远号", UnitID: r.eastOffice, Rank: models.RankCivilServant}
+		if err := sqlstore.InsertForTest(ctx, s, &far); err != nil {
+			t.Fatal(err)
+		}
+		sn := models.Sanction{MemberID: far.ID, Kind: models.PartyWarning, DecisionNo: "远〔1〕号", DecisionDate: decided, EffectiveDate: decided}
+		if err := sqlstore.InsertForTest(ctx, s, &sn); err != nil {
+			t.Fatal(err)
+		}
+		today := models.DateOf(time.Now())
+		want := map[string]bool{}
+		for _, it := range mustDue(t, s, today) {
+			want[it.Key()] = true
+		}
+		d := mustDigest(t, s, r.admin, today)
+		got := map[string]bool{}
+		for _, l := range [][]models.DueItem{d.Overdue, d.DueSoon, d.ExpiringNoVisit, d.KeyNotVisited, d.OpenFollowUps} {
+			for _, it := range l {
+				got[it.Key()] = true
+			}
+		}
+		if !digestMembers(d)[far.ID] || !digestMembers(d)[r.liSi.ID] {
+			t.Errorf("digest lacks a part: members %v", digestMembers(d))
+		}
+		for k := range got {
+			if !want[k] {
+				t.Errorf("digest item %s is not a due item", k)
+			}
+		}
+	})
+}

@@ -35,13 +35,13 @@ func (s *Store) dueItems(ctx context.Context, r models.CalendarRules, today time
 	)
 	err := s.streaming(ctx, func(db *gorm.DB) error {
 		var err error
-		items, assignees, err = collectDue(db, r, today, sc)
+		items, assignees, err = collectDue(db, r, today, sc, false)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.resolveInspectors(ctx, items, assignees, today); err != nil {
+	if err := resolveInspectors(s.db.WithContext(ctx), items, assignees, today); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(items, models.CompareDue)
@@ -81,18 +81,21 @@ type dueStreams struct {
 	visits    *cursor[models.VisitMark]
 }
 
-func openDueStreams(db *gorm.DB, sc unitScope) (*dueStreams, error) {
+// openDueStreams opens the three result sets; buffered reads sanctions
+// and visits into memory first, for a transaction, whose one connection
+// reads one result set at a time.
+func openDueStreams(db *gorm.DB, sc unitScope, buffered bool) (*dueStreams, error) {
 	st := &dueStreams{}
 	rows, err := sanctionRows(db, sc)
 	if err != nil {
 		return nil, fmt.Errorf("query sanctions: %w", err)
 	}
-	st.sanctions = openCursor(rows, scanSanction)
+	st.sanctions = openCursor(rows, scanSanction, buffered)
 	if rows, err = visitRows(db, sc); err != nil {
 		st.close()
 		return nil, fmt.Errorf("query visits: %w", err)
 	}
-	st.visits = openCursor(rows, scanVisitMark)
+	st.visits = openCursor(rows, scanVisitMark, buffered)
 	if st.members, err = memberRows(db, sc); err != nil {
 		st.close()
 		return nil, fmt.Errorf("query members: %w", err)
@@ -127,8 +130,8 @@ func (st *dueStreams) err() error {
 // one member's sanctions and visits are held at a time. It returns the
 // items (unsorted, without inspectors) and the assignees of the members
 // that have items.
-func collectDue(db *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope) ([]models.DueItem, map[uint64]int64, error) {
-	st, err := openDueStreams(db, sc)
+func collectDue(db *gorm.DB, r models.CalendarRules, today time.Time, sc unitScope, buffered bool) ([]models.DueItem, map[uint64]int64, error) {
+	st, err := openDueStreams(db, sc, buffered)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -176,6 +179,9 @@ func (m memberScan) member() models.Member {
 // scoped limits q, on a table with a member_id column (or members
 // itself, memberCol "members.id"), to the members of the scope.
 func scoped(q *gorm.DB, sc unitScope, memberCol string) *gorm.DB {
+	if sc.to != 0 {
+		q = q.Where(memberCol+" BETWEEN ? AND ?", sc.from, sc.to)
+	}
 	if sc.all {
 		return q
 	}
@@ -230,7 +236,8 @@ func nullDate(t sql.NullTime) *time.Time {
 	return &d
 }
 
-// cursor reads an open result set ordered by member id, one row ahead.
+// cursor reads an open result set ordered by member id, one row ahead,
+// or the rows it read into memory when buffered.
 type cursor[T any] struct {
 	rows   *sql.Rows
 	scan   func(*sql.Rows, *T) (uint64, error)
@@ -238,11 +245,33 @@ type cursor[T any] struct {
 	member uint64
 	ok     bool
 	err    error
+
+	buf []bufferedRow[T] // buffered: the rows left
 }
 
-// openCursor reads the first row of rows; an error is kept in err.
-func openCursor[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (uint64, error)) *cursor[T] {
+type bufferedRow[T any] struct {
+	member uint64
+	row    T
+}
+
+// openCursor reads the first row of rows (all of them and closes rows,
+// when buffered); an error is kept in err.
+func openCursor[T any](rows *sql.Rows, scan func(*sql.Rows, *T) (uint64, error), buffered bool) *cursor[T] {
 	c := &cursor[T]{rows: rows, scan: scan}
+	if buffered {
+		c.next()
+		for c.ok {
+			c.buf = append(c.buf, bufferedRow[T]{c.member, c.cur})
+			c.next()
+		}
+		if err := rows.Close(); err != nil && c.err == nil {
+			c.err = err
+		}
+		c.rows = nil
+		if c.err != nil {
+			return c
+		}
+	}
 	c.next()
 	return c
 }
@@ -255,6 +284,12 @@ func cursorRows[T any](c *cursor[T]) *sql.Rows {
 }
 
 func (c *cursor[T]) next() {
+	if c.rows == nil { // buffered
+		if c.ok = len(c.buf) > 0; c.ok {
+			c.member, c.cur, c.buf = c.buf[0].member, c.buf[0].row, c.buf[1:]
+		}
+		return
+	}
 	if c.ok = c.rows.Next(); !c.ok {
 		c.err = c.rows.Err()
 		return
@@ -281,10 +316,11 @@ func (c *cursor[T]) take(member uint64, buf []T) []T {
 }
 
 // responsible answers who is responsible for a member: the assignee if
-// still an active user, else the active inspectors of the member's unit
-// or, when it has none, of its nearest ancestor that has any.
+// still an active user whose unit's subtree holds the member's unit, else
+// the active inspectors of the member's unit or, when it has none, of its
+// nearest ancestor that has any.
 type responsible struct {
-	active     map[int64]bool
+	home       map[int64]uint64   // active user → their unit
 	paths      map[uint64]string  // unit id → materialised path
 	inspectors map[uint64][]int64 // unit id → its own inspectors
 	nearest    map[uint64][]int64 // unit id → the answer, computed once per unit
@@ -307,13 +343,13 @@ func loadResponsible(db *gorm.DB, today time.Time) (*responsible, error) {
 	if err := db.Select("recipient", "item_key").Where("`until` > ?", today).Find(&snoozes).Error; err != nil {
 		return nil, fmt.Errorf("load snoozes: %w", err)
 	}
-	rs := &responsible{active: map[int64]bool{}, paths: map[uint64]string{}, inspectors: map[uint64][]int64{},
+	rs := &responsible{home: map[int64]uint64{}, paths: map[uint64]string{}, inspectors: map[uint64][]int64{},
 		nearest: map[uint64][]int64{}, snoozed: map[string][]int64{}}
 	for _, u := range units {
 		rs.paths[u.ID] = u.Path
 	}
 	for _, u := range users {
-		rs.active[u.TelegramID] = true
+		rs.home[u.TelegramID] = u.UnitID
 		if u.Role == models.RoleInspector {
 			rs.inspectors[u.UnitID] = append(rs.inspectors[u.UnitID], u.TelegramID)
 		}
@@ -340,6 +376,15 @@ func (rs *responsible) ofUnit(unit uint64) []int64 {
 	return found
 }
 
+// covers reports whether user id is active and unit lies in their unit's
+// subtree: an assignment counts only while the member is in the
+// assignee's scope (a unit moved away leaves it behind).
+func (rs *responsible) covers(id int64, unit uint64) bool {
+	home, ok := rs.home[id]
+	path := rs.paths[home]
+	return ok && path != "" && (unitScope{path: path}).contains(rs.paths[unit])
+}
+
 // pathIDs splits a materialised path "/1/4/9/" into its unit ids.
 func pathIDs(path string) []uint64 {
 	var ids []uint64
@@ -356,14 +401,14 @@ func pathIDs(path string) []uint64 {
 
 // resolveInspectors fills the Inspectors of every item and leaves out
 // those who snoozed it.
-func (s *Store) resolveInspectors(ctx context.Context, items []models.DueItem, assignees map[uint64]int64, today time.Time) error {
-	rs, err := loadResponsible(s.db.WithContext(ctx), today)
+func resolveInspectors(db *gorm.DB, items []models.DueItem, assignees map[uint64]int64, today time.Time) error {
+	rs, err := loadResponsible(db, today)
 	if err != nil {
 		return err
 	}
 	for i := range items {
 		it := &items[i]
-		if a, ok := assignees[it.MemberID]; ok && rs.active[a] {
+		if a, ok := assignees[it.MemberID]; ok && rs.covers(a, it.UnitID) {
 			it.Inspectors = []int64{a}
 		} else {
 			it.Inspectors = rs.ofUnit(it.UnitID)

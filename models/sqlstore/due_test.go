@@ -130,6 +130,10 @@ func TestStore_Snooze(t *testing.T) {
 			t.Errorf("snooze audit rows = %d, want 2", n)
 		}
 		wantErr(t, "Snooze out of scope", s.Snooze(ctx, r.west1, key, today.AddDate(0, 0, 3)), models.ErrNotFound)
+		if n := count(t, s, "audit_events", "action = ? AND actor_id = ? AND member_id = ? AND detail LIKE ?",
+			models.AuditSnooze, westTG, r.liSi.ID, "result=not_found%"); n != 1 {
+			t.Errorf("out-of-scope snooze probe audit rows = %d, want 1", n)
+		}
 		wantErr(t, "Snooze bad key", s.Snooze(ctx, r.east1, "key:x", today), models.ErrInvalid)
 	})
 }
@@ -157,6 +161,77 @@ func TestStore_MarkFollowUp(t *testing.T) {
 		if n := count(t, s, "audit_events", "action = ? AND visit_id = ? AND detail = ?", models.AuditFollowUpDone,
 			it.VisitID, "fields=branch_informed"); n != 1 {
 			t.Errorf("followup_done audit rows = %d, want 1", n)
+		}
+		if n := count(t, s, "audit_events", "action = ? AND actor_id = ? AND visit_id = ? AND detail = ?", models.AuditFollowUpDone,
+			westTG, it.VisitID, "result=not_found"); n != 1 {
+			t.Errorf("out-of-scope probe audit rows = %d, want 1", n)
+		}
+		wantErr(t, "MarkFollowUp when nothing is open", s.MarkFollowUp(ctx, d.east1, it.VisitID, true, true), models.ErrInvalid)
+	})
+}
+
+// TestStore_MarkFollowUpWho: only the author, the assigned inspector, a
+// supervisor or an admin may mark a follow-up; only open flags change.
+func TestStore_MarkFollowUpWho(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		today := models.DateOf(time.Now())
+		it := wantItem(t, mustDue(t, s, today), today, models.DueFollowUp, r.wangWu.ID, true, inspectorTG)
+		if it == nil {
+			return
+		}
+		east2 := models.User{TelegramID: newUserTG, Name: "东湖回访员乙", Role: models.RoleInspector, UnitID: r.east}
+		if err := s.CreateUser(ctx, r.admin, &east2); err != nil {
+			t.Fatal(err)
+		}
+		v2 := models.Viewer{TelegramID: east2.TelegramID, Role: models.RoleInspector, UnitID: r.east}
+		wantDenied(t, s, "another inspector of the unit", s.MarkFollowUp(ctx, v2, it.VisitID, true, true), v2, models.AuditFollowUpDone)
+		if n := count(t, s, "visits", "id = ? AND branch_informed = ?", it.VisitID, false); n != 1 {
+			t.Fatal("a refused mark changed the visit")
+		}
+		if err := sqlstore.ExecForTest(ctx, s, "UPDATE members SET assignee_id = ? WHERE id = ?", east2.TelegramID, r.wangWu.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkFollowUp(ctx, v2, it.VisitID, true, true); err != nil {
+			t.Fatalf("the assigned inspector marks: %v", err)
+		}
+		if n := count(t, s, "audit_events", "action = ? AND actor_id = ? AND detail = ?", models.AuditFollowUpDone,
+			east2.TelegramID, "fields=branch_informed"); n != 1 {
+			t.Errorf("audit of the open flag only = %d rows, want 1 (feedback was set already)", n)
+		}
+	})
+}
+
+// TestStore_AssigneeOutOfScope: an assignment whose member lies outside
+// the assignee's units (the member's unit moved away) reminds the
+// inspectors of the member's units instead; moving a unit clears such
+// assignments and its audit row names the members.
+func TestStore_AssigneeOutOfScope(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		old := time.Now().AddDate(0, -3, 0)
+		if err := sqlstore.ExecForTest(ctx, s, "UPDATE members SET assignee_id = ?, interval_months = 1, assigned_at = ? WHERE id = ?",
+			westTG, old, r.liSi.ID); err != nil {
+			t.Fatal(err)
+		}
+		today := models.DateOf(time.Now())
+		wantItem(t, mustDue(t, s, today), today, models.DueInteractive, r.liSi.ID, true, inspectorTG)
+
+		if err := sqlstore.ExecForTest(ctx, s, "UPDATE members SET assignee_id = ? WHERE id = ?", inspectorTG, r.liSi.ID); err != nil {
+			t.Fatal(err)
+		}
+		branch := mustUnit(t, s, "东湖村党支部（演示）")
+		if err := s.MoveUnit(ctx, r.admin, branch, r.west); err != nil {
+			t.Fatalf("MoveUnit: %v", err)
+		}
+		if n := count(t, s, "members", "id = ? AND assignee_id IS NULL", r.liSi.ID); n != 1 {
+			t.Error("the assignment outside the assignee's units was kept")
+		}
+		wantItem(t, mustDue(t, s, today), today, models.DueKey, r.liSi.ID, true, westTG)
+		if n := count(t, s, "audit_events", "action = ? AND member_id = ? AND detail LIKE ?", models.AuditUnitMove, r.liSi.ID, "%assignments_cleared=1"); n != 1 {
+			t.Errorf("unit_move audit rows naming the member = %d, want 1", n)
 		}
 	})
 }

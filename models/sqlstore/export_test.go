@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
 
 	"github.com/huifang/huifang/models"
@@ -95,7 +96,7 @@ func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v models.
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 	var missing []string
 	m := s.db.WithContext(ctx).Migrator()
-	for _, model := range []any{&models.Unit{}, &models.User{}, &models.Member{}, &models.Sanction{}, &models.Visit{}, &models.VisitSanction{}, &models.AuditEvent{}, &models.Invitation{}, &models.VisitRevision{}, &models.Delivery{}, &snooze{}, &workdayOverride{}} {
+	for _, model := range []any{&models.Unit{}, &models.User{}, &models.Member{}, &models.Sanction{}, &models.Visit{}, &models.VisitSanction{}, &models.AuditEvent{}, &models.Invitation{}, &models.VisitRevision{}, &models.Delivery{}, &snooze{}, &workdayOverride{}, &auditHead{}, &auditMember{}} {
 		stmt := &gorm.Statement{DB: s.db}
 		if err := stmt.Parse(model); err != nil {
 			return nil, err
@@ -127,4 +128,22 @@ func BulkInsertForTest(ctx context.Context, s *Store, batch int, fill func(inser
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fill(func(rows any) error { return tx.CreateInBatches(rows, batch).Error })
 	})
+}
+
+// DatabaseForTest names the MySQL database the store is connected to.
+func DatabaseForTest(ctx context.Context, s *Store) (string, error) {
+	var name string
+	err := s.db.WithContext(ctx).Raw("SELECT DATABASE()").Scan(&name).Error
+	return name, err
+}
+
+// MigrateToForTest applies the migrations up to and including id.
+func MigrateToForTest(ctx context.Context, s *Store, id string) error {
+	db := s.db.WithContext(ctx)
+	if s.dialect == DialectMySQL {
+		db = db.Set("gorm:table_options", mysqlTableOptions)
+	}
+	m := gormigrate.New(db.Session(&gorm.Session{}), &gormigrate.Options{TableName: "migrations", IDColumnName: "id", IDColumnSize: 64,
+		UseTransaction: s.dialect == DialectSQLite}, migrations())
+	return m.MigrateTo(id)
 }

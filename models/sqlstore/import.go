@@ -37,10 +37,14 @@ var errPreview = errors.New("import preview")
 // field of ImportMember or ImportSanction); the others are written. Importing the
 // same data again changes nothing.
 //
+// parsed are the rows the file's parser refused already: the audit row
+// counts them with the import's own among the rows rejected, and names
+// the members created or updated.
+//
 // Admins and supervisors (inside their subtree) may import; anyone else
 // gets ErrForbidden, audited. The work is set-based: units, the affected
 // members and sanctions are loaded once, and rows are written in batches.
-func (s *Store) ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, apply bool) (models.ImportResult, error) {
+func (s *Store) ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, parsed []models.ImportRejection, apply bool) (models.ImportResult, error) {
 	if !rosterWriter(actor) {
 		return models.ImportResult{}, s.deny(ctx, actor, models.AuditImport, &denial{err: models.ErrForbidden})
 	}
@@ -54,7 +58,8 @@ func (s *Store) ImportRoster(ctx context.Context, actor models.Viewer, members [
 			return err
 		}
 		res = im.result()
-		if err := writeAudit(tx, actor, models.AuditImport, nil, nil, importDetail(res, apply)); err != nil {
+		detail := importDetail(res, rejectedRows(parsed, res.Rejected), apply)
+		if err := writeAuditMembers(tx, actor, models.AuditImport, im.changedMembers(), nil, detail); err != nil {
 			return err
 		}
 		if !apply {
@@ -68,9 +73,42 @@ func (s *Store) ImportRoster(ctx context.Context, actor models.Viewer, members [
 	return res, nil
 }
 
-func importDetail(r models.ImportResult, apply bool) string {
+func importDetail(r models.ImportResult, rejected int, apply bool) string {
 	return fmt.Sprintf("members_new=%d members_updated=%d sanctions_new=%d sanctions_updated=%d unchanged=%d rejected=%d apply=%t",
-		r.NewMembers, r.UpdatedMembers, r.NewSanctions, r.UpdatedSanctions, r.Unchanged, len(r.Rejected), apply)
+		r.NewMembers, r.UpdatedMembers, r.NewSanctions, r.UpdatedSanctions, r.Unchanged, rejected, apply)
+}
+
+// rejectedRows counts the rows refused, by the file's parser or by the
+// import, each once however many of its cells were wrong.
+func rejectedRows(lists ...[]models.ImportRejection) int {
+	type row struct {
+		sheet string
+		no    int
+	}
+	seen := map[row]bool{}
+	for _, l := range lists {
+		for _, r := range l {
+			seen[row{r.Sheet, r.Row}] = true
+		}
+	}
+	return len(seen)
+}
+
+// changedMembers lists the members the import created or updated, or whose
+// sanctions it created or updated: the members its audit row names.
+func (im *rosterImport) changedMembers() []uint64 {
+	var ids []uint64
+	for _, ms := range [][]models.Member{im.newMembers, im.updMembers} {
+		for _, m := range ms {
+			ids = append(ids, m.ID)
+		}
+	}
+	for _, ss := range [][]models.Sanction{im.newSanctions, im.updSanctions} {
+		for _, sn := range ss {
+			ids = append(ids, sn.MemberID)
+		}
+	}
+	return ids
 }
 
 // memberKey identifies a member in an import.

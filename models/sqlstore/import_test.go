@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,14 +54,14 @@ func TestStore_ImportRoster(t *testing.T) {
 		members, sanctions := importSheets()
 		want := models.ImportResult{NewMembers: 2, NewSanctions: 3, Unchanged: 1}
 		before := importTables(t, s)
-		preview, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, false)
+		preview, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, nil, false)
 		if err != nil || !cmp.Equal(preview, want, cmp.Comparer(func(a, b []models.ImportRejection) bool { return len(a) == len(b) })) {
 			t.Fatalf("preview = %+v, %v; want %+v", preview, err, want)
 		}
 		if diff := cmp.Diff(before, importTables(t, s)); diff != "" {
 			t.Errorf("preview wrote (-before +after):\n%s", diff)
 		}
-		applied, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, true)
+		applied, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, nil, true)
 		if err != nil || !cmp.Equal(applied, preview) {
 			t.Fatalf("apply = %+v, %v; want the preview %+v", applied, err, preview)
 		}
@@ -75,7 +77,7 @@ func TestStore_ImportRoster(t *testing.T) {
 		if after["members"] != before["members"]+2 || after["sanctions"] != before["sanctions"]+3 {
 			t.Errorf("apply wrote %v, before %v", after, before)
 		}
-		again, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, true)
+		again, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, nil, true)
 		if err != nil || again.Unchanged != 6 || again.NewMembers+again.UpdatedMembers+again.NewSanctions+again.UpdatedSanctions != 0 {
 			t.Errorf("second apply = %+v, %v; want everything unchanged", again, err)
 		}
@@ -94,7 +96,7 @@ func checkImportUpdates(t *testing.T, s *sqlstore.Store, r roster, members []mod
 	ctx := context.Background()
 	members[0].Post = "村出纳"
 	sanctions[0].Kind = models.PartySeriousWarning
-	res, err := s.ImportRoster(ctx, r.admin, members, sanctions, true)
+	res, err := s.ImportRoster(ctx, r.admin, members, sanctions, nil, true)
 	want := models.ImportResult{UpdatedMembers: 1, UpdatedSanctions: 1, Unchanged: 4}
 	if err != nil || !cmp.Equal(res, want, cmp.Comparer(func(a, b []models.ImportRejection) bool { return len(a) == len(b) })) {
 		t.Fatalf("update import = %+v, %v; want %+v", res, err, want)
@@ -131,7 +133,7 @@ func TestStore_ImportRosterRejections(t *testing.T) {
 			{Row: 5, MemberName: "李四", UnitName: eastVillage, Kind: models.PartyWarning, DecisionNo: zhang[0].DecisionNo, DecisionDate: day(2026, 1, 1)},
 			{Row: 6, MemberName: "丁", UnitName: eastVillage, Kind: models.PartyProbation, ProbationMonths: 6, DecisionNo: "拒〔3〕号", DecisionDate: day(2026, 1, 1), EffectiveDate: day(2025, 1, 1)},
 		}
-		res, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, false)
+		res, err := s.ImportRoster(ctx, r.eastSup, members, sanctions, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,11 +157,11 @@ func TestStore_ImportRosterRejections(t *testing.T) {
 			t.Errorf("result = %+v, want 丁 and 拒〔2〕号 new", res)
 		}
 		// The admin sees both 同名支部 and can name one by its path.
-		res, _ = s.ImportRoster(ctx, r.admin, []models.ImportMember{{Row: 2, Name: "乙", UnitName: "东湖镇（演示）/ 同名支部"}}, nil, false)
+		res, _ = s.ImportRoster(ctx, r.admin, []models.ImportMember{{Row: 2, Name: "乙", UnitName: "东湖镇（演示）/ 同名支部"}}, nil, nil, false)
 		if res.NewMembers != 1 || len(res.Rejected) != 0 {
 			t.Errorf("import by path = %+v", res)
 		}
-		_, err = s.ImportRoster(ctx, r.east1, members, sanctions, false)
+		_, err = s.ImportRoster(ctx, r.east1, members, sanctions, nil, false)
 		wantDenied(t, s, "ImportRoster by an inspector", err, r.east1, models.AuditImport)
 	})
 }
@@ -167,4 +169,36 @@ func TestStore_ImportRosterRejections(t *testing.T) {
 // rej is a rejection, written short.
 func rej(sheet string, row int, column, reason string) models.ImportRejection {
 	return models.ImportRejection{Sheet: sheet, Row: row, Column: column, Reason: reason}
+}
+
+// TestStore_ImportAuditRow: an import's one audit row counts the rows the
+// parser refused with its own, each row once, and names the members it
+// created.
+func TestStore_ImportAuditRow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		members, sanctions := importSheets()
+		parsed := []models.ImportRejection{
+			{Sheet: models.SheetMembers, Row: 40, Column: "Name", Reason: "x"},
+			{Sheet: models.SheetMembers, Row: 40, Column: "Post", Reason: "x"},
+			{Sheet: models.SheetSanctions, Row: 40, Column: "DecisionNo", Reason: "x"},
+		}
+		res, err := s.ImportRoster(ctx, r.admin, members, sanctions, parsed, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := sqlstore.AuditForTest(ctx, s, models.AuditImport)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("import audit rows = %+v, %v", evs, err)
+		}
+		want := fmt.Sprintf("rejected=%d", 2+len(res.Rejected))
+		if !strings.Contains(evs[0].Detail, want) {
+			t.Errorf("detail %q lacks %q", evs[0].Detail, want)
+		}
+		id := mustSearch(t, s, r.admin, "陈一")[0].Member.ID
+		if n := count(t, s, "audit_members", "event_id = ? AND member_id = ?", evs[0].ID, id); n != 1 || res.NewMembers == 0 {
+			t.Errorf("the import's audit row does not name 陈一 (%d new members)", res.NewMembers)
+		}
+	})
 }

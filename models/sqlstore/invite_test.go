@@ -17,7 +17,7 @@ var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
 
 func mustInvite(t *testing.T, s *sqlstore.Store, actor models.Viewer, role models.Role, unit uint64, ttl time.Duration, now time.Time) models.Invitation {
 	t.Helper()
-	inv, err := s.CreateInvitation(context.Background(), actor, role, unit, ttl, now)
+	inv, err := s.CreateInvitation(context.Background(), actor, role, unit, 0, ttl, now)
 	if err != nil {
 		t.Fatalf("CreateInvitation: %v", err)
 	}
@@ -44,15 +44,15 @@ func TestStore_CreateInvitation(t *testing.T) {
 		}
 		// A supervisor invites inspectors of their own subtree only.
 		mustInvite(t, s, r.eastSup, models.RoleInspector, r.eastOffice, time.Hour, now)
-		_, err := s.CreateInvitation(ctx, r.eastSup, models.RoleInspector, r.westPatrol, time.Hour, now)
+		_, err := s.CreateInvitation(ctx, r.eastSup, models.RoleInspector, r.westPatrol, 0, time.Hour, now)
 		wantErr(t, "supervisor invites to a sibling unit", err, models.ErrNotFound)
-		_, err = s.CreateInvitation(ctx, r.eastSup, models.RoleSupervisor, r.east, time.Hour, now)
+		_, err = s.CreateInvitation(ctx, r.eastSup, models.RoleSupervisor, r.east, 0, time.Hour, now)
 		wantDenied(t, s, "supervisor invites a supervisor", err, r.eastSup, models.AuditInviteCreate)
-		_, err = s.CreateInvitation(ctx, r.east1, models.RoleInspector, r.east, time.Hour, now)
+		_, err = s.CreateInvitation(ctx, r.east1, models.RoleInspector, r.east, 0, time.Hour, now)
 		wantDenied(t, s, "inspector invites", err, r.east1, models.AuditInviteCreate)
-		_, err = s.CreateInvitation(ctx, r.admin, "root", r.east, time.Hour, now)
+		_, err = s.CreateInvitation(ctx, r.admin, "root", r.east, 0, time.Hour, now)
 		wantErr(t, "unknown role", err, models.ErrInvalid)
-		_, err = s.CreateInvitation(ctx, r.admin, models.RoleInspector, r.east, 0, now)
+		_, err = s.CreateInvitation(ctx, r.admin, models.RoleInspector, r.east, 0, 0, now)
 		wantErr(t, "zero ttl", err, models.ErrInvalid)
 		if n := count(t, s, "invitations", ""); n != 3 {
 			t.Errorf("invitations = %d, want 3", n)
@@ -187,6 +187,56 @@ func TestStore_RevokeInvitation(t *testing.T) {
 		wantErr(t, "revoke an unknown code", s.RevokeInvitation(ctx, r.admin, "nope"), models.ErrNotFound)
 		if n := count(t, s, "audit_events", "action = ?", models.AuditInviteRevoke); n != 1 {
 			t.Errorf("invite_revoke audit rows = %d, want 1", n)
+		}
+	})
+}
+
+// TestStore_InvitationCodes: only a code's SHA-256 is stored; an admin
+// invitation lasts 24 h at most; a bound code serves only its Telegram id;
+// refused redemptions are audited, a stray word is not.
+func TestStore_InvitationCodes(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		now := time.Now().UTC()
+		adm := mustInvite(t, s, r.admin, models.RoleAdmin, r.root, 72*time.Hour, now)
+		if d := adm.ExpiresAt.Sub(now); d > models.MaxAdminInviteTTL {
+			t.Errorf("admin invitation valid for %v, want at most 24h", d)
+		}
+		if n := count(t, s, "invitations", "code = ?", adm.Code); n != 0 {
+			t.Error("the clear code is stored")
+		}
+		if n := count(t, s, "invitations", "code = ? AND id = ?", adm.CodeHash, adm.ID); n != 1 || len(adm.CodeHash) != 64 {
+			t.Errorf("stored hash %q found %d times", adm.CodeHash, n)
+		}
+		bound, err := s.CreateInvitation(ctx, r.admin, models.RoleInspector, r.east, newUserTG, time.Hour, now)
+		if err != nil || bound.BoundTo == nil || *bound.BoundTo != newUserTG {
+			t.Fatalf("bound invitation = %+v, %v", bound, err)
+		}
+		_, _, err = s.RedeemInvitation(ctx, bound.Code, newUserTG+1, "别人", now)
+		wantErr(t, "redeem a code bound to someone else", err, models.ErrNotFound)
+		if _, _, err := s.RedeemInvitation(ctx, bound.Code, newUserTG, "本人", now); err != nil {
+			t.Errorf("redeem a bound code by its person: %v", err)
+		}
+		_, _, err = s.RedeemInvitation(ctx, bound.Code, newUserTG+2, "再来", now)
+		wantErr(t, "redeem a used code", err, models.ErrInviteUsed)
+		_, _, err = s.RedeemInvitation(ctx, "0123456789abcdef0123456789abcdef", newUserTG+3, "猜码", now)
+		wantErr(t, "redeem a guessed code", err, models.ErrNotFound)
+		_, _, err = s.RedeemInvitation(ctx, "hello", newUserTG+4, "随便说", now)
+		wantErr(t, "a stray word", err, models.ErrNotFound)
+		got := map[string]int64{}
+		evs, _ := sqlstore.AuditForTest(ctx, s, models.AuditInviteFailed)
+		for _, ev := range evs {
+			got[ev.Detail[strings.Index(ev.Detail, "reason="):]] = ev.ActorID
+		}
+		want := map[string]int64{"reason=bound": newUserTG + 1, "reason=used": newUserTG + 2, "reason=unknown": newUserTG + 3}
+		if len(got) != len(want) {
+			t.Errorf("failed redemptions audited = %v, want %v", got, want)
+		}
+		for k, id := range want {
+			if got[k] != id {
+				t.Errorf("audit of %s by %d, want by %d", k, got[k], id)
+			}
 		}
 	})
 }

@@ -28,9 +28,22 @@ const (
 // names that contain it. Results are ordered by name then id, at most limit
 // of them (20 when limit ≤ 0, never more than 100). No match, or an empty
 // query, is ErrNotFound. Every search writes one "search_member" audit row
-// with the number of results (never the query) in the same transaction; if
-// that fails, no results are returned.
+// naming the members found and their number (never the query) in the same
+// transaction; if that fails, no results are returned.
 func (s *Store) SearchMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error) {
+	return s.searchMembers(ctx, v, query, limit, false)
+}
+
+// LookupMembers is SearchMembers for a caller that opens the member at
+// once when only one matches (/status 张三): then it returns that member's
+// id alone, no name, unit or post, and writes no row of its own, since
+// the view that follows writes the one row of the action, naming the
+// member. No match or several are audited as by SearchMembers.
+func (s *Store) LookupMembers(ctx context.Context, v models.Viewer, query string, limit int) ([]models.MemberMatch, error) {
+	return s.searchMembers(ctx, v, query, limit, true)
+}
+
+func (s *Store) searchMembers(ctx context.Context, v models.Viewer, query string, limit int, viewsOne bool) ([]models.MemberMatch, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return nil, fmt.Errorf("search members: empty query: %w", models.ErrNotFound)
@@ -46,16 +59,23 @@ func (s *Store) SearchMembers(ctx context.Context, v models.Viewer, query string
 		if errors.Is(err, models.ErrNotFound) { // the viewer's unit is gone: sees nothing
 			rows, err = nil, nil
 		}
-		if err != nil {
+		if err != nil || viewsOne && len(rows) == 1 {
 			return err
 		}
-		return writeAudit(tx, v, models.AuditSearch, nil, nil, fmt.Sprintf("results=%d", len(rows)))
+		ids := make([]uint64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		return writeAuditMembers(tx, v, models.AuditSearch, ids, nil, fmt.Sprintf("results=%d", len(rows)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search members: %w", err)
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("search members: %w", models.ErrNotFound)
+	}
+	if viewsOne && len(rows) == 1 {
+		return []models.MemberMatch{{Member: models.Member{ID: rows[0].ID}}}, nil
 	}
 	matches := make([]models.MemberMatch, len(rows))
 	for i, r := range rows {

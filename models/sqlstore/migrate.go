@@ -48,6 +48,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202611270001_initial", Migrate: migrateInitial, Rollback: rollbackInitial},
 		{ID: "202611270002_roster", Migrate: migrateRoster, Rollback: rollbackRoster},
 		{ID: "202611270003_calendar", Migrate: migrateCalendar, Rollback: rollbackCalendar},
+		{ID: "202612010001_security", Migrate: migrateSecurity, Rollback: rollbackSecurity},
 	}
 }
 

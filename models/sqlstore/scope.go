@@ -53,6 +53,10 @@ const likeEscapeClause = " ESCAPE '!'"
 type unitScope struct {
 	all  bool
 	path string
+
+	// The calendar's queries may be cut to the members with ids in
+	// [from, to] (to 0: all), to read a large scope a part at a time.
+	from, to uint64
 }
 
 // viewerScope returns v's scope: everything for an admin, else the subtree
@@ -176,18 +180,31 @@ func findMember(tx *gorm.DB, v models.Viewer, id uint64) (memberRow, error) {
 
 func nowUTC() time.Time { return time.Now().UTC() }
 
-// writeAudit inserts one audit row in tx.
+// writeAudit appends one audit row to the chain in tx; it must be the
+// transaction's last statement but for the commit (see auditchain.go).
 func writeAudit(tx *gorm.DB, v models.Viewer, action string, memberID, visitID *uint64, detail string) error {
-	ev := models.AuditEvent{
-		At:       nowUTC(),
-		ActorID:  v.TelegramID,
-		Action:   action,
-		MemberID: memberID,
-		VisitID:  visitID,
-		Detail:   truncateRunes(detail, maxDetail),
+	return insertAudit(tx, &models.AuditEvent{ActorID: v.TelegramID, Action: action, MemberID: memberID,
+		VisitID: visitID, Detail: detail})
+}
+
+// writeAuditMembers is writeAudit for an action that showed or changed the
+// members ids: a single one is the row's member, several are linked in
+// audit_members (none: the row names no member).
+func writeAuditMembers(tx *gorm.DB, v models.Viewer, action string, ids []uint64, visitID *uint64, detail string) error {
+	ev := &models.AuditEvent{ActorID: v.TelegramID, Action: action, VisitID: visitID, Detail: detail}
+	ids = uniqueIDs(ids)
+	if len(ids) == 1 {
+		ev.MemberID = &ids[0]
+	} else {
+		ev.Members = ids
 	}
-	if err := tx.Create(&ev).Error; err != nil {
-		return fmt.Errorf("write audit %s: %w", action, err)
+	return insertAudit(tx, ev)
+}
+
+func insertAudit(tx *gorm.DB, ev *models.AuditEvent) error {
+	ev.At, ev.Detail = nowUTC(), truncateRunes(ev.Detail, maxDetail)
+	if err := appendAudit(tx, ev); err != nil {
+		return fmt.Errorf("write audit %s: %w", ev.Action, err)
 	}
 	return nil
 }

@@ -151,7 +151,9 @@ func (s *Store) RenameUnit(ctx context.Context, actor models.Viewer, id uint64, 
 
 // MoveUnit moves a unit and its whole subtree under newParent (0: make it a
 // root), rewriting the materialised paths of the subtree in one statement
-// of the same transaction. Admins only (ErrForbidden, audited). Moving a
+// of the same transaction. Interactive assignments of the subtree's
+// members to users whose units no longer hold them are cleared with it
+// (the audit row names those members). Admins only (ErrForbidden, audited). Moving a
 // unit under itself or one of its descendants is ErrInvalid, next to a
 // sibling of the same name ErrDuplicate.
 func (s *Store) MoveUnit(ctx context.Context, actor models.Viewer, id, newParent uint64) error {
@@ -179,7 +181,12 @@ func (s *Store) MoveUnit(ctx context.Context, actor models.Viewer, id, newParent
 		if err := tx.Model(&u).Update("parent_id", parentID).Error; err != nil {
 			return fmt.Errorf("set parent of unit %d: %w", id, err)
 		}
-		return writeAudit(tx, actor, models.AuditUnitMove, nil, nil, fmt.Sprintf("unit=%d from=%d to=%d", id, parentOrZero(u), newParent))
+		cleared, err := clearStrandedAssignments(tx, newPath)
+		if err != nil {
+			return err
+		}
+		return writeAuditMembers(tx, actor, models.AuditUnitMove, cleared, nil,
+			fmt.Sprintf("unit=%d from=%d to=%d assignments_cleared=%d", id, parentOrZero(u), newParent, len(cleared)))
 	})
 }
 
@@ -285,4 +292,39 @@ func checkUnitEmpty(tx *gorm.DB, actor models.Viewer, id uint64) error {
 		}
 	}
 	return nil
+}
+
+// clearStrandedAssignments clears the assignee of every member of the
+// subtree at path whose assignee's unit does not hold the member's unit
+// (any more), and returns those members.
+func clearStrandedAssignments(tx *gorm.DB, path string) ([]uint64, error) {
+	var rows []struct {
+		ID           uint64
+		MemberPath   string
+		AssigneePath *string
+	}
+	err := tx.Table("members").Select("members.id, mu.path AS member_path, au.path AS assignee_path").
+		Joins("JOIN units mu ON mu.id = members.unit_id").
+		Joins("LEFT JOIN users ON users.telegram_id = members.assignee_id").
+		Joins("LEFT JOIN units au ON au.id = users.unit_id").
+		Where("members.assignee_id IS NOT NULL AND mu.path LIKE ?"+likeEscapeClause, likeEscape(path)+"%").
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("assignments of the moved units: %w", err)
+	}
+	var stranded []uint64
+	for _, r := range rows {
+		if r.AssigneePath == nil || !(unitScope{path: *r.AssigneePath}).contains(r.MemberPath) {
+			stranded = append(stranded, r.ID)
+		}
+	}
+	if len(stranded) == 0 {
+		return nil, nil
+	}
+	err = tx.Table("members").Where("id IN ?", stranded).
+		Updates(map[string]any{"assignee_id": nil, "assigned_at": nil, "updated_at": nowUTC()}).Error
+	if err != nil {
+		return nil, fmt.Errorf("clear stranded assignments: %w", err)
+	}
+	return stranded, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/huifang/huifang/models"
 )
@@ -178,11 +179,16 @@ func (s *Store) ListUsers(ctx context.Context, v models.Viewer) ([]models.UserRo
 }
 
 // RevokeUser removes a user's access at once: FindUser no longer finds
-// them. The row stays, with RevokedAt set, so that audit rows and visit
-// authors still resolve. Admins may revoke anyone of their scope but
-// themselves (ErrInvalid), supervisors only inspectors of their subtree;
-// anyone else gets ErrForbidden (audited). A user outside the actor's
-// subtree, absent or already revoked is ErrNotFound.
+// them, and the invitations they made that are still pending are revoked
+// in the same transaction. The row stays, with RevokedAt set, so that
+// audit rows and visit authors still resolve. Admins may revoke anyone of
+// their scope but themselves (ErrInvalid), supervisors only inspectors of
+// their subtree; anyone else gets ErrForbidden (audited), and so does an
+// actor whose own access was revoked meanwhile (the actor's row is locked
+// and read again in the transaction). Revoking the last active admin (an
+// admin with a users row; those of HUIFANG_ADMINS are not seen here) is
+// ErrLastAdmin. A user outside the actor's subtree, absent or already
+// revoked is ErrNotFound.
 func (s *Store) RevokeUser(ctx context.Context, actor models.Viewer, telegramID int64) (models.User, error) {
 	if !rosterWriter(actor) {
 		return models.User{}, s.deny(ctx, actor, models.AuditRevokeUser, &denial{err: models.ErrForbidden})
@@ -192,19 +198,9 @@ func (s *Store) RevokeUser(ctx context.Context, actor models.Viewer, telegramID 
 	}
 	var u models.User
 	err := s.guarded(ctx, actor, models.AuditRevokeUser, func(tx *gorm.DB) error {
-		q, err := scopedUsers(tx, actor)
-		if err != nil {
+		var err error
+		if u, err = checkRevocation(tx, actor, telegramID); err != nil {
 			return err
-		}
-		var found []models.User
-		if err := q.Select("users.*").Where("users.telegram_id = ?", telegramID).Limit(1).Find(&found).Error; err != nil {
-			return fmt.Errorf("find user %d: %w", telegramID, err)
-		}
-		if len(found) == 0 {
-			return fmt.Errorf("user %d: %w", telegramID, models.ErrNotFound)
-		}
-		if u = found[0]; actor.Role != models.RoleAdmin && u.Role != models.RoleInspector {
-			return forbidden(nil, nil)
 		}
 		now := nowUTC()
 		u.RevokedAt, u.UpdatedAt = &now, now
@@ -215,10 +211,75 @@ func (s *Store) RevokeUser(ctx context.Context, actor models.Viewer, telegramID 
 		if res.RowsAffected != 1 { // revoked concurrently
 			return fmt.Errorf("user %d: %w", telegramID, models.ErrNotFound)
 		}
-		return writeAudit(tx, actor, models.AuditRevokeUser, nil, nil, fmt.Sprintf("user=%d role=%s", telegramID, u.Role))
+		res = tx.Model(&models.Invitation{}).Where("created_by = ? AND used_at IS NULL AND revoked_at IS NULL", telegramID).
+			Update("revoked_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("revoke invitations of user %d: %w", telegramID, res.Error)
+		}
+		detail := fmt.Sprintf("user=%d role=%s invitations_revoked=%d", telegramID, u.Role, res.RowsAffected)
+		return writeAudit(tx, actor, models.AuditRevokeUser, nil, nil, detail)
 	})
 	if err != nil {
 		return models.User{}, err
 	}
 	return u, nil
+}
+
+// checkRevocation locks the rows of the actor, the target and every
+// active admin (in one statement, in Telegram id order, so that two
+// revocations lock alike and the second sees what the first did), then
+// checks that the actor still has access, that the target is in scope and
+// may be revoked by the actor, and that an admin remains. It returns the
+// target.
+func checkRevocation(tx *gorm.DB, actor models.Viewer, telegramID int64) (models.User, error) {
+	var locked []models.User
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("telegram_id IN ? OR (role = ? AND revoked_at IS NULL)", []int64{actor.TelegramID, telegramID}, models.RoleAdmin).
+		Order("telegram_id").Find(&locked).Error
+	if err != nil {
+		return models.User{}, fmt.Errorf("lock users: %w", err)
+	}
+	admins, actorFound := 0, false
+	for _, l := range locked {
+		if l.TelegramID == actor.TelegramID {
+			actorFound = true
+			if l.RevokedAt != nil {
+				return models.User{}, forbidden(nil, nil) // lost access since the update was read
+			}
+		}
+		if l.TelegramID != telegramID && l.Role == models.RoleAdmin && l.RevokedAt == nil {
+			admins++ // an admin who remains, the actor included
+		}
+	}
+	if !actorFound && actor.Role != models.RoleAdmin {
+		return models.User{}, forbidden(nil, nil) // only admins of HUIFANG_ADMINS act without a row
+	}
+	u, err := findRevocable(tx, actor, telegramID)
+	if err != nil {
+		return models.User{}, err
+	}
+	if actor.Role != models.RoleAdmin && u.Role != models.RoleInspector {
+		return models.User{}, forbidden(nil, nil)
+	}
+	if u.Role == models.RoleAdmin && admins == 0 {
+		return models.User{}, fmt.Errorf("user %d: %w", telegramID, models.ErrLastAdmin)
+	}
+	return u, nil
+}
+
+// findRevocable returns the active user telegramID inside actor's scope,
+// or ErrNotFound.
+func findRevocable(tx *gorm.DB, actor models.Viewer, telegramID int64) (models.User, error) {
+	q, err := scopedUsers(tx, actor)
+	if err != nil {
+		return models.User{}, err
+	}
+	var found []models.User
+	if err := q.Select("users.*").Where("users.telegram_id = ?", telegramID).Limit(1).Find(&found).Error; err != nil {
+		return models.User{}, fmt.Errorf("find user %d: %w", telegramID, err)
+	}
+	if len(found) == 0 {
+		return models.User{}, fmt.Errorf("user %d: %w", telegramID, models.ErrNotFound)
+	}
+	return found[0], nil
 }

@@ -287,14 +287,18 @@ func relinkVisit(tx *gorm.DB, visitID uint64, ids []uint64) error {
 	return nil
 }
 
-// VisitHistory lists the revisions of a visit of v's subtree, oldest
+// VisitHistory returns a visit of v's subtree with its revisions, oldest
 // first; a visit outside the subtree is ErrNotFound. The view is audited
-// ("view_history", also when nothing is found) in the same transaction.
-func (s *Store) VisitHistory(ctx context.Context, v models.Viewer, id uint64) ([]models.VisitRevision, error) {
-	var revs []models.VisitRevision
+// ("view_history", also when nothing is found) in the same transaction:
+// one row for the record and its history.
+func (s *Store) VisitHistory(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []models.VisitRevision, error) {
+	var (
+		visit models.Visit
+		revs  []models.VisitRevision
+	)
 	err := s.visitViewAudited(ctx, v, models.AuditViewHistory, id, func(tx *gorm.DB) (*uint64, error) {
-		visit, _, err := findVisit(tx, v, id, false)
-		if err != nil {
+		var err error
+		if visit, _, err = findVisit(tx, v, id, false); err != nil {
 			return nil, err
 		}
 		revs = nil
@@ -304,7 +308,7 @@ func (s *Store) VisitHistory(ctx context.Context, v models.Viewer, id uint64) ([
 		return &visit.MemberID, nil
 	})
 	if err != nil {
-		return nil, err
+		return models.Visit{}, nil, err
 	}
-	return revs, nil
+	return visit, revs, nil
 }

@@ -140,7 +140,7 @@ func checkUpdateVisitRefusals(t *testing.T, s *sqlstore.Store, f editFixture, ed
 func checkHistory(t *testing.T, s *sqlstore.Store, f editFixture) {
 	t.Helper()
 	ctx := context.Background()
-	revs, err := s.VisitHistory(ctx, f.east1, f.visit.ID)
+	_, revs, err := s.VisitHistory(ctx, f.east1, f.visit.ID)
 	if err != nil || len(revs) != 3 {
 		t.Fatalf("VisitHistory = %d revisions, %v; want 3", len(revs), err)
 	}
@@ -149,7 +149,7 @@ func checkHistory(t *testing.T, s *sqlstore.Store, f editFixture) {
 			t.Errorf("revision %d has version %d", i, r.Version)
 		}
 	}
-	_, err = s.VisitHistory(ctx, f.west1, f.visit.ID)
+	_, _, err = s.VisitHistory(ctx, f.west1, f.visit.ID)
 	wantErr(t, "VisitHistory from a sibling unit", err, models.ErrNotFound)
 	if n := count(t, s, "audit_events", "action = ? AND visit_id = ?", models.AuditViewHistory, f.visit.ID); n != 2 {
 		t.Errorf("view_history audit rows = %d, want 2", n)

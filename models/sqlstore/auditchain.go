@@ -1,0 +1,178 @@
+package sqlstore
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/huifang/huifang/models"
+)
+
+// The audit hash chain. Every audit row gets the next sequence number and
+// a hash over its own fields, the members it names and the previous row's
+// hash; the head of the chain (last sequence number and hash) is one row
+// of audit_chain. A transaction that writes an audit row locks that row
+// (SELECT … FOR UPDATE on MySQL; SQLite runs one write transaction at a
+// time anyway), so rows are chained in commit order across replicas, and
+// a rolled-back transaction leaves the head as it was. Every audited
+// operation writes its row last, so the lock is held only from that
+// insert to the commit, and a transaction holding it waits for no other
+// lock: no deadlock cycle goes through the head. The unique index on
+// audit_events.seq keeps the chain from forking even if that ever failed.
+
+// genesisHash is the "previous hash" of the first row.
+const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// auditHeadID is the id of the one row of audit_chain.
+const auditHeadID = 1
+
+// auditHead is the head of the chain, and where it starts after a prune:
+// rows up to FloorSeq were deleted, the last of them had FloorHash.
+type auditHead struct {
+	ID        uint64 `gorm:"primaryKey;autoIncrement:false"`
+	Seq       uint64 `gorm:"not null"`
+	Hash      string `gorm:"size:64;not null"`
+	FloorSeq  uint64 `gorm:"not null;default:0"`
+	FloorHash string `gorm:"size:64;not null;default:''"`
+	UpdatedAt time.Time
+}
+
+func (auditHead) TableName() string { return "audit_chain" }
+
+// auditMember links an audit row to one of the members it names.
+type auditMember struct {
+	EventID  uint64 `gorm:"primaryKey;autoIncrement:false"`
+	MemberID uint64 `gorm:"primaryKey;autoIncrement:false;index"`
+}
+
+func (auditMember) TableName() string { return "audit_members" }
+
+// auditMemberBatch is the number of links of one multi-row INSERT.
+const auditMemberBatch = 1000
+
+// chainFields are what a row's hash covers besides the previous hash.
+type chainFields struct {
+	Seq               uint64
+	At                time.Time // hashed to the millisecond, the precision both engines keep
+	ActorID           int64
+	Action            string
+	MemberID, VisitID *uint64
+	Detail            string
+	Members           []uint64 // sorted, without duplicates
+}
+
+func eventFields(ev *models.AuditEvent) chainFields {
+	return chainFields{Seq: ev.Seq, At: ev.At, ActorID: ev.ActorID, Action: ev.Action,
+		MemberID: ev.MemberID, VisitID: ev.VisitID, Detail: ev.Detail, Members: ev.Members}
+}
+
+// auditHash is the hex SHA-256 of prev and f in an unambiguous binary
+// form: fixed-width numbers, length-prefixed strings and lists.
+func auditHash(prev string, f chainFields) string {
+	b := make([]byte, 0, 128+len(f.Detail)+8*len(f.Members))
+	str := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	opt := func(p *uint64) {
+		if p == nil {
+			b = append(b, 0)
+			return
+		}
+		b = binary.BigEndian.AppendUint64(append(b, 1), *p)
+	}
+	str("huifang-audit-v1")
+	str(prev)
+	b = binary.BigEndian.AppendUint64(b, f.Seq)
+	b = binary.BigEndian.AppendUint64(b, uint64(f.At.UnixMilli()))
+	b = binary.BigEndian.AppendUint64(b, uint64(f.ActorID))
+	str(f.Action)
+	opt(f.MemberID)
+	opt(f.VisitID)
+	str(f.Detail)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(f.Members)))
+	for _, m := range f.Members {
+		b = binary.BigEndian.AppendUint64(b, m)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// hashCode is the stored form of an invitation code: its hex SHA-256. The
+// code has 128 random bits, so no salt or slow hash is needed.
+func hashCode(code string) string {
+	sum := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(sum[:])
+}
+
+// lockAuditHead locks and returns the head of the chain. A schema copied
+// without its rows has none: the chain then starts at the genesis hash (if
+// events exist nonetheless, the first insert collides with their seq 1 and
+// fails, closed).
+func lockAuditHead(tx *gorm.DB) (auditHead, error) {
+	// Plain SQL: this runs in every audited transaction, under the lock.
+	query := "SELECT seq, hash, floor_seq, floor_hash FROM audit_chain WHERE id = ?"
+	if tx.Dialector.Name() == DialectMySQL {
+		query += " FOR UPDATE"
+	}
+	var head auditHead
+	lock := func() error {
+		err := tx.Raw(query, auditHeadID).Row().Scan(&head.Seq, &head.Hash, &head.FloorSeq, &head.FloorHash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return gorm.ErrRecordNotFound
+		}
+		head.ID = auditHeadID
+		return err
+	}
+	err := lock()
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		start := auditHead{ID: auditHeadID, Hash: genesisHash, UpdatedAt: nowUTC()}
+		if err = tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&start).Error; err == nil {
+			err = lock()
+		}
+	}
+	if err != nil {
+		return auditHead{}, fmt.Errorf("lock audit chain: %w", err)
+	}
+	return head, nil
+}
+
+// appendAudit chains ev onto the head and inserts it with its member
+// links, in tx. ev.Members is sorted and de-duplicated in place.
+func appendAudit(tx *gorm.DB, ev *models.AuditEvent) error {
+	head, err := lockAuditHead(tx)
+	if err != nil {
+		return err
+	}
+	slices.Sort(ev.Members)
+	ev.Members = slices.Compact(ev.Members)
+	ev.At = ev.At.UTC().Truncate(time.Millisecond)
+	ev.Seq = head.Seq + 1
+	ev.Hash = auditHash(head.Hash, eventFields(ev))
+	ev.ID = 0
+	if err := tx.Create(ev).Error; err != nil {
+		return fmt.Errorf("insert audit row: %w", err)
+	}
+	if len(ev.Members) > 0 {
+		links := make([]auditMember, len(ev.Members))
+		for i, m := range ev.Members {
+			links[i] = auditMember{EventID: ev.ID, MemberID: m}
+		}
+		if err := tx.CreateInBatches(links, auditMemberBatch).Error; err != nil {
+			return fmt.Errorf("insert audit members: %w", err)
+		}
+	}
+	err = tx.Exec("UPDATE audit_chain SET seq = ?, hash = ?, updated_at = ? WHERE id = ?", ev.Seq, ev.Hash, ev.At, auditHeadID).Error
+	if err != nil {
+		return fmt.Errorf("advance audit chain: %w", err)
+	}
+	return nil
+}

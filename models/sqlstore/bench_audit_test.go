@@ -1,0 +1,80 @@
+package sqlstore_test
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/modelstest"
+	"github.com/huifang/huifang/models/sqlstore"
+)
+
+// BenchmarkStore_AuditedView measures a cheap audited transaction (an
+// exact-name search with one result: indexed reads and its audit row) on MySQL,
+// one at a time and from 16 goroutines at once: the audit rows of
+// concurrent transactions are chained one after the other (auditchain.go),
+// so this is where the chain costs.
+func BenchmarkStore_AuditedView(b *testing.B) {
+	s := modelstest.OpenMySQL(b)
+	ctx := context.Background()
+	if err := s.LoadDemo(ctx, adminTG, inspectorTG); err != nil {
+		b.Fatal(err)
+	}
+	admin := models.Viewer{TelegramID: adminTG, Role: models.RoleAdmin}
+	ms, err := s.SearchMembers(ctx, admin, "李四", 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	query := func() error {
+		_, err := s.SearchMembers(ctx, admin, ms[0].Member.Name, 1)
+		return err
+	}
+	b.Run("Serial", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := query(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Parallel16", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(8) // 8 × GOMAXPROCS (2) goroutines
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := query(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
+
+// BenchmarkStore_AdminDigest is an admin's digest of the calendar
+// benchmark's roster (100,000 members): the calendar pass of
+// BenchmarkStore_DueItems, read inside the transaction of the digest's
+// audit row, where sanctions and visits are held in memory (one
+// connection reads one result set at a time). It reports the peak heap.
+func BenchmarkStore_AdminDigest(b *testing.B) {
+	s := modelstest.OpenMySQL(b)
+	ctx := context.Background()
+	if err := fillBenchRoster(ctx, s); err != nil {
+		b.Fatalf("generate roster: %v", err)
+	}
+	if err := sqlstore.ExecForTest(ctx, s, "ANALYZE TABLE members, sanctions, visits, units, users"); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	peak, stop := sampleHeap()
+	admin := models.Viewer{TelegramID: 1, Role: models.RoleAdmin}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Digest(ctx, admin, models.CalendarRules{}, benchToday, benchToday.AddDate(0, 0, -7)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stop()
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}
