@@ -152,9 +152,24 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the database and applies migrations.
+// openStore opens the database, waiting for MySQL at start-up, and
+// applies migrations.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.Store, error) {
-	store, err := sqlstore.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
+	return openStoreWith(ctx, cfg, log, newStartupWait(cfg, log))
+}
+
+func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, w startupWait) (*sqlstore.Store, error) {
+	var store *sqlstore.Store
+	open := func(ctx context.Context) (err error) {
+		store, err = sqlstore.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
+		return err
+	}
+	var err error
+	if cfg.MySQLDSN != "" {
+		err = w.until(ctx, "mysql", open)
+	} else {
+		err = open(ctx) // a local file: nothing to wait for
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -165,12 +180,17 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlst
 	return store, nil
 }
 
-// openState opens Redis when configured, else the in-process store.
-func openState(ctx context.Context, cfg config.Config) (models.StateStore, error) {
+// openState opens Redis when configured, waiting for it at start-up, else
+// the in-process store.
+func openState(ctx context.Context, cfg config.Config, w startupWait) (models.StateStore, error) {
 	if cfg.RedisURL == "" {
 		return models.NewMemoryState(), nil
 	}
-	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:")
+	var st *redisstate.Store
+	err := w.until(ctx, "redis", func(ctx context.Context) (err error) {
+		st, err = redisstate.Open(ctx, cfg.RedisURL, "huifang:")
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open redis: %w", err)
 	}
@@ -193,7 +213,7 @@ func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*se
 	if err != nil {
 		return nil, err
 	}
-	state, err := openState(ctx, cfg)
+	state, err := openState(ctx, cfg, newStartupWait(cfg, log))
 	if err != nil {
 		_ = store.Close()
 		return nil, err

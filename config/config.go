@@ -30,6 +30,7 @@ const (
 	DefaultBulkRate         = 30 // Telegram's broadcast limit, messages a second overall
 	DefaultBulkChatRate     = 1  // about one message a second to one chat
 	DefaultBulkGroupRate    = 20 // messages a minute to one group
+	DefaultStartupWait      = 2 * time.Minute
 )
 
 // Limits enforced by Validate.
@@ -40,6 +41,7 @@ const (
 	MaxWindowDays    = 366  // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
 	MaxWebhookSecret = 256  // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
 	MaxBulkRate      = 1000 // HUIFANG_BULK_RATE, _CHAT_RATE and _GROUP_RATE: far above what Telegram allows
+	MaxStartupWait   = time.Hour
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -78,6 +80,14 @@ type Config struct {
 	BulkRate      float64 // HUIFANG_BULK_RATE, -bulk-rate: messages a second overall
 	BulkChatRate  float64 // HUIFANG_BULK_CHAT_RATE, -bulk-chat-rate: messages a second to one chat
 	BulkGroupRate float64 // HUIFANG_BULK_GROUP_RATE, -bulk-group-rate: messages a minute to one group
+
+	// StartupWait (HUIFANG_STARTUP_WAIT, -startup-wait) is how long start-up
+	// waits for MySQL and Redis to answer, retrying, before it gives up; 0
+	// gives up at the first failure.
+	StartupWait time.Duration
+	// MetricsListen (HUIFANG_METRICS_LISTEN, -metrics-listen) is where
+	// /healthz, /readyz and /metrics are served; empty (the default): not.
+	MetricsListen string
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -115,6 +125,8 @@ func settings() []setting {
 		{"HUIFANG_BULK_RATE", "bulk-rate", strconv.Itoa(DefaultBulkRate), "bulk messages (reminders, digests, notices to others) a second overall; replies are not paced", parseBulkRate},
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
+		{"HUIFANG_STARTUP_WAIT", "startup-wait", DefaultStartupWait.String(), "how long start-up retries MySQL and Redis before giving up (Go duration, 0 to 1h; 0: no retry)", parseStartupWait},
+		{"HUIFANG_METRICS_LISTEN", "metrics-listen", "", "host:port serving /healthz, /readyz and /metrics (Prometheus); empty: off", parseMetricsListen},
 	}
 }
 
@@ -221,6 +233,14 @@ func (c Config) Validate() error {
 	}
 	c.validateCalendar(bad)
 	c.validateWebhook(bad)
+	if c.StartupWait < 0 || c.StartupWait > MaxStartupWait {
+		bad("HUIFANG_STARTUP_WAIT", "%s is not from 0 to %s", c.StartupWait, MaxStartupWait)
+	}
+	if c.MetricsListen != "" {
+		if err := checkListen(c.MetricsListen); err != nil {
+			bad("HUIFANG_METRICS_LISTEN", "%v", err)
+		}
+	}
 	for _, r := range []struct {
 		env string
 		v   float64
@@ -325,6 +345,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.Float64("bulk_rate", c.BulkRate),
 		slog.Float64("bulk_chat_rate", c.BulkChatRate),
 		slog.Float64("bulk_group_rate", c.BulkGroupRate),
+		slog.String("startup_wait", c.StartupWait.String()),
+		slog.String("metrics_listen", c.MetricsListen),
 	}
 }
 
