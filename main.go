@@ -209,6 +209,12 @@ type services struct {
 // openServices opens the database and the chat state and builds the
 // handlers over them.
 func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*services, error) {
+	return openServicesObserved(ctx, cfg, log, nil)
+}
+
+// openServicesObserved is openServices with the handlers reporting to obs
+// (nil: nobody).
+func openServicesObserved(ctx context.Context, cfg config.Config, log *slog.Logger, obs handlers.Observer) (*services, error) {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -228,7 +234,7 @@ func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*se
 	}}
 	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
-		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg),
+		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg), Observer: obs,
 	})
 	if err != nil {
 		svc.close()
@@ -241,7 +247,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := cfg.RequireToken(); err != nil {
 		return err
 	}
-	svc, err := openServices(ctx, cfg, log)
+	obs, err := startMetrics(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	svc, err := openServicesObserved(ctx, cfg, log, obs.handlers())
 	if err != nil {
 		return err
 	}
@@ -251,13 +261,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	bc.Commands = app.Commands()
 	// One poller per token: the lease lives where the scheduler's locks do
 	// (Redis when replicas share one).
-	bc.Locker = pollLocker{lockerFor(svc.state)}
+	obs.bot(&bc, lockerFor(svc.state))
 	tg, err := bot.New(ctx, bc, app)
 	if err != nil {
 		return err
 	}
 	app.SetTransport(tg.Username(), tg)
-	wait, err := startScheduler(ctx, cfg, log, svc.store, svc.state, app, tg.Send)
+	if err := obs.wired(svc, tg); err != nil {
+		return err
+	}
+	wait, err := startSchedulerWith(ctx, cfg, log, svc.store, svc.state, app, tg.Send, schedOptions{obs: obs})
 	if err != nil {
 		return err
 	}

@@ -24,12 +24,11 @@ import (
 // lateServer is a TCP forwarder to a real server that starts listening
 // only when told: a server that comes up after the bot.
 type lateServer struct {
-	t              *testing.T
-	addr, target   string
-	mu             sync.Mutex
-	ln             net.Listener
-	conns          []net.Conn
-	startedOnSleep int // the sleep after which it started, 0 before
+	t            *testing.T
+	addr, target string
+	mu           sync.Mutex
+	ln           net.Listener
+	conns        []net.Conn
 }
 
 // newLateServer reserves a free loopback port for a forwarder to target;

@@ -43,6 +43,7 @@ type Options struct {
 	Logger    *slog.Logger
 	InviteTTL time.Duration        // how long an invitation code is valid; default 72h
 	Rules     models.CalendarRules // the visit calendar's numbers; zero: models.DefaultCalendarRules()
+	Observer  Observer             // hears of failed updates and state conflicts; nil: nobody
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -60,6 +61,7 @@ type App struct {
 	access *access.Access
 	remind *remind.Remind
 	users  userCache
+	obs    Observer
 }
 
 // New builds an App with every feature.
@@ -84,7 +86,10 @@ func New(o Options) (*App, error) {
 	if env.InviteTTL <= 0 {
 		env.InviteTTL = 72 * time.Hour
 	}
-	a := &App{store: store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins))}
+	a := &App{store: store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins)), obs: o.Observer}
+	if a.obs == nil {
+		a.obs = noObserver{}
+	}
 	for _, id := range o.Admins {
 		a.admins[id] = true
 	}
@@ -134,9 +139,13 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 		if err == nil {
 			return resp
 		}
-		if errors.Is(err, models.ErrStale) && attempt < maxAttempts {
-			continue
+		if errors.Is(err, models.ErrStale) {
+			a.obs.StateConflict(ctx)
+			if attempt < maxAttempts {
+				continue
+			}
 		}
+		a.obs.UpdateFailed(ctx)
 		a.env.Log.Error("handle update", "update_id", in.UpdateID, "chat_id", in.ChatID, "user_id", in.UserID, "err", err)
 		return a.Apology(in)
 	}
