@@ -6,7 +6,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -155,4 +160,57 @@ func (l leaderLock) Refresh(ctx context.Context, ttl time.Duration) error {
 func (l leaderLock) Unlock(ctx context.Context) error {
 	l.m.Leader(l.label, false)
 	return l.Lock.Unlock(ctx)
+}
+
+// takeSwitch takes -name or --name out of args and reports whether it was
+// there.
+func takeSwitch(args []string, name string) (bool, []string) {
+	found := false
+	var rest []string
+	for _, a := range args {
+		if a == "-"+name || a == "--"+name {
+			found = true
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return found, rest
+}
+
+// runHealthcheck is `huifang healthcheck`: it asks /healthz (or /readyz
+// with ready) of the bot serving on HUIFANG_METRICS_LISTEN in this
+// container, and fails unless the answer is 200.
+func runHealthcheck(ctx context.Context, cfg config.Config, ready bool, stdout io.Writer) error {
+	if cfg.MetricsListen == "" {
+		return errors.New("healthcheck: HUIFANG_METRICS_LISTEN is not set: the bot serves no health endpoint")
+	}
+	host, port, err := net.SplitHostPort(cfg.MetricsListen)
+	if err != nil {
+		return fmt.Errorf("healthcheck: HUIFANG_METRICS_LISTEN: %w", err)
+	}
+	if host == "" || net.ParseIP(host) != nil && net.ParseIP(host).IsUnspecified() {
+		host = "127.0.0.1" // listening on every interface: ask on loopback
+	}
+	path := "/healthz"
+	if ready {
+		path = "/readyz"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + path
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	fmt.Fprintf(stdout, "%s %s\n%s", path, resp.Status, body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", path, resp.Status)
+	}
+	return nil
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/huifang/huifang/bot/telegramtest"
+	"github.com/huifang/huifang/metrics"
 	"github.com/huifang/huifang/models/modelstest"
 )
 
@@ -135,5 +138,33 @@ func waitMetrics(t *testing.T, url string, wants ...string) {
 			t.Fatalf("%s lacks %q", url, missing)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRun_Healthcheck: `huifang healthcheck` asks the metrics server on
+// HUIFANG_METRICS_LISTEN (an unspecified host means loopback) and exits
+// non-zero unless it answers 200; --ready asks /readyz.
+func TestRun_Healthcheck(t *testing.T) {
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	m := metrics.New()
+	if _, err := metrics.Serve(t.Context(), addr, m.Mux(metrics.NewReadiness(nil)), slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	check := func(args ...string) error {
+		var out bytes.Buffer
+		return run(t.Context(), append([]string{"healthcheck"}, args...), env(map[string]string{"HUIFANG_METRICS_LISTEN": ":" + port}),
+			strings.NewReader(""), &out, &out)
+	}
+	if err := check(); err != nil {
+		t.Errorf("healthcheck: %v", err)
+	}
+	if err := check("--ready"); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("healthcheck --ready while starting = %v, want a 503", err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"healthcheck"}, env(nil), strings.NewReader(""), &out, &out); err == nil ||
+		!strings.Contains(err.Error(), "HUIFANG_METRICS_LISTEN is not set") {
+		t.Errorf("healthcheck without the setting = %v", err)
 	}
 }

@@ -74,6 +74,9 @@ Commands:
                                one reminder and digest pass as if at TIME (2027-03-01T09:00,
                                default now); --dry-run prints what would go to whom and sends
                                and records nothing
+  healthcheck [--ready]        ask the running bot's /healthz (or /readyz) on
+                               HUIFANG_METRICS_LISTEN: exit 0 when it answers 200 (for
+                               Docker's HEALTHCHECK: the image has no shell or curl)
 
 `
 
@@ -94,11 +97,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "healthcheck":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, healthcheck)", cmd)
 	}
 	if wantsHelp(args) {
 		fmt.Fprint(stderr, usage)
@@ -106,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var cons consoleFlags
 	var pos []string     // positional arguments of import and template
 	var remArgs []string // remind's own flags
+	var ready bool       // healthcheck --ready
 	switch cmd {
 	case "console":
 		var err error
@@ -116,10 +120,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		pos, args = splitPositional(args)
 	case "remind":
 		remArgs, args = splitRemindArgs(args)
+	case "healthcheck":
+		ready, args = takeSwitch(args, "ready")
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if cmd == "healthcheck" { // quiet: it runs every few seconds
+		return runHealthcheck(ctx, cfg, ready, stdout)
 	}
 	log := newLogger(cfg, stderr)
 	log.Info("starting", "command", cmd, "version", version, "config", cfg)
