@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/config"
+	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 // Waits between start-up attempts: doubling from the first to the last.
@@ -78,4 +81,49 @@ func (w startupWait) until(ctx context.Context, service string, try func(context
 		}
 		wait = min(2*wait, w.most)
 	}
+}
+
+// openStore opens the database, waiting for MySQL at start-up, and
+// applies migrations.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.Store, error) {
+	return openStoreWith(ctx, cfg, log, newStartupWait(cfg, log))
+}
+
+func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, w startupWait) (*sqlstore.Store, error) {
+	var store *sqlstore.Store
+	open := func(ctx context.Context) (err error) {
+		store, err = sqlstore.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
+		return err
+	}
+	var err error
+	if cfg.MySQLDSN != "" {
+		err = w.until(ctx, "mysql", open)
+	} else {
+		err = open(ctx) // a local file: nothing to wait for
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return store, nil
+}
+
+// openState opens Redis when configured, waiting for it at start-up, else
+// the in-process store.
+func openState(ctx context.Context, cfg config.Config, w startupWait) (models.StateStore, error) {
+	if cfg.RedisURL == "" {
+		return models.NewMemoryState(), nil
+	}
+	var st *redisstate.Store
+	err := w.until(ctx, "redis", func(ctx context.Context) (err error) {
+		st, err = redisstate.Open(ctx, cfg.RedisURL, "huifang:")
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open redis: %w", err)
+	}
+	return st, nil
 }
