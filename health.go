@@ -91,7 +91,7 @@ func (o *observability) wired(svc *services, tg *bot.Telegram) error {
 		func(context.Context) map[string]float64 { return tg.QueueDepths() })
 	o.m.Gauges("huifang_deliveries", "Reminders and digests not settled yet, by status (pending, claimed, sending).", "status",
 		func(ctx context.Context) map[string]float64 { return deliveryQueue(ctx, svc.store) })
-	checks := []metrics.Check{{Name: "mysql", Fn: svc.store.Ping}, {Name: "migrations", Fn: svc.store.MigrationsApplied}}
+	checks := []metrics.Check{{Name: svc.store.Dialect(), Fn: svc.store.Ping}, {Name: "migrations", Fn: svc.store.MigrationsApplied}}
 	if r, ok := svc.state.(*redisstate.Store); ok {
 		checks = append(checks, metrics.Check{Name: "redis", Fn: r.Ping})
 	}
