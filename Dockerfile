@@ -22,6 +22,9 @@ ENV HUIFANG_LOG_FORMAT=json \
 	HUIFANG_SQLITE_PATH=/data/huifang.db
 # Only used with TELEGRAM_WEBHOOK_URL (HUIFANG_WEBHOOK_LISTEN); polling needs no port.
 EXPOSE 8080
+# Only with HUIFANG_METRICS_LISTEN=:9090: /healthz, /readyz, /metrics
+# (`huifang healthcheck` asks it, for a HEALTHCHECK without curl).
+EXPOSE 9090
 USER 65532:65532
 ENTRYPOINT ["/huifang"]
 CMD ["serve"]

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/metrics"
 	"github.com/huifang/huifang/models/modelstest"
 )
 
@@ -31,21 +33,41 @@ func buttonData(tb testing.TB, r handlers.Response, label string) string {
 // real stores: load the chat's state from Redis, apply a button press
 // (toggle a visit method), render the question, compare-and-set the state.
 func BenchmarkApp_FormStep(b *testing.B) {
+	benchFormStep(b, nil)
+}
+
+// BenchmarkApp_FormStep_Metered is the same step with the metrics serve
+// adds (HUIFANG_METRICS_LISTEN): the handlers' observer and bot's update
+// middleware, counting the update and timing it. The difference to
+// BenchmarkApp_FormStep is the instrumentation's cost per update.
+func BenchmarkApp_FormStep_Metered(b *testing.B) {
+	benchFormStep(b, metrics.New())
+}
+
+func benchFormStep(b *testing.B, m *metrics.Metrics) {
 	store := modelstest.OpenMySQL(b)
 	state := modelstest.OpenRedis(b)
 	ctx := context.Background()
 	if err := store.LoadDemo(ctx, demoAdminID, demoInspectorID); err != nil {
 		b.Fatal(err)
 	}
-	app, err := handlers.New(handlers.Options{Store: store, State: state, Location: shanghai(b)})
+	o := handlers.Options{Store: store, State: state, Location: shanghai(b)}
+	if m != nil {
+		o.Observer = m
+	}
+	app, err := handlers.New(o)
 	if err != nil {
 		b.Fatal(err)
+	}
+	var h handlers.Handler = app
+	if m != nil {
+		h = bot.Observed(m, app)
 	}
 	upd := 0
 	send := func(in handlers.Input) handlers.Response {
 		upd++
 		in.UpdateID, in.ChatID, in.UserID, in.ChatType = upd, demoInspectorID, demoInspectorID, handlers.ChatPrivate
-		return app.Handle(ctx, in)
+		return h.Handle(ctx, in)
 	}
 	send(handlers.Input{Text: "/visit 李四"})
 	r := send(handlers.Input{Callback: "", Text: time.Now().In(shanghai(b)).Format("2006-01-02")})

@@ -11,6 +11,7 @@ type commandArgs struct {
 	pos    []string // positional arguments of import, template and audit
 	remind []string // remind's own flags
 	grant  string   // migrate's --grant
+	ready  bool     // healthcheck --ready
 }
 
 // splitCommandArgs takes cmd's own arguments off args; the rest are
@@ -27,6 +28,8 @@ func splitCommandArgs(cmd string, args []string) (commandArgs, []string, error) 
 		ca.pos, args = splitPositional(args)
 	case "remind":
 		ca.remind, args = splitRemindArgs(args)
+	case "healthcheck":
+		ca.ready, args = takeSwitch(args, "ready")
 	}
 	return ca, args, err
 }

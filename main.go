@@ -30,7 +30,6 @@ import (
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/models"
-	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
 )
@@ -97,6 +96,9 @@ Commands:
   audit verify                 check the audit trail's hash chain; names the first broken link
   audit prune                  delete audit rows older than HUIFANG_AUDIT_RETENTION (run as the
                                database's owner: the application may not delete audit rows)
+  healthcheck [--ready]        ask the running bot's /healthz (or /readyz) on
+                               HUIFANG_METRICS_LISTEN: exit 0 when it answers 200 (for
+                               Docker's HEALTHCHECK: the image has no shell or curl)
 
 `
 
@@ -117,11 +119,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -136,6 +138,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cfg, err := config.Load(args, getenv, settingsOut)
 	if err != nil {
 		return err
+	}
+	if cmd == "healthcheck" { // quiet: it runs every few seconds
+		return runHealthcheck(ctx, cfg, ca.ready, stdout)
 	}
 	log := newLogger(cfg, stderr)
 	log.Debug("starting", "command", cmd, "version", version, "config", cfg)
@@ -171,31 +176,6 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore opens the database and applies migrations.
-func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlstore.Store, error) {
-	store, err := sqlstore.Open(ctx, cfg.MySQLDSN, cfg.SQLitePath, log)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		_ = store.Close()
-		return nil, fmt.Errorf("migrate database: %w", err)
-	}
-	return store, nil
-}
-
-// openState opens Redis when configured, else the in-process store.
-func openState(ctx context.Context, cfg config.Config) (models.StateStore, error) {
-	if cfg.RedisURL == "" {
-		return models.NewMemoryState(), nil
-	}
-	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:")
-	if err != nil {
-		return nil, fmt.Errorf("open redis: %w", err)
-	}
-	return st, nil
-}
-
 // services are what a process opens: the database, the chat state and
 // the handlers over them.
 type services struct {
@@ -208,11 +188,17 @@ type services struct {
 // openServices opens the database and the chat state and builds the
 // handlers over them.
 func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*services, error) {
+	return openServicesObserved(ctx, cfg, log, nil)
+}
+
+// openServicesObserved is openServices with the handlers reporting to obs
+// (nil: nobody).
+func openServicesObserved(ctx context.Context, cfg config.Config, log *slog.Logger, obs handlers.Observer) (*services, error) {
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	state, err := openState(ctx, cfg)
+	state, err := openState(ctx, cfg, newStartupWait(cfg, log))
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -227,7 +213,7 @@ func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*se
 	}}
 	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
-		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg),
+		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg), Observer: obs,
 		// Webhooks may reach several replicas at once; they take each
 		// chat in turn through Redis.
 		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
@@ -243,7 +229,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := cfg.RequireToken(); err != nil {
 		return err
 	}
-	svc, err := openServices(ctx, cfg, log)
+	obs, err := startMetrics(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	svc, err := openServicesObserved(ctx, cfg, log, obs.handlers())
 	if err != nil {
 		return err
 	}
@@ -253,13 +243,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	bc.Commands = app.Commands()
 	// One poller per token: the lease lives where the scheduler's locks do
 	// (Redis when replicas share one).
-	bc.Locker = pollLocker{lockerFor(svc.state)}
+	obs.bot(&bc, lockerFor(svc.state))
 	tg, err := bot.New(ctx, bc, app)
 	if err != nil {
 		return err
 	}
 	app.SetTransport(tg.Username(), tg)
-	wait, err := startScheduler(ctx, cfg, log, svc.store, svc.state, app, tg.Send)
+	if err := obs.wired(svc, tg); err != nil {
+		return err
+	}
+	wait, err := startSchedulerWith(ctx, cfg, log, svc.store, svc.state, app, tg.Send, schedOptions{obs: obs})
 	if err != nil {
 		return err
 	}

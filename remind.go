@@ -61,17 +61,22 @@ func (n notifier) Deliver(ctx context.Context, d models.Delivery) error {
 	return nil
 }
 
-// schedOptions are what tests change in a scheduler: its clock and tick.
+// schedOptions are what tests change in a scheduler (its clock and tick)
+// and what serve adds (its metrics).
 type schedOptions struct {
 	now  func() time.Time
 	tick time.Duration
+	obs  *observability // nil: no metrics
 }
 
 func newScheduler(cfg config.Config, log *slog.Logger, store *sqlstore.Store, state models.StateStore, n scheduler.Notifier, o schedOptions) *scheduler.Scheduler {
+	if o.obs == nil {
+		o.obs = &observability{}
+	}
 	return scheduler.New(scheduler.Config{
 		ReminderHour: cfg.ReminderHour, ReminderMinute: cfg.ReminderMinute, Location: cfg.Timezone,
-		Rules: calendarRules(cfg), Now: o.now, Locker: lockerFor(state), Logger: log, Tick: o.tick,
-		Admins: cfg.Admins,
+		Rules: calendarRules(cfg), Now: o.now, Locker: o.obs.locker(lockerFor(state)), Logger: log, Tick: o.tick,
+		Admins: cfg.Admins, Observer: o.obs.scheduler(),
 	}, store, n)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -62,6 +63,8 @@ type sender struct {
 	groupRate rate.Limit
 	maxWait   time.Duration
 	retryBase time.Duration
+	obs       Observer     // hears of every request and retry
+	lastOK    atomic.Int64 // when a request last succeeded, Unix ns (see Ping)
 
 	mu        sync.Mutex
 	chats     map[int64]*chatState
@@ -90,6 +93,7 @@ func newSender(call callFunc, l limits, maxWait time.Duration, clk clock, jitter
 		groupRate: rate.Limit(l.group / 60),
 		maxWait:   maxWait,
 		retryBase: retryBase,
+		obs:       noObserver{},
 		chats:     make(map[int64]*chatState),
 		quiet:     make(chan struct{}),
 	}
@@ -262,7 +266,7 @@ func (c *chatCall) do(ctx context.Context, method string, p tgbotapi.Params) (*t
 // doFunc is do for a request that call makes, such as a file upload: it is
 // paced, retried and its errors classified like any other call.
 func (c *chatCall) doFunc(ctx context.Context, method string, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
-	resp, err := c.s.attempts(ctx, c, call)
+	resp, err := c.s.attempts(ctx, c, method, call)
 	if err != nil {
 		return nil, fmt.Errorf("%s to chat %d: %w", method, c.id, err)
 	}
@@ -273,7 +277,7 @@ func (c *chatCall) doFunc(ctx context.Context, method string, call func(context.
 // commands, webhook settings, files): not paced, a few tries on transient
 // failures, 429s waited out.
 func (s *sender) do(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
-	resp, err := s.attempts(ctx, nil, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+	resp, err := s.attempts(ctx, nil, method, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
 		return s.call(ctx, method, p)
 	})
 	if err != nil {
@@ -284,7 +288,7 @@ func (s *sender) do(ctx context.Context, method string, p tgbotapi.Params) (*tgb
 
 // attempts runs the call until it succeeds, fails for good, or ctx ends. c
 // is nil for calls that are not to a chat.
-func (s *sender) attempts(ctx context.Context, c *chatCall, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+func (s *sender) attempts(ctx context.Context, c *chatCall, method string, call func(context.Context) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
 	first := s.clk.Now()
 	failures, floods := 0, 0
 	for {
@@ -292,7 +296,9 @@ func (s *sender) attempts(ctx context.Context, c *chatCall, call func(context.Co
 			return nil, err
 		}
 		resp, err := s.timedCall(ctx, c, call)
+		s.obs.Call(method, callOutcome(err))
 		if err == nil {
+			s.lastOK.Store(s.clk.Now().UnixNano())
 			return resp, nil
 		}
 		if ctx.Err() != nil {
@@ -312,6 +318,7 @@ func (s *sender) attempts(ctx context.Context, c *chatCall, call func(context.Co
 			if wait > s.maxWait || floods > maxFloodWaits {
 				return nil, fmt.Errorf("%w: retry after %s: %w", ErrRateLimited, wait, err)
 			}
+			s.obs.Retry(RetryRateLimited)
 			if c == nil && !s.clk.Sleep(ctx, wait) {
 				return nil, err
 			} // a chat's wait is taken by ready
@@ -323,6 +330,7 @@ func (s *sender) attempts(ctx context.Context, c *chatCall, call func(context.Co
 			if !s.retryable(c, failures, s.clk.Now().Add(wait).Sub(first)) {
 				return nil, err
 			}
+			s.obs.Retry(RetryTransient)
 			if c != nil {
 				c.park()
 			}

@@ -68,6 +68,9 @@ type Config struct {
 	// LeaseTTL is how long the lease lasts unless refreshed, default 6s:
 	// another process takes over within 4/3 of it after this one dies.
 	LeaseTTL time.Duration
+	// Observer hears of every update, request and retry, for metrics;
+	// nil: nobody.
+	Observer Observer
 	// Transport carries the HTTP requests; nil means a clone of
 	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
 	Transport http.RoundTripper
@@ -114,6 +117,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LeaseTTL <= 0 {
 		c.LeaseTTL = DefaultLeaseTTL
+	}
+	if c.Observer == nil {
+		c.Observer = noObserver{}
 	}
 	if c.jitter == nil {
 		c.jitter = halfJitter
@@ -168,7 +174,7 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 		// The poll request may legitimately last the whole long-poll timeout.
 		pollClient: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: cfg.Transport},
 	}
-	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(h))
+	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(Observed(cfg.Observer, h)))
 	t.onUndelivered, _ = h.(UndeliveredHandler)
 	t.disp = newDispatcher(t.handleUpdate)
 	base, err := t.connect(ctx)
@@ -179,6 +185,7 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	t.username = base.Self.UserName
 	t.botID = base.Self.ID
 	t.send = newSender(t.call, limits{global: cfg.GlobalRate, chat: cfg.ChatRate, group: cfg.GroupRate}, cfg.MaxRetryAfter, cfg.clock, cfg.jitter)
+	t.send.obs = cfg.Observer
 	t.setCommands(ctx)
 	return t, nil
 }

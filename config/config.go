@@ -31,6 +31,7 @@ const (
 	DefaultBulkChatRate     = 1  // about one message a second to one chat
 	DefaultBulkGroupRate    = 20 // messages a minute to one group
 	DefaultAuditRetention   = "keep"
+	DefaultStartupWait      = 2 * time.Minute
 )
 
 // Limits enforced by Validate.
@@ -45,6 +46,7 @@ const (
 	// MinAuditRetentionMonths is the shortest HUIFANG_AUDIT_RETENTION;
 	// the store refuses to prune younger rows whatever the setting.
 	MinAuditRetentionMonths = 6
+	MaxStartupWait          = time.Hour
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -87,6 +89,13 @@ type Config struct {
 	// HUIFANG_AUDIT_RETENTION, -audit-retention: months of audit rows
 	// `huifang audit prune` keeps; 0 ("keep", the default) keeps them all.
 	AuditRetentionMonths int
+	// StartupWait (HUIFANG_STARTUP_WAIT, -startup-wait) is how long start-up
+	// waits for MySQL and Redis to answer, retrying, before it gives up; 0
+	// gives up at the first failure.
+	StartupWait time.Duration
+	// MetricsListen (HUIFANG_METRICS_LISTEN, -metrics-listen) is where
+	// /healthz, /readyz and /metrics are served; empty (the default): not.
+	MetricsListen string
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -125,6 +134,8 @@ func settings() []setting {
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
 		{"HUIFANG_AUDIT_RETENTION", "audit-retention", DefaultAuditRetention, "keep, or the months of audit rows `huifang audit prune` keeps (at least 6)", parseAuditRetention},
+		{"HUIFANG_STARTUP_WAIT", "startup-wait", DefaultStartupWait.String(), "how long start-up retries MySQL and Redis before giving up (Go duration, 0 to 1h; 0: no retry)", parseStartupWait},
+		{"HUIFANG_METRICS_LISTEN", "metrics-listen", "", "host:port serving /healthz, /readyz and /metrics (Prometheus); empty: off", parseMetricsListen},
 	}
 }
 
@@ -237,6 +248,14 @@ func (c Config) Validate() error {
 	}
 	c.validateCalendar(bad)
 	c.validateWebhook(bad)
+	if c.StartupWait < 0 || c.StartupWait > MaxStartupWait {
+		bad("HUIFANG_STARTUP_WAIT", "%s is not from 0 to %s", c.StartupWait, MaxStartupWait)
+	}
+	if c.MetricsListen != "" {
+		if err := checkListen(c.MetricsListen); err != nil {
+			bad("HUIFANG_METRICS_LISTEN", "%v", err)
+		}
+	}
 	for _, r := range []struct {
 		env string
 		v   float64
@@ -346,6 +365,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.Float64("bulk_chat_rate", c.BulkChatRate),
 		slog.Float64("bulk_group_rate", c.BulkGroupRate),
 		slog.Int("audit_retention_months", c.AuditRetentionMonths),
+		slog.String("startup_wait", c.StartupWait.String()),
+		slog.String("metrics_listen", c.MetricsListen),
 	}
 }
 

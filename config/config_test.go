@@ -44,6 +44,7 @@ func defaults(tb testing.TB) config.Config {
 		ExpiryWindowDays: 30, KeyEveryDays: 90, Scheduler: true,
 		WebhookListen: ":8080",
 		BulkRate:      30, BulkChatRate: 1, BulkGroupRate: 20,
+		StartupWait: 2 * time.Minute,
 	}
 }
 
@@ -127,6 +128,12 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.AuditRetentionMonths = 36 }},
 		{"AuditRetentionKeepFlag", map[string]string{"HUIFANG_AUDIT_RETENTION": "24m"}, []string{"-audit-retention=KEEP"},
 			func(*config.Config) {}},
+		{"StartupWait", map[string]string{"HUIFANG_STARTUP_WAIT": "30s"}, nil,
+			func(c *config.Config) { c.StartupWait = 30 * time.Second }},
+		{"StartupWaitNone", map[string]string{"HUIFANG_STARTUP_WAIT": "0"}, nil,
+			func(c *config.Config) { c.StartupWait = 0 }},
+		{"MetricsListen", nil, []string{"-metrics-listen=127.0.0.1:9090"},
+			func(c *config.Config) { c.MetricsListen = "127.0.0.1:9090" }},
 		{"EmptyMeansDefault", map[string]string{"HUIFANG_TIMEZONE": " ", "HUIFANG_DRAFT_TTL": ""}, nil,
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
@@ -135,6 +142,7 @@ func TestLoad(t *testing.T) {
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
 			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=s-1_A",
+			"-startup-wait=5s", "-metrics-listen=:9090",
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
@@ -144,6 +152,7 @@ func TestLoad(t *testing.T) {
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
 				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s-1_A",
 				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
+				StartupWait: 5 * time.Second, MetricsListen: ":9090",
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -226,6 +235,9 @@ func TestLoad_Errors(t *testing.T) {
 		{"WebhookListenNoPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "localhost"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"WebhookListenBadPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": ":http"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"BulkRateZero", map[string]string{"HUIFANG_BULK_RATE": "0"}, nil, []string{"HUIFANG_BULK_RATE: 0 is not above 0"}},
+		{"StartupWaitNegative", map[string]string{"HUIFANG_STARTUP_WAIT": "-1s"}, nil, []string{`HUIFANG_STARTUP_WAIT: "-1s" is not a duration`}},
+		{"StartupWaitLong", map[string]string{"HUIFANG_STARTUP_WAIT": "2h"}, nil, []string{"HUIFANG_STARTUP_WAIT:"}},
+		{"MetricsListenNoPort", map[string]string{"HUIFANG_METRICS_LISTEN": "localhost"}, nil, []string{"HUIFANG_METRICS_LISTEN:"}},
 		{"BulkChatRateWord", map[string]string{"HUIFANG_BULK_CHAT_RATE": "fast"}, nil, []string{`HUIFANG_BULK_CHAT_RATE: "fast" is not a number`}},
 		{"BulkGroupRateNaN", map[string]string{"HUIFANG_BULK_GROUP_RATE": "NaN"}, nil, []string{"HUIFANG_BULK_GROUP_RATE:"}},
 		{"BulkRateHuge", map[string]string{"HUIFANG_BULK_RATE": "1e9"}, nil, []string{"HUIFANG_BULK_RATE:"}},

@@ -349,3 +349,22 @@ func parseBulkGroupRate(c *Config, v string) (err error) {
 	c.BulkGroupRate, err = parseRate(v)
 	return err
 }
+
+func parseStartupWait(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > MaxStartupWait {
+		return fmt.Errorf("%q is not a duration from 0s to %s, such as 2m", v, MaxStartupWait)
+	}
+	c.StartupWait = d
+	return nil
+}
+
+func parseMetricsListen(c *Config, v string) error {
+	if v != "" {
+		if err := checkListen(v); err != nil {
+			return err
+		}
+	}
+	c.MetricsListen = v
+	return nil
+}

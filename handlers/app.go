@@ -52,6 +52,7 @@ type Options struct {
 	// one chat's updates one at a time and in order. Needed when several
 	// replicas receive webhooks; a single poller orders chats itself.
 	SerializeChats bool
+	Observer       Observer // hears of failed updates and state conflicts; nil: nobody
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -71,6 +72,7 @@ type App struct {
 	access *access.Access
 	remind *remind.Remind
 	users  userCache
+	obs    Observer
 }
 
 // New builds an App with every feature.
@@ -95,7 +97,10 @@ func New(o Options) (*App, error) {
 	if env.InviteTTL <= 0 {
 		env.InviteTTL = 72 * time.Hour
 	}
-	a := &App{store: store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins))}
+	a := &App{store: store, state: o.State, ttl: o.DraftTTL, env: env, admins: make(map[int64]bool, len(o.Admins)), obs: o.Observer}
+	if a.obs == nil {
+		a.obs = noObserver{}
+	}
 	for _, id := range o.Admins {
 		a.admins[id] = true
 	}
@@ -161,9 +166,13 @@ func (a *App) Handle(ctx context.Context, in Input) Response {
 		if err == nil {
 			return resp
 		}
-		if errors.Is(err, models.ErrStale) && attempt < maxAttempts {
-			continue
+		if errors.Is(err, models.ErrStale) {
+			a.obs.StateConflict(ctx)
+			if attempt < maxAttempts {
+				continue
+			}
 		}
+		a.obs.UpdateFailed(ctx)
 		if unavailable(err) {
 			a.env.Log.Warn("storage did not answer", "update_id", in.UpdateID, "chat_id", in.ChatID, "err", err)
 			return a.busy(in, errors.Is(err, kit.ErrSaving))

@@ -141,6 +141,15 @@ type rig struct {
 // newRig builds and starts the bot with n users numbered from first and
 // the Redis database redisDB (one these tests alone use).
 func newRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...string) *rig {
+	r := prepareRig(t, n, first, redisDB, extraEnv...)
+	r.proc = start(t, r.bin, r.env)
+	r.px.waitPolling(t)
+	return r
+}
+
+// prepareRig is newRig up to the start: the database has the demo roster
+// and the bot is not running.
+func prepareRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...string) *rig {
 	r := &rig{bin: buildBinary(t), dsn: createDatabase(t), fake: telegramtest.NewServer(t, token)}
 	r.px = newProxy(t, r.fake)
 	ids := make([]string, n)
@@ -156,8 +165,6 @@ func newRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...string) *
 		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
 	r.env = append(r.env, extraEnv...)
 	run(t, r.bin, r.env, "demo")
-	r.proc = start(t, r.bin, r.env)
-	r.px.waitPolling(t)
 	return r
 }
 

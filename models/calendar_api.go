@@ -93,7 +93,7 @@ const (
 	DeliveryAdminDigest = "admin_digest"
 
 	StatusPending   = "pending"   // recorded, not sent yet (or to retry at NextAttempt)
-	StatusSending   = "sending"   // claimed by a sender until LeaseUntil
+	StatusSending   = "sending"   // its send is under way until LeaseUntil (see StatusClaimed)
 	StatusSent      = "sent"      // Telegram accepted it
 	StatusFailed    = "failed"    // gave up after retries
 	StatusBlocked   = "blocked"   // the recipient blocked the bot (403)

@@ -15,6 +15,14 @@ const (
 	ErrCodeLeaseExpired = "lease_expired"
 )
 
+// StatusClaimed is a delivery a sender has taken but not begun to send:
+// when its lease runs out (the sender died first) it is pending again and
+// is sent by the next sender, since it cannot have arrived. Only when the
+// sender marks it StatusSending, just before the send, is it counted as
+// an attempt, and only then does a lease that runs out make it
+// StatusUncertain.
+const StatusClaimed = "claimed"
+
 // Validate checks a delivery to record: a key of 1-191 bytes, a
 // recipient, a known kind, a period and error code that fit their
 // columns, and no status but pending. Errors wrap ErrInvalid.

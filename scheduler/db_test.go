@@ -195,9 +195,10 @@ func TestScheduler_DB_CrashAfterRecording(t *testing.T) {
 	}
 }
 
-// TestScheduler_DB_CrashWhileSending: a sender claims a batch and dies;
-// after the lease the deliveries are not resent but uncertain, and the
-// admin digest reports them.
+// TestScheduler_DB_CrashWhileSending: a sender claims five deliveries,
+// begins two and dies. After the lease the three never begun are sent;
+// the two begun are not resent but uncertain, and the admin digest
+// reports them.
 func TestScheduler_DB_CrashWhileSending(t *testing.T) {
 	f := newDBFixture(t)
 	s := f.scheduler(t, models.NewMemoryLocker(), nil, f.at)
@@ -205,28 +206,88 @@ func TestScheduler_DB_CrashWhileSending(t *testing.T) {
 	if err != nil || recorded == 0 {
 		t.Fatalf("Plan = %d, %v", recorded, err)
 	}
-	claimed, err := f.store.ClaimDeliveries(t.Context(), f.at, DefaultLease, 5) // and then the process dies
+	claimed, err := f.store.ClaimDeliveries(t.Context(), f.at, DefaultLease, 5)
 	if err != nil || len(claimed) != 5 {
 		t.Fatalf("claim = %d, %v", len(claimed), err)
+	}
+	for _, d := range claimed[:2] {
+		if _, err := f.store.StartDelivery(t.Context(), d, f.at, DefaultLease); err != nil {
+			t.Fatal(err)
+		} // and then the process dies
 	}
 	n := &fakeNotifier{}
 	after := f.at.Add(DefaultLease + time.Second)
 	sent, err := f.scheduler(t, models.NewMemoryLocker(), n, after).Send(t.Context(), after)
-	if err != nil || sent != recorded-5 {
-		t.Fatalf("Send = %d, %v; want the %d unclaimed", sent, err, recorded-5)
+	if err != nil || sent != recorded-2 {
+		t.Fatalf("Send = %d, %v; want all but the %d begun", sent, err, 2)
 	}
-	for _, d := range claimed {
-		if n.keys[d.Key] != 0 {
-			t.Errorf("%s was resent", d.Key)
+	for i, d := range claimed {
+		if want := map[bool]int{true: 1}[i >= 2]; n.keys[d.Key] != want {
+			t.Errorf("%s sent %d times, want %d", d.Key, n.keys[d.Key], want)
 		}
 	}
 	problems, err := f.store.DeliveryProblems(t.Context(), f.at.AddDate(0, 0, -7))
-	if err != nil || len(problems) != 5 {
-		t.Fatalf("DeliveryProblems = %d, %v; want 5", len(problems), err)
+	if err != nil || len(problems) != 2 {
+		t.Fatalf("DeliveryProblems = %d, %v; want 2", len(problems), err)
 	}
 	for _, p := range problems {
 		if p.Status != models.StatusUncertain {
 			t.Errorf("%s is %s, want uncertain", p.Key, p.Status)
 		}
+	}
+}
+
+// TestScheduler_DB_SenderDies: a sender delivers a few reminders and dies
+// while sending the next one. After the lease, the next process sends
+// every delivery the dead one never attempted; only the one whose call
+// was under way is uncertain (it may have arrived), and admins see it.
+func TestScheduler_DB_SenderDies(t *testing.T) {
+	f := newDBFixture(t)
+	recorded, err := f.scheduler(t, models.NewMemoryLocker(), nil, f.at).Plan(t.Context(), f.at)
+	if err != nil || recorded < 20 {
+		t.Fatalf("Plan = %d, %v; want 20 deliveries at least", recorded, err)
+	}
+	const before = 10 // delivered before the sender dies on the next one
+	hung, release := make(chan models.Delivery, 1), make(chan struct{})
+	first := &fakeNotifier{}
+	first.Fn = func(d models.Delivery) error {
+		if first.count() > before {
+			select {
+			case hung <- d:
+				<-release // the process is dead: this call never returns in time
+			default: // after the test: let the dead sender end
+			}
+		}
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = f.scheduler(t, models.NewMemoryLocker(), first, f.at).Send(context.Background(), f.at)
+	}()
+	t.Cleanup(func() { close(release); <-done })
+	dead := <-hung
+
+	after := f.at.Add(2*DefaultLease + time.Second)
+	second := &fakeNotifier{}
+	sent, err := f.scheduler(t, models.NewMemoryLocker(), second, after).Send(t.Context(), after)
+	if err != nil || sent != recorded-before-1 {
+		t.Errorf("the next sender sent %d, %v; want the %d never attempted", sent, err, recorded-before-1)
+	}
+	if second.keys[dead.Key] != 0 {
+		t.Errorf("%s, whose send was under way, was sent again", dead.Key)
+	}
+	for k, n := range second.keys {
+		if n != 1 || first.keys[k] != 0 {
+			t.Errorf("%s sent %d times by the dead sender and %d by the next", k, first.keys[k], n)
+		}
+	}
+	problems, err := f.store.DeliveryProblems(t.Context(), f.at.AddDate(0, 0, -7))
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Key+" "+p.Status)
+	}
+	if err != nil || len(got) != 1 || got[0] != dead.Key+" "+models.StatusUncertain {
+		t.Errorf("DeliveryProblems = %v, %v; want only %s, uncertain", got, err, dead.Key)
 	}
 }

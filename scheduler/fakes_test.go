@@ -18,7 +18,10 @@ type fakeStore struct {
 	RecipientsFn       func(ctx context.Context) ([]models.User, error)
 	RecordDeliveriesFn func(ctx context.Context, ds []models.Delivery) (int, error)
 	ClaimDeliveriesFn  func(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]models.Delivery, error)
+	StartDeliveryFn    func(ctx context.Context, d models.Delivery, now time.Time, lease time.Duration) (models.Delivery, error)
+	ReleaseDeliveryFn  func(ctx context.Context, d models.Delivery, now time.Time) error
 	FinishDeliveryFn   func(ctx context.Context, id uint64, status, errCode string, next time.Time) error
+	ExpireDeliveriesFn func(ctx context.Context, now time.Time) (int, int, error)
 	DeliveryProblemsFn func(ctx context.Context, since time.Time) ([]models.Delivery, error)
 	IsWorkdayFn        func(ctx context.Context, day time.Time) (bool, bool, error)
 
@@ -38,7 +41,10 @@ func newFakeStore() *fakeStore {
 	f.RecipientsFn = func(context.Context) ([]models.User, error) { return nil, nil }
 	f.RecordDeliveriesFn = f.record
 	f.ClaimDeliveriesFn = f.claim
+	f.StartDeliveryFn = f.start
+	f.ReleaseDeliveryFn = f.release
 	f.FinishDeliveryFn = f.finish
+	f.ExpireDeliveriesFn = func(context.Context, time.Time) (int, int, error) { return 0, 0, nil }
 	f.DeliveryProblemsFn = func(context.Context, time.Time) ([]models.Delivery, error) { return nil, nil }
 	f.IsWorkdayFn = weekdaysKnown
 	return f
@@ -87,6 +93,21 @@ func (f *fakeStore) ClaimDeliveries(ctx context.Context, now time.Time, lease ti
 	return f.ClaimDeliveriesFn(ctx, now, lease, limit)
 }
 
+func (f *fakeStore) StartDelivery(ctx context.Context, d models.Delivery, now time.Time, lease time.Duration) (models.Delivery, error) {
+	f.count("StartDelivery")
+	return f.StartDeliveryFn(ctx, d, now, lease)
+}
+
+func (f *fakeStore) ReleaseDelivery(ctx context.Context, d models.Delivery, now time.Time) error {
+	f.count("ReleaseDelivery")
+	return f.ReleaseDeliveryFn(ctx, d, now)
+}
+
+func (f *fakeStore) ExpireDeliveries(ctx context.Context, now time.Time) (int, int, error) {
+	f.count("ExpireDeliveries")
+	return f.ExpireDeliveriesFn(ctx, now)
+}
+
 func (f *fakeStore) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
 	f.count("FinishDelivery")
 	return f.FinishDeliveryFn(ctx, id, status, errCode, next)
@@ -117,7 +138,7 @@ func (f *fakeStore) record(_ context.Context, ds []models.Delivery) (int, error)
 	return n, nil
 }
 
-// claim takes pending rows due at now, counting the attempt.
+// claim takes pending rows due at now.
 func (f *fakeStore) claim(_ context.Context, now time.Time, lease time.Duration, limit int) ([]models.Delivery, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -128,11 +149,36 @@ func (f *fakeStore) claim(_ context.Context, now time.Time, lease time.Duration,
 			continue
 		}
 		until := now.Add(lease)
-		r.Status, r.LeaseUntil = models.StatusSending, &until
-		r.Attempts++
+		r.Status, r.LeaseUntil = models.StatusClaimed, &until
 		out = append(out, *r)
 	}
 	return out, nil
+}
+
+// start marks a claimed row sending, counting the attempt.
+func (f *fakeStore) start(_ context.Context, d models.Delivery, now time.Time, lease time.Duration) (models.Delivery, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := &f.rows[d.ID-1]
+	if r.Status != models.StatusClaimed {
+		return d, models.ErrStale
+	}
+	until := now.Add(lease)
+	r.Status, r.LeaseUntil = models.StatusSending, &until
+	r.Attempts++
+	return *r, nil
+}
+
+// release hands a claimed row back.
+func (f *fakeStore) release(_ context.Context, d models.Delivery, now time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := &f.rows[d.ID-1]
+	if r.Status != models.StatusClaimed {
+		return models.ErrStale
+	}
+	r.Status, r.NextAttempt, r.LeaseUntil = models.StatusPending, now, nil
+	return nil
 }
 
 func (f *fakeStore) finish(_ context.Context, id uint64, status, errCode string, next time.Time) error {

@@ -38,6 +38,7 @@ func (s *Scheduler) plan(ctx context.Context, at time.Time) (recorded int, ran b
 		if recorded, err = s.store.RecordDeliveries(ctx, ds); err != nil {
 			return 0, false, errors.Join(planErr, fmt.Errorf("record %d deliveries: %w", len(ds), err))
 		}
+		s.cfg.Observer.Planned(recorded)
 	}
 	s.log.Info("planned", "job", lockPlan, "day", at.In(s.cfg.Location).Format(dateLayout),
 		"due", len(ds), "recorded", recorded, "took", time.Since(start), "complete", planErr == nil)

@@ -25,7 +25,10 @@ type Store interface {
 	Recipients(ctx context.Context) ([]models.User, error)
 	RecordDeliveries(ctx context.Context, ds []models.Delivery) (inserted int, err error)
 	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]models.Delivery, error)
+	StartDelivery(ctx context.Context, d models.Delivery, now time.Time, lease time.Duration) (models.Delivery, error)
+	ReleaseDelivery(ctx context.Context, d models.Delivery, now time.Time) error
 	FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error
+	ExpireDeliveries(ctx context.Context, now time.Time) (requeued, uncertain int, err error)
 	DeliveryProblems(ctx context.Context, since time.Time) ([]models.Delivery, error)
 	IsWorkday(ctx context.Context, day time.Time) (workday, known bool, err error)
 }
@@ -36,6 +39,26 @@ type Store interface {
 type Notifier interface {
 	Deliver(ctx context.Context, d models.Delivery) error
 }
+
+// Observer hears what the scheduler does, for metrics. Its methods must
+// be quick and must not block.
+type Observer interface {
+	// Planned: a planning pass recorded n new deliveries.
+	Planned(n int)
+	// Finished: an attempt to send a delivery of kind ended with status:
+	// sent, blocked, pending (to retry) or failed.
+	Finished(kind, status string)
+	// Expired: the leases of a dead sender ran out; requeued deliveries
+	// were never begun and are sent again, uncertain ones may have arrived.
+	Expired(requeued, uncertain int)
+}
+
+// noObserver is the Observer of a Config without one.
+type noObserver struct{}
+
+func (noObserver) Planned(int)             {}
+func (noObserver) Finished(string, string) {}
+func (noObserver) Expired(int, int)        {}
 
 // ErrBlocked is wrapped by a Notifier's error when the recipient blocked
 // the bot: the delivery is marked blocked and not retried.
@@ -64,9 +87,10 @@ type Config struct {
 	Locker                       models.Locker    // nil: models.NewMemoryLocker()
 	Logger                       *slog.Logger     // nil: discard
 	Tick                         time.Duration    // loop period, default 30s
-	Lease                        time.Duration    // how long a claimed delivery is ours, default 2m
+	Lease                        time.Duration    // how long a claimed (then a sending) delivery is ours, default 2m
 	LockTTL                      time.Duration    // expiry of the plan and send locks (refreshed every third), default 2m
 	MaxAttempts                  int              // sends before a delivery fails, default 5
+	Observer                     Observer         // nil: none
 	// Admins are Telegram ids that are admins even when not registered
 	// (HUIFANG_ADMINS): they get the admins' digests too.
 	Admins []int64
@@ -96,6 +120,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.Observer == nil {
+		c.Observer = noObserver{}
 	}
 	return c
 }

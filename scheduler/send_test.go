@@ -74,7 +74,7 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
-func TestScheduler_Send_Batches(t *testing.T) {
+func TestScheduler_Send_OneAtATime(t *testing.T) {
 	f := newFixture(t)
 	f.now = at(t, "2026-03-02 09:00")
 	for i := range 120 {
@@ -84,8 +84,8 @@ func TestScheduler_Send_Batches(t *testing.T) {
 	if err != nil || n != 120 {
 		t.Fatalf("Send = %d, %v; want 120", n, err)
 	}
-	if c := f.store.called("ClaimDeliveries"); c != 3 {
-		t.Errorf("%d claims, want 3 batches of at most 50", c)
+	if c := f.store.called("ClaimDeliveries"); c != 121 {
+		t.Errorf("%d claims, want one a delivery and the last that found none", c)
 	}
 	if n, _ := f.s.Send(t.Context(), f.now); n != 0 || f.notifier.count() != 120 {
 		t.Errorf("second Send sent %d more", n)
@@ -93,7 +93,7 @@ func TestScheduler_Send_Batches(t *testing.T) {
 }
 
 // TestScheduler_Send_Shutdown: the delivery in flight when the context
-// ends is finished; the rest of the batch goes back to pending untouched.
+// ends is finished; the rest stay pending, untouched.
 func TestScheduler_Send_Shutdown(t *testing.T) {
 	f := newFixture(t)
 	f.now = at(t, "2026-03-02 09:00")
@@ -117,12 +117,54 @@ func TestScheduler_Send_Shutdown(t *testing.T) {
 		if i >= 2 {
 			want = models.StatusPending
 		}
-		if d.Status != want || (i >= 2 && (d.LastError != "not_attempted" || d.NextAttempt.After(f.now.Add(time.Second)))) {
-			t.Errorf("k%d = %s %q next %s, want %s", i, d.Status, d.LastError, d.NextAttempt, want)
+		if d.Status != want || (i >= 2 && d.Attempts != 0) {
+			t.Errorf("k%d = %s after %d attempts, want %s", i, d.Status, d.Attempts, want)
 		}
 	}
 	if len(f.locker.held) != 0 {
 		t.Errorf("send lock still held after shutdown")
+	}
+}
+
+// TestScheduler_Send_ShutdownAfterClaim: a claim the sender has not begun
+// when the context ends is handed back, due at once, with no attempt.
+func TestScheduler_Send_ShutdownAfterClaim(t *testing.T) {
+	f := newFixture(t)
+	f.now = at(t, "2026-03-02 09:00")
+	f.pending(t, "k0", f.now, 0)
+	ctx, cancel := context.WithCancel(t.Context())
+	claim := f.store.ClaimDeliveriesFn
+	f.store.ClaimDeliveriesFn = func(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]models.Delivery, error) {
+		defer cancel()
+		return claim(ctx, now, lease, limit)
+	}
+	if n, err := f.s.Send(ctx, f.now); err != nil || n != 0 {
+		t.Fatalf("Send = %d, %v; want none sent", n, err)
+	}
+	d, _ := f.store.row("k0")
+	if d.Status != models.StatusPending || d.Attempts != 0 || d.NextAttempt.After(f.now.Add(time.Second)) || f.notifier.count() != 0 {
+		t.Errorf("k0 = %s after %d attempts, next %s; want pending at once, never attempted", d.Status, d.Attempts, d.NextAttempt)
+	}
+}
+
+// TestScheduler_Send_Expires: a Send first ends the leases of dead senders.
+func TestScheduler_Send_Expires(t *testing.T) {
+	f := newFixture(t)
+	f.now = at(t, "2026-03-02 09:00")
+	var expiredAt time.Time
+	f.store.ExpireDeliveriesFn = func(_ context.Context, now time.Time) (int, int, error) {
+		expiredAt = now
+		return 3, 1, nil
+	}
+	if _, err := f.s.Send(t.Context(), f.now); err != nil {
+		t.Fatal(err)
+	}
+	if expiredAt.Before(f.now) || expiredAt.After(f.now.Add(time.Second)) {
+		t.Errorf("leases expired as of %s, want %s", expiredAt, f.now)
+	}
+	f.store.ExpireDeliveriesFn = func(context.Context, time.Time) (int, int, error) { return 0, 0, errors.New("db down") }
+	if _, err := f.s.Send(t.Context(), f.now); err == nil {
+		t.Error("Send went on although leases could not be expired")
 	}
 }
 

@@ -170,3 +170,11 @@ func (r *Store) Close() error {
 	}
 	return nil
 }
+
+// Ping checks that Redis answers.
+func (r *Store) Ping(ctx context.Context) error {
+	if err := r.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	return nil
+}

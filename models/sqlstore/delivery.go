@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -75,66 +74,11 @@ func (s *Store) insertIgnore(column string) clause.Expression {
 	return clause.OnConflict{Columns: []clause.Column{{Name: column}}, DoNothing: true}
 }
 
-// claimTxOptions runs a claim under READ COMMITTED on MySQL: without gap
-// locks, concurrent claimers that update the status index do not
-// deadlock. SQLite serialises writers anyway.
-func (s *Store) claimTxOptions() []*sql.TxOptions {
-	if s.dialect == DialectMySQL {
-		return []*sql.TxOptions{{Isolation: sql.LevelReadCommitted}}
-	}
-	return nil
-}
-
-// ClaimDeliveries marks up to limit pending deliveries due at now (oldest
-// NextAttempt first) as sending, with a lease until now+lease and one more
-// attempt, and returns them; a row is claimed by one caller only (MySQL:
-// SELECT ... FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
-// Sending rows whose lease has expired become uncertain first: their
-// sender may have sent them, so they are never sent again.
-func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]models.Delivery, error) {
-	if limit <= 0 || lease <= 0 {
-		return nil, fmt.Errorf("claim deliveries: limit and lease must be positive: %w", models.ErrInvalid)
-	}
-	now = now.UTC()
-	var out []models.Delivery
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
-		out = nil
-		err := tx.Model(&models.Delivery{}).Where("status = ? AND lease_until < ?", models.StatusSending, now).
-			Updates(map[string]any{"status": models.StatusUncertain, "last_error": models.ErrCodeLeaseExpired}).Error
-		if err != nil {
-			return fmt.Errorf("expire leases: %w", err)
-		}
-		q := tx.Model(&models.Delivery{}).Where("status = ? AND next_attempt <= ?", models.StatusPending, now).
-			Order("next_attempt, id").Limit(limit)
-		if s.dialect == DialectMySQL {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var ids []uint64
-		if err := q.Pluck("id", &ids).Error; err != nil {
-			return fmt.Errorf("pick pending: %w", err)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		err = tx.Model(&models.Delivery{}).Where("id IN ? AND status = ?", ids, models.StatusPending).Updates(map[string]any{
-			"status": models.StatusSending, "lease_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"),
-		}).Error
-		if err != nil {
-			return fmt.Errorf("mark sending: %w", err)
-		}
-		return tx.Where("id IN ?", ids).Order("next_attempt, id").Find(&out).Error
-	}, s.claimTxOptions()...)
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
-	return out, nil
-}
-
 // FinishDelivery records the outcome of a send: StatusSent (SentAt now),
 // StatusBlocked, StatusFailed, or StatusPending again with a next attempt
 // at next; errCode (at most 64 bytes, an error code, never a message)
-// becomes LastError. Only a delivery in status sending can finish: any
-// other is ErrStale (its lease expired and it is uncertain now, or it
+// becomes LastError. Only a delivery in status sending (see StartDelivery)
+// can finish: any other is ErrStale (its lease expired and it is uncertain now, or it
 // finished already); an absent one ErrNotFound. Other statuses, or
 // pending without next, are ErrInvalid.
 func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode string, next time.Time) error {
@@ -156,17 +100,10 @@ func (s *Store) FinishDelivery(ctx context.Context, id uint64, status, errCode s
 	if res.Error != nil {
 		return fmt.Errorf("finish delivery %d: %w", id, res.Error)
 	}
-	if res.RowsAffected == 1 {
-		return nil
+	if res.RowsAffected != 1 {
+		return s.notHeld(ctx, id, "finish delivery")
 	}
-	var n int64
-	if err := db.Model(&models.Delivery{}).Where("id = ?", id).Count(&n).Error; err != nil {
-		return fmt.Errorf("finish delivery %d: %w", id, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("finish delivery %d: %w", id, models.ErrNotFound)
-	}
-	return fmt.Errorf("finish delivery %d: not sending: %w", id, models.ErrStale)
+	return nil
 }
 
 // truncateBytes cuts s to at most n bytes on a character boundary.

@@ -56,12 +56,17 @@ func TestStore_Deliveries(t *testing.T) {
 		wantErr(t, "RecordDeliveries bad kind", err, models.ErrInvalid)
 
 		got := mustClaim(t, s, now.Add(2*time.Second), 2, 2) // four due, oldest first
-		if got[0].Key != ds[0].Key || got[1].Key != ds[1].Key || got[0].Status != models.StatusSending ||
-			got[0].Attempts != 1 || got[0].LeaseUntil == nil || !got[0].LeaseUntil.Equal(now.Add(2*time.Second+time.Minute)) {
+		if got[0].Key != ds[0].Key || got[1].Key != ds[1].Key || got[0].Status != models.StatusClaimed ||
+			got[0].Attempts != 0 || got[0].LeaseUntil == nil || !got[0].LeaseUntil.Equal(now.Add(2*time.Second+time.Minute)) {
 			t.Errorf("claimed %+v", got)
 		}
 		third := mustClaim(t, s, now.Add(2*time.Second), 10, 1)[0]
 		mustClaim(t, s, now.Add(2*time.Second), 10, 0)
+		wantErr(t, "FinishDelivery before StartDelivery", s.FinishDelivery(ctx, got[0].ID, models.StatusSent, "", time.Time{}), models.ErrStale)
+		got[0], got[1], third = mustStart(t, s, got[0], now), mustStart(t, s, got[1], now), mustStart(t, s, third, now)
+		if got[0].Status != models.StatusSending || got[0].Attempts != 1 || !got[0].LeaseUntil.Equal(now.Add(time.Minute)) {
+			t.Errorf("started %+v", got[0])
+		}
 
 		if err := s.FinishDelivery(ctx, got[0].ID, models.StatusSent, "", time.Time{}); err != nil {
 			t.Fatalf("FinishDelivery sent: %v", err)
@@ -79,14 +84,77 @@ func TestStore_Deliveries(t *testing.T) {
 			t.Fatalf("FinishDelivery retry: %v", err)
 		}
 		again := mustClaim(t, s, retry, 10, 2) // the retry and the fourth delivery
-		if again[1].ID != got[1].ID || again[1].Attempts != 2 || again[1].LastError != "timeout" {
+		if again[1].ID != got[1].ID || again[1].Attempts != 1 || again[1].LastError != "timeout" {
 			t.Errorf("retried delivery = %+v", again[1])
 		}
-		// A sender that died: its lease expires and the row is never sent again.
-		mustClaim(t, s, retry.Add(2*time.Minute), 10, 0)
+		if d := mustStart(t, s, again[1], retry); d.Attempts != 2 {
+			t.Errorf("second attempt counted as %d", d.Attempts)
+		}
+		// A sender that died: after its lease, what it was sending is
+		// uncertain and never sent again; its other claim is sent again.
+		if r, u := mustExpire(t, s, retry.Add(2*time.Minute)); r != 1 || u != 1 {
+			t.Errorf("ExpireDeliveries = %d requeued, %d uncertain; want 1, 1", r, u)
+		}
 		wantErr(t, "FinishDelivery after the lease", s.FinishDelivery(ctx, again[1].ID, models.StatusSent, "", time.Time{}), models.ErrStale)
+		if re := mustClaim(t, s, retry.Add(2*time.Minute), 10, 1)[0]; re.ID != again[0].ID || re.Attempts != 0 {
+			t.Errorf("claimed again %+v, want %d never attempted", re, again[0].ID)
+		}
 
-		wantProblems(t, s, map[string]int{models.StatusBlocked: 1, models.StatusUncertain: 2})
+		wantProblems(t, s, map[string]int{models.StatusBlocked: 1, models.StatusUncertain: 1})
+	})
+}
+
+func mustStart(t *testing.T, s *sqlstore.Store, d models.Delivery, now time.Time) models.Delivery {
+	t.Helper()
+	got, err := s.StartDelivery(context.Background(), d, now, time.Minute)
+	if err != nil {
+		t.Fatalf("StartDelivery %d: %v", d.ID, err)
+	}
+	return got
+}
+
+func mustExpire(t *testing.T, s *sqlstore.Store, now time.Time) (requeued, uncertain int) {
+	t.Helper()
+	r, u, err := s.ExpireDeliveries(context.Background(), now)
+	if err != nil {
+		t.Fatalf("ExpireDeliveries: %v", err)
+	}
+	return r, u
+}
+
+// TestStore_Deliveries_Leases: a claim is held by its lease. A sender whose
+// claim ran out (and went to another sender) can neither begin nor hand
+// back that delivery; a claim handed back is due at once, not attempted.
+func TestStore_Deliveries_Leases(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+		mustRecord(t, s, deliveries(2, now), 2)
+		stalled := mustClaim(t, s, now.Add(time.Second), 1, 1)[0]
+		later := now.Add(2 * time.Minute)
+		if r, u := mustExpire(t, s, later); r != 1 || u != 0 {
+			t.Fatalf("ExpireDeliveries = %d, %d; want the claim requeued", r, u)
+		}
+		taken := mustClaim(t, s, later, 1, 1)[0] // another sender
+		if taken.ID != stalled.ID {
+			t.Fatalf("the requeued claim %d was not first, got %d", stalled.ID, taken.ID)
+		}
+		_, err := s.StartDelivery(ctx, stalled, later, time.Minute)
+		wantErr(t, "StartDelivery on a lost claim", err, models.ErrStale)
+		wantErr(t, "ReleaseDelivery of a lost claim", s.ReleaseDelivery(ctx, stalled, later), models.ErrStale)
+		_, err = s.StartDelivery(ctx, models.Delivery{ID: 999_999, LeaseUntil: &later}, later, time.Minute)
+		wantErr(t, "StartDelivery absent", err, models.ErrNotFound)
+
+		if err := s.ReleaseDelivery(ctx, taken, later); err != nil {
+			t.Fatalf("ReleaseDelivery: %v", err)
+		}
+		back := mustClaim(t, s, later, 2, 2) // the other delivery, then the one handed back
+		if back[1].ID != taken.ID || back[1].Attempts != 0 || !back[1].NextAttempt.Equal(later) {
+			t.Errorf("after release claimed %+v, want %d unattempted, due at %s", back[1], taken.ID, later)
+		}
+		if r, u := mustExpire(t, s, later); r != 0 || u != 0 {
+			t.Errorf("ExpireDeliveries of live leases = %d, %d", r, u)
+		}
 	})
 }
 
