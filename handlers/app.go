@@ -213,20 +213,15 @@ func (a *App) findUser(ctx context.Context, id int64) (models.User, error) {
 
 // handleOnce is one load → dispatch → compare-and-set save cycle. The
 // sender is looked up with the users epoch read together with the state;
-// a stranger gets a refusal (or redeems an invitation) and no state.
+// a person without a users row reaches only the joining by invitation.
 func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	raw, version, epoch, err := a.state.LoadEpoch(ctx, in.ChatID, in.UserID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return Response{}, fmt.Errorf("load state of chat %d: %w", in.ChatID, err)
 	}
 	user, uerr := a.user(ctx, in.UserID, epoch)
-	if errors.Is(uerr, models.ErrNotFound) {
-		if resp, ok := a.access.Redeem(ctx, a.env, in); ok {
-			return resp, nil
-		}
-		return a.refusal(in), nil
-	}
-	if uerr != nil {
+	stranger := errors.Is(uerr, models.ErrNotFound)
+	if uerr != nil && !stranger {
 		return Response{}, uerr
 	}
 	var st kit.State
@@ -239,18 +234,27 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	} else {
 		version = 0
 	}
+	if stranger {
+		user = models.User{TelegramID: in.UserID, Lang: kit.LangFor(in.LangCode)}
+	}
 	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
 	now := a.env.Now()
 	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID, now) {
 		// Telegram re-delivered an update we already applied (we crashed
 		// before confirming it). Apply nothing; if it was the last one, its
 		// answer may never have gone out, so render it again from the state.
-		if in.UpdateID == st.LastUpdate {
-			return t.Resp, a.reg.answerAgain(t)
+		if in.UpdateID != st.LastUpdate {
+			return t.Resp, nil
 		}
-		return t.Resp, nil
+		if stranger {
+			return t.Resp, a.access.JoinAgain(t)
+		}
+		return t.Resp, a.reg.answerAgain(t)
 	}
 	st.MarkSeen(in.UpdateID, now)
+	if stranger {
+		return a.stranger(t, version)
+	}
 	if st.Lost {
 		// The answer to the last update never reached the user: show where
 		// they are instead of applying an input made without seeing it.
@@ -262,6 +266,18 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	st.Replay = nil
 	err = a.reg.dispatch(t)
 	st.LastUpdate = in.UpdateID
+	return a.save(t, version, err)
+}
+
+// stranger handles an update of a person without a users row: an
+// invitation code, or their join form in progress (access.Join), and
+// nothing else. Anything else is refused and leaves no state behind.
+func (a *App) stranger(t *kit.Turn, version int64) (Response, error) {
+	handled, err := a.access.Join(t)
+	if err == nil && !handled {
+		return a.refusal(t.In), nil
+	}
+	t.St.LastUpdate = t.In.UpdateID
 	return a.save(t, version, err)
 }
 

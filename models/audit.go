@@ -14,6 +14,7 @@ const (
 	AuditInviteFailed   = "invite_redeem_failed" // Detail "invitation=<id, 0 if unknown> reason=<used|revoked|expired|bound|own|inviter|registered|unknown>"
 	AuditListUsers      = "list_users"
 	AuditRevokeUser     = "revoke_user"
+	AuditRenameUser     = "rename_user" // Detail "user=<telegram id>"
 	AuditMemberCreate   = "member_create"
 	AuditMemberUpdate   = "member_update"
 	AuditSanctionCreate = "sanction_create"
