@@ -224,32 +224,14 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	if uerr != nil && !stranger {
 		return Response{}, uerr
 	}
-	var st kit.State
-	if err == nil {
-		if st, err = kit.DecodeState(raw); err != nil {
-			// An unreadable or older state is replaced; the user starts over.
-			a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
-			st = kit.State{}
-		}
-	} else {
-		version = 0
-	}
+	st, version := a.decodeState(in, raw, version, err)
 	if stranger {
 		user = models.User{TelegramID: in.UserID, Lang: kit.LangFor(in.LangCode)}
 	}
 	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
 	now := a.env.Now()
 	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID, now) {
-		// Telegram re-delivered an update we already applied (we crashed
-		// before confirming it). Apply nothing; if it was the last one, its
-		// answer may never have gone out, so render it again from the state.
-		if in.UpdateID != st.LastUpdate {
-			return t.Resp, nil
-		}
-		if stranger {
-			return t.Resp, a.access.JoinAgain(t)
-		}
-		return t.Resp, a.reg.answerAgain(t)
+		return t.Resp, a.again(t, stranger)
 	}
 	st.MarkSeen(in.UpdateID, now)
 	if stranger {
@@ -267,6 +249,36 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	err = a.reg.dispatch(t)
 	st.LastUpdate = in.UpdateID
 	return a.save(t, version, err)
+}
+
+// decodeState reads the chat's stored state (loaded with err); an
+// absent, unreadable or older one is replaced by a fresh state, version 0
+// when there was none.
+func (a *App) decodeState(in Input, raw []byte, version int64, err error) (kit.State, int64) {
+	if err != nil {
+		return kit.State{}, 0
+	}
+	st, err := kit.DecodeState(raw)
+	if err != nil {
+		// An unreadable or older state is replaced; the user starts over.
+		a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
+		return kit.State{}, version
+	}
+	return st, version
+}
+
+// again answers an update Telegram delivered again, one we applied
+// already (we crashed before confirming it): nothing is applied; if it
+// was the last one, its answer may never have gone out, so it is
+// rendered again from the state.
+func (a *App) again(t *kit.Turn, stranger bool) error {
+	switch {
+	case t.In.UpdateID != t.St.LastUpdate:
+		return nil
+	case stranger:
+		return a.access.JoinAgain(t)
+	}
+	return a.reg.answerAgain(t)
 }
 
 // stranger handles an update of a person without a users row: an
