@@ -276,7 +276,8 @@ func (a *App) again(t *kit.Turn, stranger bool) error {
 	case t.In.UpdateID != t.St.LastUpdate:
 		return nil
 	case stranger:
-		return a.access.JoinAgain(t)
+		_, err := a.access.JoinAgain(t)
+		return err
 	}
 	return a.reg.answerAgain(t)
 }
@@ -285,6 +286,14 @@ func (a *App) again(t *kit.Turn, stranger bool) error {
 // invitation code, or their join form in progress (access.Join), and
 // nothing else. Anything else is refused and leaves no state behind.
 func (a *App) stranger(t *kit.Turn, version int64) (Response, error) {
+	if t.St.Lost {
+		// The last question never reached them: ask it again rather than
+		// take this input as its answer.
+		t.St.Lost = false
+		if ok, err := a.access.JoinAgain(t); ok || err != nil {
+			return a.save(t, version, err)
+		}
+	}
 	handled, err := a.access.Join(t)
 	if err == nil && !handled {
 		return a.refusal(t.In), nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
 )
@@ -108,6 +109,20 @@ func TestAccess_Join(t *testing.T) {
 		n.Press("✅")
 		n.Expect("已过期")
 		notRegistered(t, 55560)
+	})
+	t.Run("Undelivered", func(t *testing.T) {
+		// The name question never reached them: the next text is not taken
+		// as the answer; the question is asked again.
+		acIn(t, admin)
+		code := acInvite(t, admin, "inspector 东湖镇")
+		n := acNewChat(t, app, 55562, "丁", "")
+		n.Say("/start " + code)
+		app.Undelivered(ctx, kit.Input{UpdateID: n.Upd, ChatID: 55562, UserID: 55562, ChatType: kit.ChatPrivate})
+		n.Say("冯十二")
+		n.Expect("真实姓名")
+		n.Refute("姓名：冯十二")
+		n.Say("冯十二")
+		n.Expect("姓名：冯十二")
 	})
 	t.Run("English", func(t *testing.T) {
 		acIn(t, admin)

@@ -95,13 +95,14 @@ func (a *Access) Join(t *kit.Turn) (handled bool, err error) {
 	return true, a.join.Text(t, d, text)
 }
 
-// JoinAgain renders the join form's current step again, for an update
-// Telegram delivered twice.
-func (a *Access) JoinAgain(t *kit.Turn) error {
+// JoinAgain renders the join form's current step again (for an update
+// Telegram delivered twice, or after an answer that never reached the
+// newcomer); ok is false when no form is in progress.
+func (a *Access) JoinAgain(t *kit.Turn) (ok bool, err error) {
 	if d := kit.Part[joinDraft](t.St, joinPart); d != nil {
-		return a.join.Ask(t, d)
+		return true, a.join.Ask(t, d)
 	}
-	return nil
+	return false, nil
 }
 
 // joinButton handles a button of the join form.
