@@ -31,9 +31,11 @@ func waitSentTo(t *testing.T, srv *telegramtest.Server, chatID int64, part strin
 	}
 }
 
-// TestE2E_Invitation: an admin invites, a stranger opens the deep link and
-// is registered, the admin is told in their own chat, and a second
-// stranger with the same code is refused.
+// TestE2E_Invitation: an admin invites, a stranger opens the deep link,
+// gives their real name (their form kept in Redis, nothing else
+// answering meanwhile), confirms and is registered under it, the admin is
+// told in their own chat, and a second stranger with the same code is
+// refused.
 func TestE2E_Invitation(t *testing.T) {
 	e := startE2E(t)
 	admin := e.user(demoAdminID)
@@ -45,16 +47,28 @@ func TestE2E_Invitation(t *testing.T) {
 	}
 	code := m[1]
 
-	e.srv.SetUser(31337, "王五", "")
+	e.srv.SetUser(31337, "小五", "")
 	newcomer := e.user(31337)
 	newcomer.say("/start " + code)
+	newcomer.expect("您受邀成为“东湖镇（演示）”的回访人员", "真实姓名")
+	newcomer.refute("欢迎")
+	newcomer.say("/status 李四") // nothing but the join form answers
+	newcomer.expect("请先完成注册", "真实姓名")
+	newcomer.refute("李四")
+	newcomer.say("王五")
+	newcomer.expect("姓名：王五", "单位：东湖镇（演示）")
+	if _, err := e.store.FindUser(context.Background(), 31337); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("registered before confirming: %v", err)
+	}
+	newcomer.press("信息无误")
 	newcomer.expect("欢迎，王五", "东湖镇（演示）", "回访人员")
+	newcomer.refute("小五")
 	note := waitSentTo(t, e.srv, demoAdminID, "王五")
 	if !strings.Contains(note.Text, "<code>31337</code>") || !note.Protect {
 		t.Fatalf("inviter's notification = %+v", note)
 	}
 	u, err := e.store.FindUser(context.Background(), 31337)
-	if err != nil || u.Role != models.RoleInspector {
+	if err != nil || u.Role != models.RoleInspector || u.Name != "王五" {
 		t.Fatalf("registered user = %+v, %v", u, err)
 	}
 	newcomer.say("/status 李四")
@@ -124,7 +138,7 @@ func TestE2E_RevokedInviterCodes(t *testing.T) {
 	}
 	admin, sup, other := e.user(demoAdminID), e.user(supID), e.user(otherAdminID)
 	adminCode := codeOf(admin, "/invite admin 示范区纪委（演示）")
-	supCode := codeOf(sup, "/invite inspector")
+	supCode := codeOf(sup, "/invite inspector 东湖镇")
 	other.say("/revoke 10001")
 	other.expect("已撤销 演示管理员")
 	other.say("/revoke 20002")

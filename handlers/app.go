@@ -222,44 +222,30 @@ func (a *App) findUser(ctx context.Context, id int64) (models.User, error) {
 
 // handleOnce is one load → dispatch → compare-and-set save cycle. The
 // sender is looked up with the users epoch read together with the state;
-// a stranger gets a refusal (or redeems an invitation) and no state.
+// a person without a users row reaches only the joining by invitation.
 func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	raw, version, epoch, err := a.state.LoadEpoch(ctx, in.ChatID, in.UserID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return Response{}, fmt.Errorf("load state of chat %d: %w", in.ChatID, err)
 	}
 	user, uerr := a.user(ctx, in.UserID, epoch)
-	if errors.Is(uerr, models.ErrNotFound) {
-		if resp, ok := a.access.Redeem(ctx, a.env, in); ok {
-			return resp, nil
-		}
-		return a.refusal(in), nil
-	}
-	if uerr != nil {
+	stranger := errors.Is(uerr, models.ErrNotFound)
+	if uerr != nil && !stranger {
 		return Response{}, uerr
 	}
-	var st kit.State
-	if err == nil {
-		if st, err = kit.DecodeState(raw); err != nil {
-			// An unreadable or older state is replaced; the user starts over.
-			a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
-			st = kit.State{}
-		}
-	} else {
-		version = 0
+	st, version := a.decodeState(in, raw, version, err)
+	if stranger {
+		user = models.User{TelegramID: in.UserID, Lang: kit.LangFor(in.LangCode)}
 	}
 	t := kit.NewTurn(ctx, a.env, in, user, &st, a.reg.runCommand)
 	now := a.env.Now()
 	if in.UpdateID != 0 && st.SeenUpdate(in.UpdateID, now) {
-		// Telegram re-delivered an update we already applied (we crashed
-		// before confirming it). Apply nothing; if it was the last one, its
-		// answer may never have gone out, so render it again from the state.
-		if in.UpdateID == st.LastUpdate {
-			return t.Resp, a.reg.answerAgain(t)
-		}
-		return t.Resp, nil
+		return t.Resp, a.again(t, stranger)
 	}
 	st.MarkSeen(in.UpdateID, now)
+	if stranger {
+		return a.stranger(t, version)
+	}
 	if st.Lost {
 		// The answer to the last update never reached the user: show where
 		// they are instead of applying an input made without seeing it.
@@ -271,6 +257,57 @@ func (a *App) handleOnce(ctx context.Context, in Input) (Response, error) {
 	st.Replay = nil
 	err = a.reg.dispatch(t)
 	st.LastUpdate = in.UpdateID
+	return a.save(t, version, err)
+}
+
+// decodeState reads the chat's stored state (loaded with err); an
+// absent, unreadable or older one is replaced by a fresh state, version 0
+// when there was none.
+func (a *App) decodeState(in Input, raw []byte, version int64, err error) (kit.State, int64) {
+	if err != nil {
+		return kit.State{}, 0
+	}
+	st, err := kit.DecodeState(raw)
+	if err != nil {
+		// An unreadable or older state is replaced; the user starts over.
+		a.env.Log.Warn("discard state", "chat_id", in.ChatID, "err", err)
+		return kit.State{}, version
+	}
+	return st, version
+}
+
+// again answers an update Telegram delivered again, one we applied
+// already (we crashed before confirming it): nothing is applied; if it
+// was the last one, its answer may never have gone out, so it is
+// rendered again from the state.
+func (a *App) again(t *kit.Turn, stranger bool) error {
+	switch {
+	case t.In.UpdateID != t.St.LastUpdate:
+		return nil
+	case stranger:
+		_, err := a.access.JoinAgain(t)
+		return err
+	}
+	return a.reg.answerAgain(t)
+}
+
+// stranger handles an update of a person without a users row: an
+// invitation code, or their join form in progress (access.Join), and
+// nothing else. Anything else is refused and leaves no state behind.
+func (a *App) stranger(t *kit.Turn, version int64) (Response, error) {
+	if t.St.Lost {
+		// The last question never reached them: ask it again rather than
+		// take this input as its answer.
+		t.St.Lost = false
+		if ok, err := a.access.JoinAgain(t); ok || err != nil {
+			return a.save(t, version, err)
+		}
+	}
+	handled, err := a.access.Join(t)
+	if err == nil && !handled {
+		return a.refusal(t.In), nil
+	}
+	t.St.LastUpdate = t.In.UpdateID
 	return a.save(t, version, err)
 }
 

@@ -106,3 +106,8 @@ func (s epochStore) RevokeUser(ctx context.Context, actor models.Viewer, telegra
 	u, err := s.Store.RevokeUser(ctx, actor, telegramID)
 	return u, s.changed(ctx, err)
 }
+
+func (s epochStore) RenameUser(ctx context.Context, actor models.Viewer, telegramID int64, name string) (models.User, error) {
+	u, err := s.Store.RenameUser(ctx, actor, telegramID, name)
+	return u, s.changed(ctx, err)
+}

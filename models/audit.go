@@ -14,6 +14,7 @@ const (
 	AuditInviteFailed   = "invite_redeem_failed" // Detail "invitation=<id, 0 if unknown> reason=<used|revoked|expired|bound|own|inviter|registered|unknown>"
 	AuditListUsers      = "list_users"
 	AuditRevokeUser     = "revoke_user"
+	AuditRenameUser     = "rename_user" // Detail "user=<telegram id>"
 	AuditMemberCreate   = "member_create"
 	AuditMemberUpdate   = "member_update"
 	AuditSanctionCreate = "sanction_create"
@@ -40,8 +41,9 @@ const (
 
 // Audit actions of the calendar.
 const (
-	AuditViewDigest   = "view_digest"   // Detail "since=<date> items=<n>"
-	AuditListMembers  = "list_members"  // Detail "n=<members returned>"
+	AuditViewDigest   = "view_digest"   // Detail "since=<date> items=<n>"; /digest's names: "n=<members returned>"
+	AuditViewDue      = "view_due"      // /due: Detail "n=<members returned>"
+	AuditListMembers  = "list_members"  // a reminder or digest rendered: Detail "n=<members returned>"
 	AuditSnooze       = "snooze"        // Detail "key=<item key> until=<date>"
 	AuditFollowUpDone = "followup_done" // Detail "fields=feedback_unit,branch_informed"
 	AuditHolidaysSet  = "holidays_set"  // Detail "year=<y> off=<n> work=<n>"

@@ -1,7 +1,7 @@
 // Package access is who may use the bot and where they belong: the unit
 // tree with its admin wizard (/units), invitations (/invite and their
-// redemption by strangers), the users of a subtree (/users, /revoke) and
-// /adduser.
+// redemption by newcomers, who give their real name first), the users of
+// a subtree (/users, /revoke, /rename) and /adduser.
 package access
 
 import (
@@ -24,16 +24,18 @@ type Store interface {
 	SetUserLang(ctx context.Context, telegramID int64, lang string) error
 	UnitTree(ctx context.Context, v models.Viewer) ([]models.Unit, error)
 	UnitName(ctx context.Context, id uint64) (string, error)
-	FindUnitByName(ctx context.Context, name string) (models.Unit, error)
 	CreateUnit(ctx context.Context, actor models.Viewer, name string, parentID *uint64) (models.Unit, error)
 	RenameUnit(ctx context.Context, actor models.Viewer, id uint64, name string) error
 	MoveUnit(ctx context.Context, actor models.Viewer, id, newParent uint64) error
+	UnitInUse(ctx context.Context, actor models.Viewer, id uint64) error
 	DeleteUnit(ctx context.Context, actor models.Viewer, id uint64) error
 	CreateInvitation(ctx context.Context, actor models.Viewer, role models.Role, unitID uint64, boundTo int64, ttl time.Duration, now time.Time) (models.Invitation, error)
+	CheckInvitation(ctx context.Context, code string, telegramID int64, now time.Time) (models.Invitation, error)
 	RedeemInvitation(ctx context.Context, code string, telegramID int64, name string, now time.Time) (models.User, models.Invitation, error)
 	RevokeInvitation(ctx context.Context, actor models.Viewer, code string) error
 	ListUsers(ctx context.Context, v models.Viewer) ([]models.UserRow, error)
 	RevokeUser(ctx context.Context, actor models.Viewer, telegramID int64) (models.User, error)
+	RenameUser(ctx context.Context, actor models.Viewer, telegramID int64, name string) (models.User, error)
 	CreateUser(ctx context.Context, actor models.Viewer, u *models.User) error
 }
 
@@ -63,6 +65,7 @@ type Access struct {
 	states States
 	admins map[int64]bool // configured in HUIFANG_ADMINS: never revoked here
 	forms  map[string]*form
+	join   *joinForm // a newcomer's name and confirmation (redeem.go)
 }
 
 // New builds the feature over db; states is where /revoke drops the
@@ -74,6 +77,7 @@ func New(db Store, states States, admins []int64) *Access {
 		a.admins[id] = true
 	}
 	a.forms = a.unitForms()
+	a.join = a.newJoinForm()
 	return a
 }
 
@@ -86,7 +90,8 @@ func (a *Access) Feature() kit.Feature {
 			{Name: "invite", Run: a.command(a.cmdInvite), Menu: true},
 			{Name: "users", Run: a.command(a.cmdUsers), Menu: true},
 			{Name: "revoke", Run: a.command(a.cmdRevoke)},
-			{Name: "adduser", Run: a.cmdAddUser},
+			{Name: "adduser", Run: a.command(a.cmdAddUser)},
+			{Name: "rename", Run: a.command(a.cmdRename)},
 		},
 		NS: NS, Button: a.button,
 		Flows: []string{Flow}, Text: a.text,

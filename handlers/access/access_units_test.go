@@ -134,18 +134,27 @@ func TestAccess_UnitDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("DeleteInUse", func(t *testing.T) {
+		// A unit in use is refused as soon as it is chosen, typed or
+		// pressed, before any question to confirm; the choice is asked
+		// again.
 		acIn(t, c)
+		c.Say("/units")
+		c.Press("删除")
 		for _, name := range []string{acDonghu, "东湖村党支部（演示）"} {
-			c.Say("/units")
-			c.Press("删除")
 			c.Say(name)
-			c.Expect("确定删除单位“" + name + "”")
-			c.Say("好的")
-			c.Expect("请点按钮作答")
-			c.Press("确认删除")
-			c.Expect("无法删除“"+name+"”", "还有人员、用户或下级单位")
+			c.Expect("无法删除“"+name+"”", "还有人员、用户或下级单位", "要删除哪个单位")
+			c.Refute("确定删除")
+			c.Press(acXishan)
+			c.Expect("无法删除“" + acXishan + "”")
+			c.Refute("确定删除")
 			acUnit(t, store, name)
 		}
+		c.Say("东湖新")
+		c.Expect("确定删除单位“东湖新支部”")
+		c.Say("好的")
+		c.Expect("请点按钮作答")
+		c.Press("取消")
+		acUnit(t, store, "东湖新支部")
 	})
 	t.Run("Delete", func(t *testing.T) {
 		acIn(t, c)
@@ -168,7 +177,13 @@ func TestAccess_UnitDelete(t *testing.T) {
 		c.Say("/units")
 		c.Press("改名")
 		c.Say("同名支部")
-		c.Expect("有多个单位叫“同名支部”")
+		c.Expect("有几个单位符合", "同名支部 · "+acDonghu, "同名支部 · "+acXishan)
+		c.Press("同名支部 · " + acXishan)
+		c.Say("西山新支部")
+		c.Expect("已改名为“西山新支部”")
+		if _, err := store.FindUnitByName(ctx, "同名支部"); err != nil {
+			t.Fatalf("the other 同名支部: %v", err)
+		}
 	})
 }
 
@@ -187,7 +202,7 @@ func TestAccess_UnitManyUnits(t *testing.T) {
 	c := acChat(t, app, apptest.DemoAdmin)
 	c.Say("/units")
 	c.Press("改名")
-	c.Expect("单位较多，请输入单位的编号或名称")
+	c.Expect("单位较多，请输入单位名称")
 	c.Refute(acDonghu)
 	c.Say(acID(last))
 	c.Say("最后支部")

@@ -21,7 +21,9 @@ func TestAccess_Redeem(t *testing.T) {
 	code := acInvite(t, admin, "inspector "+acDonghu)
 	t.Run("OK", func(t *testing.T) {
 		acIn(t, admin)
-		r := acStranger(app, 555, "王<五>", "", "/start "+code)
+		n := acNewChat(t, app, 555, "Wu", "")
+		n.Join("/start "+code, "王<五>")
+		r := n.Last
 		acExpectIn(t, acText(r), "欢迎，王&lt;五&gt;", acDonghu, "回访人员", "/help")
 		if len(r.Notify) != 1 || r.Notify[0].ChatID != apptest.DemoAdmin {
 			t.Fatalf("inviter not notified: %+v", r.Notify)
@@ -42,8 +44,9 @@ func TestAccess_Redeem(t *testing.T) {
 		for i, text := range []string{"%s", "  %s ", "/start@huifang_bot %s", "/START %s"} {
 			code := acInvite(t, admin, "inspector "+acDonghu)
 			id := int64(570 + i)
-			r := acStranger(app, id, "吴十一", "", strings.Replace(text, "%s", code, 1))
-			acExpectIn(t, acText(r), "欢迎，吴十一", acDonghu)
+			n := acNewChat(t, app, id, "Wu", "")
+			n.Join(strings.Replace(text, "%s", code, 1), "吴十一")
+			acExpectIn(t, acText(n.Last), "欢迎，吴十一", acDonghu)
 			if _, err := store.FindUser(ctx, id); err != nil {
 				t.Fatalf("%q: not registered: %v", text, err)
 			}
@@ -102,9 +105,11 @@ func TestAccess_RedeemRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { _ = store.SetUserLang(ctx, apptest.DemoAdmin, kit.LangZH) }()
-		r := acStranger(app, 560, "", "en-US", "/start "+code)
-		acExpectIn(t, acText(r), "Welcome, 用户560!", "inspector", acDonghu)
-		acExpectIn(t, r.Notify[0].Message.Text, "用户560", "used your invitation")
+		n := acNewChat(t, app, 560, "", "en-US")
+		n.Join("/start "+code, "Zhou Shi")
+		r := n.Last
+		acExpectIn(t, acText(r), "Welcome, Zhou Shi!", "inspector", acDonghu)
+		acExpectIn(t, r.Notify[0].Message.Text, "Zhou Shi", "used your invitation")
 		if u, err := store.FindUser(ctx, 560); err != nil || u.Lang != kit.LangEN {
 			t.Fatalf("language of the new user = %+v, %v", u, err)
 		}
@@ -216,7 +221,9 @@ func TestAccess_RevokeOK(t *testing.T) {
 	t.Run("Reinvited", func(t *testing.T) {
 		acIn(t, insp, admin)
 		code := acInvite(t, admin, "inspector "+acDonghu)
-		acExpectIn(t, acText(acStranger(app, apptest.DemoInspector, "演示回访员", "", "/start "+code)), "欢迎")
+		n := acNewChat(t, app, apptest.DemoInspector, "演示回访员", "")
+		n.Join("/start "+code, "演示回访员")
+		acExpectIn(t, acText(n.Last), "欢迎")
 		insp.Say("/visit")
 		insp.Expect("请输入受处分人员")
 	})

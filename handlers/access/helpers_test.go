@@ -139,3 +139,47 @@ func acExpectIn(t *testing.T, text string, parts ...string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// acCode returns the invitation code of the chat's last answer.
+func acCode(t *testing.T, c *kittest.Chat) string {
+	t.Helper()
+	m := acCodeRE.FindStringSubmatch(c.Text())
+	if m == nil {
+		t.Fatalf("no invitation code in:\n%s", c.Text())
+	}
+	return m[1]
+}
+
+// acNewcomer is the chat of a person the bot does not know, whose
+// Telegram profile has first name and language code lang.
+type acNewcomer struct {
+	*kittest.Chat
+	first, lang string
+}
+
+func acNewChat(t testing.TB, app *handlers.App, id int64, first, lang string) *acNewcomer {
+	return &acNewcomer{Chat: acChat(t, app, id), first: first, lang: lang}
+}
+
+// Say sends text with the newcomer's profile.
+func (n *acNewcomer) Say(text string) {
+	n.T.Helper()
+	n.Deliver(kit.Input{Text: text, FirstName: n.first, LangCode: n.lang})
+}
+
+// Press presses a button with the newcomer's profile.
+func (n *acNewcomer) Press(label string) {
+	n.T.Helper()
+	data, id := n.Button(label)
+	n.Deliver(kit.Input{Callback: data, CallbackID: "cb", MessageID: id, FirstName: n.first, LangCode: n.lang})
+}
+
+// Join sends text (an invitation), answers the name question with name
+// and confirms.
+func (n *acNewcomer) Join(text, name string) {
+	n.T.Helper()
+	n.Say(text)
+	n.Expect("<b>")
+	n.Say(name)
+	n.Press("✅")
+}

@@ -14,7 +14,10 @@ import (
 // is at most 64 characters of A-Z, a-z, 0-9, _ and -.
 const maxCode = 64
 
-// cmdInvite handles /invite <role> [unit] and /invite revoke <code>.
+// cmdInvite handles /invite <role> [unit] and /invite revoke <code>. The
+// unit is typed as anywhere (a part of its name, its pinyin, its number)
+// or, when not given, chosen by button among the units the inviter may
+// invite to.
 func (a *Access) cmdInvite(t *kit.Turn, args string) error {
 	var first string
 	if f := strings.Fields(args); len(f) > 0 {
@@ -30,29 +33,32 @@ func (a *Access) cmdInvite(t *kit.Turn, args string) error {
 		t.Say("ac_invite_usage")
 		return nil
 	}
-	create := func(unit models.Unit) error { return a.createInvite(t, role, unit, bound) }
-	if t.User.Role == models.RoleInspector {
+	if !mayInvite(t.User.Role, role) {
 		// Refused by the store, which audits the attempt; the unit is moot.
-		return create(models.Unit{ID: t.User.UnitID})
+		return a.createInvite(t, role, models.Unit{ID: t.User.UnitID}, bound)
 	}
-	tree, err := a.tree(t)
-	if err != nil {
-		return err
-	}
+	d := &draft{Kind: kindInvite, Role: string(role), Bound: bound}
 	if rest == "" {
-		unit, ok := unitByID(tree, t.User.UnitID)
-		if !ok {
-			t.Say("ac_invite_need_unit")
-			return nil
+		tree, err := a.tree(t)
+		if err != nil {
+			return err
 		}
-		return create(unit)
+		if len(tree) == 1 {
+			return a.createInvite(t, role, tree[0], bound) // nothing to choose
+		}
 	}
-	unit, p := findUnit(tree, rest)
-	if p != nil {
-		t.Say(p.ID, p.Data...)
+	return a.open(t, d, rest)
+}
+
+// inviteTo makes the invitation of the form once its unit is chosen.
+func (a *Access) inviteTo(t *kit.Turn, d *draft) error {
+	unit, ok := chosen(d, fUnit)
+	end(t)
+	if !ok {
+		writeFailed(t, models.ErrNotFound)
 		return nil
 	}
-	return create(unit)
+	return a.createInvite(t, models.Role(d.Role), unit, d.Bound)
 }
 
 // cutBound takes a trailing "id:<telegram id>" (also "id=" or a
@@ -112,7 +118,7 @@ func (a *Access) createInvite(t *kit.Turn, role models.Role, unit models.Unit, b
 	} else {
 		text += "\n" + t.T.T("ac_invite_start", "Code", code)
 	}
-	t.Send(kit.Message{Text: text + "\n" + t.T.T("ac_invite_revoke_hint", "Code", code)})
+	t.Show(kit.Message{Text: text + "\n" + t.T.T("ac_invite_revoke_hint", "Code", code)})
 	return nil
 }
 

@@ -3,10 +3,10 @@ package access
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
 )
 
@@ -22,30 +22,41 @@ func (a *Access) tree(t *kit.Turn) ([]models.Unit, error) {
 	return units, nil
 }
 
-// findUnit finds a unit of tree by id or exact name, as FindUnitByName
-// does but only among the units the viewer may see: a unit outside the
-// subtree is "not found", exactly like one that does not exist. The
-// refusal says which.
-func findUnit(tree []models.Unit, q string) (models.Unit, *kit.Problem) {
+// matchUnits finds the units of tree a typed text names
+// (models.MatchUnits): only among the units the viewer may see, so that a
+// unit outside the subtree is "not found", exactly like one that does not
+// exist. The refusal says which text found nothing, or that it found more
+// than can be offered.
+func matchUnits(tree []models.Unit, q string) ([]models.Unit, *kit.Problem) {
 	q = strings.TrimSpace(q)
-	if id, err := strconv.ParseUint(q, 10, 64); err == nil {
-		if u, ok := unitByID(tree, id); ok {
-			return u, nil
+	found := models.MatchUnits(tree, q)
+	switch {
+	case len(found) == 0:
+		return nil, kit.Refuse("ac_unit_not_found", "Unit", kit.Esc(q))
+	case len(found) > maxUnitButtons:
+		return nil, kit.Refuse("ac_unit_too_many", "Unit", kit.Esc(q), "N", len(found))
+	}
+	return found, nil
+}
+
+// matchOptions are found units as buttons: each by its name, and by its
+// parent's too where two found units share a name.
+func matchOptions(tree, found []models.Unit) []wizard.Option {
+	seen := map[string]int{}
+	for _, u := range found {
+		seen[u.Name]++
+	}
+	opts := make([]wizard.Option, len(found))
+	for i, u := range found {
+		label := u.Name
+		if seen[u.Name] > 1 && u.ParentID != nil {
+			if p, ok := unitByID(tree, *u.ParentID); ok {
+				label += " · " + p.Name
+			}
 		}
+		opts[i] = wizard.Option{Code: idCode(u.ID), Label: label}
 	}
-	var found []models.Unit
-	for _, u := range tree {
-		if u.Name == q {
-			found = append(found, u)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return models.Unit{}, kit.Refuse("ac_unit_not_found", "Unit", kit.Esc(q))
-	case 1:
-		return found[0], nil
-	}
-	return models.Unit{}, kit.Refuse("ac_unit_ambiguous", "Unit", kit.Esc(q))
+	return opts
 }
 
 func unitByID(tree []models.Unit, id uint64) (models.Unit, bool) {

@@ -1,6 +1,9 @@
 package access
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,9 +19,19 @@ import (
 type draft struct {
 	wizard.State
 	Kind string `json:"k"`
+	// What /invite, /adduser and a user's new name carry into their
+	// forms: the role and binding of an invitation; the user added or
+	// renamed, with their name (the new one, or the old one when renaming).
+	Role     string `json:"r,omitempty"`
+	Bound    int64  `json:"b,omitempty"`
+	UserID   int64  `json:"id,omitempty"`
+	UserName string `json:"un,omitempty"`
 	// tree is the viewer's unit tree, loaded once per turn before the form
 	// runs (load); never saved.
 	tree []models.Unit
+	// inUse asks the store whether a unit could be deleted (UnitInUse),
+	// for the turn's viewer; set by load, never saved.
+	inUse func(id uint64) error
 }
 
 type form = wizard.Form[*draft]
@@ -31,6 +44,12 @@ const (
 	kindRename = "rename"
 	kindMove   = "move"
 	kindDelete = "delete"
+	// Not changes of units, but questions of one unit (or one name) the
+	// same way: the unit of an invitation or of a user added, a user's
+	// new name.
+	kindInvite     = "invite"
+	kindAddUser    = "adduser"
+	kindRenameUser = "username"
 )
 
 // Fields of the unit forms.
@@ -57,21 +76,35 @@ var unitFields = map[string][]*field{
 		parentField("ac_ask_parent", func(d *draft) string { return d.Get(fName) }),
 	},
 	kindRename: {
-		unitField("ac_pick_rename"),
+		unitField("ac_pick_rename", nil),
 		nameField("ac_ask_new_name", chosenName),
 	},
 	kindMove: {
-		unitField("ac_pick_move"),
+		unitField("ac_pick_move", nil),
 		parentField("ac_ask_move_parent", chosenName),
 	},
 	kindDelete: {
-		unitField("ac_pick_delete"),
+		deletableField(),
 		{Name: fConfirm, Kind: wizard.Choice, Hidden: true, Codes: []string{"delete"}, Labels: "ac_btn_confirm_",
 			Prompt: "ac_confirm_delete", Parse: useButtons,
 			PromptData: func(_ *kit.Turn, d *draft) []any {
 				u, _ := chosen(d, fUnit)
 				return []any{"Name", kit.Esc(u.Name), "ID", u.ID}
 			}},
+	},
+	kindInvite: {
+		unitField("ac_pick_invite", func(t *kit.Turn, d *draft) []any {
+			return []any{"Role", t.T.T("role_" + d.Role)}
+		}),
+	},
+	kindAddUser: {
+		unitField("ac_pick_adduser", func(t *kit.Turn, d *draft) []any {
+			return []any{"Name", kit.Esc(d.UserName), "ID", d.UserID, "Role", t.T.T("role_" + d.Role)}
+		}),
+	},
+	kindRenameUser: {
+		{Name: fName, Kind: wizard.Text, Hidden: true, Prompt: "ac_ask_user_name", Parse: parseUserName,
+			PromptData: func(_ *kit.Turn, d *draft) []any { return []any{"Name", kit.Esc(d.UserName), "ID", d.UserID} }},
 	},
 }
 
@@ -81,6 +114,7 @@ var unitFields = map[string][]*field{
 func (a *Access) unitForms() map[string]*form {
 	done := map[string]func(*kit.Turn, *draft) error{
 		kindAdd: a.createUnit, kindRename: a.renameUnit, kindMove: a.moveUnit, kindDelete: a.deleteUnit,
+		kindInvite: a.inviteTo, kindAddUser: a.addUserTo, kindRenameUser: a.renameUser,
 	}
 	forms := make(map[string]*form, len(unitFields))
 	for kind, fields := range unitFields {
@@ -94,10 +128,34 @@ func (a *Access) unitForms() map[string]*form {
 	return forms
 }
 
-// unitField asks which unit to change.
-func unitField(prompt string) *field {
-	return &field{Name: fUnit, Kind: wizard.Pick, Hidden: true, Prompt: prompt,
-		Options: unitOptions, Resolve: resolveUnit, MaxButtons: maxUnitButtons, TooMany: "ac_type_unit"}
+// unitField asks for a unit; data, when given, fills the question.
+func unitField(prompt string, data func(*kit.Turn, *draft) []any) *field {
+	return &field{Name: fUnit, Kind: wizard.Pick, Hidden: true, Prompt: prompt, PromptData: data,
+		Options: unitOptions, Resolve: resolveUnit, MaxButtons: maxUnitButtons, TooMany: "ac_type_unit",
+		PickMany: "ac_pick_unit"}
+}
+
+// deletableField asks which unit to delete, and refuses one in use at
+// once, before asking to confirm.
+func deletableField() *field {
+	f := unitField("ac_pick_delete", nil)
+	f.Check = func(d *draft, v string, _ time.Time) error {
+		id, _ := kit.ParseID(v)
+		err := d.inUse(id)
+		switch {
+		case errors.Is(err, models.ErrInUse):
+			u, _ := unitByID(d.tree, id)
+			return kit.Refuse("ac_unit_in_use", "Name", kit.Esc(u.Name))
+		case errors.Is(err, models.ErrNotFound):
+			return kit.Refuse("ac_unit_gone")
+		case errors.Is(err, models.ErrForbidden):
+			return kit.Refuse("ac_units_admin_only")
+		case err != nil:
+			return fmt.Errorf("check unit %d in use: %w", id, err)
+		}
+		return nil
+	}
+	return f
 }
 
 // nameField asks for a unit's name; name, when given, names the unit
@@ -115,7 +173,7 @@ func nameField(prompt string, name func(*draft) string) *field {
 func parentField(prompt string, name func(*draft) string) *field {
 	return &field{Name: fParent, Kind: wizard.Pick, Hidden: true, Prompt: prompt,
 		Options: parentOptions, Resolve: resolveParent, MaxButtons: maxUnitButtons, TooMany: "ac_type_unit",
-		Shortcuts:  topShortcut,
+		PickMany: "ac_pick_unit", Shortcuts: topShortcut,
 		PromptData: func(_ *kit.Turn, d *draft) []any { return []any{"Name", kit.Esc(name(d))} }}
 }
 
@@ -167,26 +225,30 @@ func options(d *draft, exclude *models.Unit) []wizard.Option {
 	return opts
 }
 
-// resolveUnit finds a typed id or name among the units the viewer may see.
+// resolveUnit finds the units a typed text names among those the viewer
+// may see: one is taken, several are offered.
 func resolveUnit(_ *kit.Turn, d *draft, text string) ([]wizard.Option, error) {
-	u, p := findUnit(d.tree, text)
+	found, p := matchUnits(d.tree, text)
 	if p != nil {
 		return nil, p
 	}
-	return []wizard.Option{{Code: idCode(u.ID), Label: u.Name}}, nil
+	return matchOptions(d.tree, found), nil
 }
 
 // resolveParent is resolveUnit for a parent: a unit's own subtree cannot
 // take it.
 func resolveParent(_ *kit.Turn, d *draft, text string) ([]wizard.Option, error) {
-	u, p := findUnit(d.tree, text)
+	found, p := matchUnits(d.tree, text)
 	if p != nil {
 		return nil, p
 	}
-	if mv, ok := moving(d); ok && within(u, mv) {
-		return nil, kit.Refuse("ac_move_into_self")
+	if mv, ok := moving(d); ok {
+		found = slices.DeleteFunc(found, func(u models.Unit) bool { return within(u, mv) })
+		if len(found) == 0 {
+			return nil, kit.Refuse("ac_move_into_self")
+		}
 	}
-	return []wizard.Option{{Code: idCode(u.ID), Label: u.Name}}, nil
+	return matchOptions(d.tree, found), nil
 }
 
 // topShortcut offers "top level" as a parent, except to a unit that is at

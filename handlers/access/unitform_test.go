@@ -49,6 +49,7 @@ func TestUnitForms_Table(t *testing.T) {
 	cat := catalogue(t)
 	order := map[string][]string{
 		kindAdd: {fName, fParent}, kindRename: {fUnit, fName}, kindMove: {fUnit, fParent}, kindDelete: {fUnit, fConfirm},
+		kindInvite: {fUnit}, kindAddUser: {fUnit}, kindRenameUser: {fName},
 	}
 	for kind, want := range order {
 		f := forms[kind]
@@ -145,12 +146,17 @@ func TestUnitForms_Pick(t *testing.T) {
 		t.Fatalf("top level offered to a top unit: %+v", sc)
 	}
 	d.Set(fUnit, "2")
-	for _, tc := range []struct{ text, code, refused string }{
-		{text: "西山", code: "3"},
-		{text: "3", code: "3"},
+	for _, tc := range []struct {
+		text    string
+		codes   []string
+		refused string
+	}{
+		{text: "西山", codes: []string{"3"}},
+		{text: "xs", codes: []string{"3"}},
+		{text: "3", codes: []string{"3"}},
 		{text: "4", refused: "ac_move_into_self"},
 		{text: "东湖镇", refused: "ac_move_into_self"},
-		{text: "支部", refused: "ac_unit_ambiguous"},
+		{text: "支部", codes: []string{"5"}}, // 4 lies in the moved unit
 		{text: "99", refused: "ac_unit_not_found"},
 		{text: "南湖", refused: "ac_unit_not_found"},
 	} {
@@ -159,9 +165,13 @@ func TestUnitForms_Pick(t *testing.T) {
 		switch {
 		case tc.refused != "" && (!errors.As(err, &p) || p.ID != tc.refused):
 			t.Errorf("%q: err = %v, want %s", tc.text, err, tc.refused)
-		case tc.refused == "" && (err != nil || len(opts) != 1 || opts[0].Code != tc.code):
-			t.Errorf("%q: %+v, %v; want %s", tc.text, opts, err, tc.code)
+		case tc.refused == "" && (err != nil || !slices.Equal(codes(opts), tc.codes)):
+			t.Errorf("%q: %+v, %v; want %v", tc.text, opts, err, tc.codes)
 		}
+	}
+	opts, err := resolveUnit(tr, d, "支部")
+	if err != nil || !slices.Equal(codes(opts), []string{"4", "5"}) || opts[0].Label != "支部 · 东湖镇" || opts[1].Label != "支部 · 西山" {
+		t.Errorf("支部: %+v, %v; want both, told apart by their parents", opts, err)
 	}
 	if opts, err := resolveUnit(tr, d, "东湖镇"); err != nil || len(opts) != 1 || opts[0].Code != "2" {
 		t.Errorf("unit 东湖镇: %+v, %v", opts, err)

@@ -1,6 +1,8 @@
 package access
 
 import (
+	"strconv"
+
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
@@ -42,14 +44,22 @@ func draftOf(t *kit.Turn) *draft { return kit.Part[draft](t.St, part) }
 // start opens the form of kind, in place of any wizard in progress. The
 // role is not checked here: the store refuses a non-admin's change and
 // audits the refusal.
-func (a *Access) start(t *kit.Turn, kind string) error {
-	d := &draft{Kind: kind}
+func (a *Access) start(t *kit.Turn, kind string) error { return a.open(t, &draft{Kind: kind}, "") }
+
+// open starts the form of d, in place of any wizard in progress, at its
+// first question; typed, when given, is taken as the answer to it.
+func (a *Access) open(t *kit.Turn, d *draft, typed string) error {
 	kit.SetPart(t.St, part, d)
 	t.St.Flow, t.St.Step = Flow, ""
 	if ok, err := a.load(t, d); !ok || err != nil {
 		return err
 	}
-	return a.forms[kind].Begin(t, d)
+	f := a.forms[d.Kind]
+	if typed == "" {
+		return f.Begin(t, d)
+	}
+	d.Step = f.Next(d, "")
+	return f.Text(t, d, typed)
 }
 
 // load reads the tree the form works on; ok is false when the unit chosen
@@ -58,6 +68,7 @@ func (a *Access) load(t *kit.Turn, d *draft) (ok bool, err error) {
 	if d.tree, err = a.tree(t); err != nil {
 		return false, err
 	}
+	d.inUse = func(id uint64) error { return a.db.UnitInUse(t.Ctx, t.Viewer, id) }
 	if d.Get(fUnit) != "" {
 		if _, ok := chosen(d, fUnit); !ok {
 			writeFailed(t, models.ErrNotFound)
@@ -84,6 +95,9 @@ func (a *Access) current(t *kit.Turn) (*draft, *form) {
 func (a *Access) button(t *kit.Turn, cb kit.Callback) error {
 	if kind, ok := startActions[cb.Action]; ok {
 		return a.start(t, kind)
+	}
+	if id, err := strconv.ParseInt(cb.Arg, 10, 64); cb.Action == actRenameUser && err == nil {
+		return a.askUserName(t, id)
 	}
 	d, f := a.current(t)
 	if d == nil {

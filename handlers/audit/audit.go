@@ -1,6 +1,7 @@
-// Package audit is /audit [user <telegram id>] [member <no>]: the audit
-// log, newest first, a page at a time, for admins. The store refuses
-// anyone else and audits the refusal.
+// Package audit is /audit [<telegram id>] [#<member no>]: the audit log,
+// newest first, a page at a time, for admins, every action and detail in
+// the reader's language. The store refuses anyone else and audits the
+// refusal.
 package audit
 
 import (
@@ -70,35 +71,6 @@ func (a *Audit) button(t *kit.Turn, cb kit.Callback) error {
 	return a.page(t, f)
 }
 
-// parseArgs parses "[user <telegram id>] [member <no>]" in any order.
-func parseArgs(args string) (models.AuditFilter, bool) {
-	var f models.AuditFilter
-	words := strings.Fields(args)
-	if len(words)%2 != 0 {
-		return models.AuditFilter{}, false
-	}
-	for i := 0; i < len(words); i += 2 {
-		key, val := strings.ToLower(words[i]), strings.TrimPrefix(words[i+1], "#")
-		switch {
-		case (key == "user" || key == "用户") && f.ActorID == 0:
-			id, err := strconv.ParseInt(val, 10, 64)
-			if err != nil || id <= 0 {
-				return models.AuditFilter{}, false
-			}
-			f.ActorID = id
-		case (key == "member" || key == "人员") && f.MemberID == 0:
-			id, ok := kit.ParseID(val)
-			if !ok {
-				return models.AuditFilter{}, false
-			}
-			f.MemberID = id
-		default:
-			return models.AuditFilter{}, false
-		}
-	}
-	return f, true
-}
-
 // page shows the page of events f selects, with an "earlier" button when
 // there are more.
 func (a *Audit) page(t *kit.Turn, f models.AuditFilter) error {
@@ -146,8 +118,8 @@ func text(t *kit.Turn, f models.AuditFilter, events []models.AuditEvent) string 
 // line is "2026-11-20 09:30 · 用户 10002 · 查看状态 · 人员 #4 · 回访 #7": the
 // instant in one form in every language, so that lines sort and compare.
 func line(t *kit.Turn, ev models.AuditEvent) string {
-	action, detail := actionLabel(t.T, ev.Action), ev.Detail
-	if op, ok := strings.CutPrefix(detail, "op="); ok && ev.Action == models.AuditDenied {
+	action, detail := actionLabel(t.T, ev.Action), detailText(t.T, ev.Action, ev.Detail)
+	if op, ok := strings.CutPrefix(ev.Detail, "op="); ok && ev.Action == models.AuditDenied {
 		// A refusal names the refused operation: "被拒绝：查看审计日志".
 		action, detail = t.T.T("ed_audit_denied", "Action", actionLabel(t.T, op)), ""
 	}
@@ -162,7 +134,7 @@ func line(t *kit.Turn, ev models.AuditEvent) string {
 		parts = append(parts, t.T.T("ed_audit_visit", "No", *ev.VisitID))
 	}
 	if detail != "" {
-		parts = append(parts, kit.Esc(detail))
+		parts = append(parts, detail)
 	}
 	return strings.Join(parts, " · ")
 }

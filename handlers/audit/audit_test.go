@@ -104,7 +104,7 @@ func TestAudit_BadArguments(t *testing.T) {
 	app, _, _ := apptest.NewApp(t)
 	admin := kittest.NewChat(t, app, apptest.DemoAdmin)
 	for _, in := range []string{"/audit user", "/audit user abc", "/audit user -5", "/audit member 0",
-		"/audit foo 1", "/audit user 1 user 2", "/audit member #x", "/audit 10002"} {
+		"/audit foo 1", "/audit user 1 user 2", "/audit member #x", "/audit 10002 10003", "/audit #1 #2", "/audit #"} {
 		admin.Say(in)
 		admin.Expect("用法：/audit")
 	}

@@ -32,7 +32,7 @@ func (r *Remind) cmdDigest(t *kit.Turn, _ string) error {
 		t.Say("rm_digest_only")
 		return nil
 	}
-	v := r.turnView(t)
+	v := r.turnView(t, models.AuditViewDigest)
 	dd, err := v.db.Digest(t.Ctx, t.Viewer, v.rules, v.today, v.today.AddDate(0, 0, -digestDays))
 	if err != nil {
 		return fmt.Errorf("digest of %d: %w", t.Viewer.TelegramID, err)

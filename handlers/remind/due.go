@@ -22,7 +22,7 @@ func (r *Remind) cmdDue(t *kit.Turn, _ string) error {
 // inspector's own items due within dueSoonDays or overdue; a supervisor's
 // or admin's subtree's overdue and soon-due items.
 func (r *Remind) dueMessage(t *kit.Turn, note string) (kit.Message, error) {
-	v := r.turnView(t)
+	v := r.turnView(t, models.AuditViewDue)
 	items, head, err := v.dueList(t.User.Role)
 	if err != nil {
 		return kit.Message{}, err
@@ -58,10 +58,11 @@ func (v *view) dueList(role models.Role) ([]models.DueItem, string, error) {
 		}
 		return items, v.t.T("rm_due_title", "N", len(items)), nil
 	}
-	dd, err := v.db.Digest(v.ctx, v.viewer, v.rules, v.today, v.today.AddDate(0, 0, -digestDays))
+	all, err := v.db.DueInScope(v.ctx, v.viewer, v.rules, v.today)
 	if err != nil {
-		return nil, "", fmt.Errorf("digest of %d: %w", v.viewer.TelegramID, err)
+		return nil, "", fmt.Errorf("due items in scope: %w", err)
 	}
+	dd := models.NewDigestData(all, v.today)
 	items = append(append(items, dd.Overdue...), dd.DueSoon...)
 	sortUrgent(items)
 	return items, v.t.T("rm_due_title_unit", "N", len(items), "Days", dueSoonDays), nil

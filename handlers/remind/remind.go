@@ -26,7 +26,8 @@ var locales embed.FS
 type Store interface {
 	DueItems(ctx context.Context, r models.CalendarRules, today time.Time) ([]models.DueItem, error)
 	Digest(ctx context.Context, v models.Viewer, r models.CalendarRules, today, since time.Time) (models.DigestData, error)
-	MemberNames(ctx context.Context, v models.Viewer, ids []uint64) (map[uint64]models.MemberMatch, error)
+	DueInScope(ctx context.Context, v models.Viewer, r models.CalendarRules, today time.Time) ([]models.DueItem, error)
+	MemberNames(ctx context.Context, v models.Viewer, action string, ids []uint64) (map[uint64]models.MemberMatch, error)
 	Snooze(ctx context.Context, v models.Viewer, itemKey string, until time.Time) error
 	MarkFollowUp(ctx context.Context, v models.Viewer, visitID uint64, feedback, branch bool) error
 	SetDigestFrequency(ctx context.Context, telegramID int64, freq string) error
@@ -116,16 +117,24 @@ type view struct {
 	today  time.Time
 	names  map[int64]string
 	known  map[uint64]models.MemberMatch // members looked up by visible
+	// audit is the action under which the members shown are audited: the
+	// command's own, or list_members for a delivery rendered.
+	audit string
 }
 
 func (r *Remind) newView(ctx context.Context, env *kit.Env, user models.User, t kit.Tr) *view {
 	return &view{ctx: ctx, db: r.db, users: env.Users, t: t, rules: env.Rules, today: env.Today(),
 		viewer: models.Viewer{TelegramID: user.TelegramID, Role: user.Role, UnitID: user.UnitID},
-		names:  map[int64]string{}}
+		names:  map[int64]string{}, audit: models.AuditListMembers}
 }
 
-// turnView is the renderer of the turn's user.
-func (r *Remind) turnView(t *kit.Turn) *view { return r.newView(t.Ctx, t.Env, t.User, t.T) }
+// turnView is the renderer of the turn's user for a command, whose
+// members shown are audited under action.
+func (r *Remind) turnView(t *kit.Turn, action string) *view {
+	v := r.newView(t.Ctx, t.Env, t.User, t.T)
+	v.audit = action
+	return v
+}
 
 // userName is a user's name for a digest, or their id when they have no
 // active row.
@@ -149,7 +158,7 @@ func (v *view) members(ids []uint64) (map[uint64]models.MemberMatch, error) {
 	if names, ok := v.cachedMembers(ids); ok {
 		return names, nil
 	}
-	names, err := v.db.MemberNames(v.ctx, v.viewer, ids)
+	names, err := v.db.MemberNames(v.ctx, v.viewer, v.audit, ids)
 	if errors.Is(err, models.ErrNotFound) {
 		return map[uint64]models.MemberMatch{}, nil
 	}

@@ -44,7 +44,7 @@ func settingsCard(t *kit.Turn, note string) kit.Message {
 		}
 		rows = append(rows, row)
 	}
-	text += "\n" + t.T.T("rm_settings_lang")
+	text += "\n" + t.T.T("rm_settings_lang", "Lang", t.T.T("rm_lang_"+t.T.Lang()))
 	zh, _ := buttonData(ReminderCallback{Action: rcLang, Arg: kit.LangZH})
 	en, _ := buttonData(ReminderCallback{Action: rcLang, Arg: kit.LangEN})
 	rows = append(rows, []kit.Button{{Text: t.T.T("rm_lang_zh"), Data: zh}, {Text: t.T.T("rm_lang_en"), Data: en}})

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
-	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
 )
 
@@ -123,8 +122,12 @@ func cardButtons(t *kit.Turn, m models.Member, sanctions []models.Sanction) [][]
 		}
 		rows = append(rows, []kit.Button{t.Btn(label, NS, actLift, strconv.FormatUint(sc.ID, 10))})
 	}
-	return append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_close"), NS, wizard.ActCancel, "")})
+	return append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_close"), NS, actClose, "")})
 }
+
+// actClose is the card's Close: unlike Cancel, it comes after changes
+// that were saved, so it says only that the card is closed.
+const actClose = "cl"
 
 // liftable reports whether a sanction can still be lifted (or, after a
 // probation, party rights restored); an expulsion cannot.
@@ -153,6 +156,10 @@ func (r *Roster) cardButton(t *kit.Turn, d *Draft, cb kit.Callback) error {
 		return r.sanctionFor(t, d.MemberID)
 	case cb.Action == actLift:
 		return r.startLift(t, d, cb.Arg)
+	case cb.Action == actClose:
+		end(t)
+		t.Show(kit.Message{Text: t.T.T("ro_card_closed", "Name", kit.Esc(d.MemberName))})
+		return nil
 	}
 	t.Toast("button_expired")
 	return nil

@@ -129,7 +129,7 @@ func TestRoster_KeepsVisitDraft(t *testing.T) {
 	c.Press("保留草稿")
 	c.Expect("<b>孙八</b>")
 	c.Press("关闭")
-	c.Expect("已取消")
+	c.Expect("已关闭")
 	c.Say("/visit")
 	c.Expect("未完成的回访草稿（李四）")
 	c.Press("继续填写")

@@ -193,7 +193,7 @@ func TestRoster_MemberEdit(t *testing.T) {
 		t.Fatalf("assignment not cleared: %+v", m)
 	}
 	c.Press("关闭")
-	c.Expect("已取消")
+	c.Expect("已关闭 孙八 的人员卡片")
 }
 
 func TestRoster_SanctionAdd(t *testing.T) {

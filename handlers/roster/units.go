@@ -51,31 +51,20 @@ func unitList(units []models.Unit) []wizard.Option {
 	return opts
 }
 
-// resolveUnit finds a typed unit number or name among the viewer's units:
-// an exact number or name, else the names containing the text (the first
-// maxUnitButtons of them). A unit outside them is "not found", exactly
-// like an absent one.
+// resolveUnit finds a typed unit among the viewer's units by the rule
+// every unit question follows (models.MatchUnits: a number, a name, a
+// part of it, its pinyin), the first maxUnitButtons of them. A unit
+// outside them is "not found", exactly like an absent one.
 func (r *Roster) resolveUnit(t *kit.Turn, _ *Draft, q string) ([]wizard.Option, error) {
 	units, err := r.subtreeUnits(t)
 	if err != nil {
 		return nil, err
 	}
-	var exact, partial []models.Unit
-	for _, u := range units {
-		switch {
-		case strconv.FormatUint(u.ID, 10) == q || u.Name == q:
-			exact = append(exact, u)
-		case q != "" && strings.Contains(u.Name, q):
-			partial = append(partial, u)
-		}
-	}
-	if len(exact) == 0 {
-		exact = partial
-	}
-	if len(exact) == 0 {
+	found := models.MatchUnits(units, q)
+	if len(found) == 0 {
 		return nil, kit.Refuse("ro_unit_not_found", "Unit", kit.Esc(q))
 	}
-	return unitList(exact[:min(len(exact), maxUnitButtons)]), nil
+	return unitList(found[:min(len(found), maxUnitButtons)]), nil
 }
 
 // showUnit is the unit's name: the label it was picked by, without the

@@ -201,11 +201,11 @@ func TestApply_DateClearsNext(t *testing.T) {
 
 func TestChangedLabels(t *testing.T) {
 	tr := catalogue(t).Lang(kit.LangZH)
-	if got := changedLabels(tr, "conclusion, next_visit,enforcement_problem,pay_corrected_fen,sanctions,<x>"); got != "结论、下次回访、发现的问题、纠正工资、处分、&lt;x&gt;" {
-		t.Errorf("changedLabels = %q", got)
+	if got := ChangedLabels(tr, "conclusion, next_visit,enforcement_problem,pay_corrected_fen,sanctions,<x>"); got != "结论、下次回访、发现的问题、纠正工资、处分、&lt;x&gt;" {
+		t.Errorf("ChangedLabels = %q", got)
 	}
-	if got := changedLabels(tr, ""); got != "（无）" {
-		t.Errorf("changedLabels(\"\") = %q", got)
+	if got := ChangedLabels(tr, ""); got != "（无）" {
+		t.Errorf("ChangedLabels(\"\") = %q", got)
 	}
 }
 

@@ -43,7 +43,7 @@ func (v *Visits) historyText(t *kit.Turn, saved models.Visit, revs []models.Visi
 	for _, r := range revs {
 		b.WriteString("\n\n" + t.T.T("ed_history_rev", "Version", r.Version, "By", v.editorName(t, names, r.EditorID), "At", stamp(t, r.At)))
 		b.WriteString("\n" + t.T.T("ed_history_reason", "Reason", kit.Esc(r.Reason)))
-		b.WriteString("\n" + t.T.T("ed_history_changed", "Fields", changedLabels(t.T, r.Changed)))
+		b.WriteString("\n" + t.T.T("ed_history_changed", "Fields", ChangedLabels(t.T, r.Changed)))
 	}
 	return b.String()
 }
@@ -67,9 +67,10 @@ func stamp(t *kit.Turn, at time.Time) string {
 	return at.In(t.Env.Loc).Format("2006-01-02 15:04")
 }
 
-// changedLabels renders the store's comma-separated changed columns by the
-// labels of their fields; a name without a field is shown as it is.
-func changedLabels(tr kit.Tr, changed string) string {
+// ChangedLabels renders the store's comma-separated changed columns of a
+// visit (a revision's, an audit row's) by the labels of their fields; a
+// name without a field is shown as it is.
+func ChangedLabels(tr kit.Tr, changed string) string {
 	var labels []string
 	for _, name := range strings.Split(changed, ",") {
 		name = strings.TrimSpace(name)

@@ -104,11 +104,12 @@ func visitsByAuthor(db *gorm.DB, sc unitScope, since, today time.Time) (map[int6
 const memberNamesChunk = 500
 
 // MemberNames returns the names, units and posts of members v may see
-// (scoped, audited as one "list_members" row naming them), for rendering
-// reminders.
-// Ids outside v's scope or absent are left out of the map. When the audit
-// row cannot be written, nothing is returned.
-func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) (map[uint64]models.MemberMatch, error) {
+// (scoped, audited as one row of action naming them: list_members when a
+// reminder or digest is rendered, else the command's own, view_due or
+// view_digest), for rendering lists of due items. Ids outside v's scope
+// or absent are left out of the map. When the audit row cannot be
+// written, nothing is returned.
+func (s *Store) MemberNames(ctx context.Context, v models.Viewer, action string, ids []uint64) (map[uint64]models.MemberMatch, error) {
 	ids = uniqueIDs(ids)
 	out := make(map[uint64]models.MemberMatch, len(ids))
 	if len(ids) == 0 {
@@ -136,7 +137,7 @@ func (s *Store) MemberNames(ctx context.Context, v models.Viewer, ids []uint64) 
 		for id := range out {
 			shown = append(shown, id)
 		}
-		return writeAuditMembers(tx, v, models.AuditListMembers, shown, nil, fmt.Sprintf("n=%d", len(out)))
+		return writeAuditMembers(tx, v, action, shown, nil, fmt.Sprintf("n=%d", len(out)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("member names: %w", err)

@@ -81,7 +81,7 @@ func TestStore_MemberNames(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		d := loadDemo(t, s)
-		got, err := s.MemberNames(ctx, d.east1, []uint64{d.zhangEast.ID, d.zhangWest.ID, d.liSi.ID, d.liSi.ID, 999_999})
+		got, err := s.MemberNames(ctx, d.east1, models.AuditListMembers, []uint64{d.zhangEast.ID, d.zhangWest.ID, d.liSi.ID, d.liSi.ID, 999_999})
 		if err != nil {
 			t.Fatalf("MemberNames: %v", err)
 		}
@@ -91,13 +91,13 @@ func TestStore_MemberNames(t *testing.T) {
 		if n := count(t, s, "audit_events", "action = ? AND actor_id = ? AND detail = ?", models.AuditListMembers, inspectorTG, "n=2"); n != 1 {
 			t.Errorf("list_members audit rows = %d, want 1", n)
 		}
-		if got, err := s.MemberNames(ctx, models.Viewer{TelegramID: 5, Role: models.RoleInspector, UnitID: 999_999}, []uint64{d.liSi.ID}); err != nil || len(got) != 0 {
+		if got, err := s.MemberNames(ctx, models.Viewer{TelegramID: 5, Role: models.RoleInspector, UnitID: 999_999}, models.AuditListMembers, []uint64{d.liSi.ID}); err != nil || len(got) != 0 {
 			t.Errorf("MemberNames of a viewer without unit = %v, %v", got, err)
 		}
 		if err := sqlstore.ExecForTest(ctx, s, "DROP TABLE audit_events"); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.MemberNames(ctx, d.east1, []uint64{d.liSi.ID}); err == nil || got != nil {
+		if got, err := s.MemberNames(ctx, d.east1, models.AuditListMembers, []uint64{d.liSi.ID}); err == nil || got != nil {
 			t.Errorf("MemberNames without its audit row = %v, %v; want an error and nothing", got, err)
 		}
 	})

@@ -1,13 +1,6 @@
 package sqlstore
 
-import (
-	"strings"
-	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
-
-	"github.com/huifang/huifang/models"
-)
+import "github.com/huifang/huifang/models"
 
 // Lengths of the pinyin columns of members.
 const (
@@ -15,28 +8,11 @@ const (
 	maxInitials = 64
 )
 
-var pinyinArgs = pinyin.NewArgs() // Normal style, no tones, ü written v
-
-// namePinyin returns the toneless pinyin of a name and its initials:
-// "张三" gives "zhangsan" and "zs". A Han character with several readings
-// takes its most common one. Other letters and digits are kept, lower-cased,
-// in both; spaces, dots (as in 阿依古丽·买买提) and other punctuation are
-// dropped so that a search typed in plain ASCII finds the name.
+// namePinyin returns the toneless pinyin of a name and its initials
+// (models.Pinyin: "张三" gives "zhangsan" and "zs"), cut to their columns.
 func namePinyin(name string) (full, initials string) {
-	var f, i strings.Builder
-	for _, r := range name {
-		if py := pinyin.SinglePinyin(r, pinyinArgs); len(py) > 0 && py[0] != "" {
-			f.WriteString(py[0])
-			i.WriteByte(py[0][0])
-			continue
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			lr := unicode.ToLower(r)
-			f.WriteRune(lr)
-			i.WriteRune(lr)
-		}
-	}
-	return truncateRunes(f.String(), maxPinyin), truncateRunes(i.String(), maxInitials)
+	full, initials = models.Pinyin(name)
+	return truncateRunes(full, maxPinyin), truncateRunes(initials, maxInitials)
 }
 
 // truncateRunes cuts s to at most n runes.
