@@ -144,7 +144,7 @@ func TestRunRemind_DryRun(t *testing.T) {
 		t.Fatalf("remind --dry-run: %v\n%s", err, out.String())
 	}
 	t.Logf("remind --dry-run:\n%s", out.String())
-	for _, want := range []string{"dry run at " + at.Format("2006-01-02 15:04"), "reminder → 10002 (演示回访员): ", " items"} {
+	for _, want := range []string{"dry run at " + at.Format("2006-01-02 15:04"), "reminder → 10002 (演示回访人员): ", " items"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -59,8 +59,11 @@ func mainMenu(t *kit.Turn, heading string) kit.Message {
 
 func cmdHelp(t *kit.Turn, _ string) error {
 	key := "help"
-	if t.User.Role == models.RoleAdmin {
+	switch t.User.Role {
+	case models.RoleAdmin:
 		key = "help_admin"
+	case models.RoleSupervisor:
+		key = "help_supervisor"
 	}
 	t.Send(kit.Message{Text: t.T.T(key)})
 	return nil

@@ -45,3 +45,10 @@ const (
 	AuditFollowUpDone = "followup_done" // Detail "fields=feedback_unit,branch_informed"
 	AuditHolidaysSet  = "holidays_set"  // Detail "year=<y> off=<n> work=<n>"
 )
+
+// Actions of the sanction and visit rules issue.
+const (
+	AuditSanctionExtend = "sanction_extend" // Detail "sanction=<id>"
+	AuditRectified      = "rectified"       // Detail "on=<date> fen=<n>": a visit's enforcement problem corrected
+	AuditRequestsMet    = "requests_met"    // Detail "on=<date>": a visit's requests met
+)

@@ -128,3 +128,8 @@ func BulkInsertForTest(ctx context.Context, s *Store, batch int, fill func(inser
 		return fill(func(rows any) error { return tx.CreateInBatches(rows, batch).Error })
 	})
 }
+
+// MigrateToForTest applies the migrations up to and including id.
+func MigrateToForTest(ctx context.Context, s *Store, id string) error {
+	return s.migrator(ctx).MigrateTo(id)
+}
