@@ -15,40 +15,41 @@ import (
 // two of 韩十 (his interactive visit, and the one before his period
 // ended, missed; his assignee, the demo inspector, is responsible), the
 // branch notice of 王五's last visit, and in 西山街道 (no inspector there)
-// the enforcement check of 钱七's expulsion from public office. 冯十一's
-// rectification and request are due in 20 days.
+// the enforcement check of 钱七's expulsion from public office; and, open
+// as long as they are not marked done, 冯十一's rectification and request
+// (due in 20 days).
 
 func TestRemindCommands_DueInspector(t *testing.T) {
 	app, _ := remindApp(t)
 	c := kittest.NewChat(t, app, apptest.DemoInspector)
 	c.Say("/due")
-	c.Expect("您需要安排的回访（4 项）", "1. 李四", "2. 韩十（东湖村党支部（演示）） · 互动式定期回访",
+	c.Expect("您需要安排的回访（6 项）", "1. 李四", "2. 韩十（东湖村党支部（演示）） · 互动式定期回访",
 		"3. 王五（东湖镇机关党支部（演示）） · 回访后反馈、通报未完成", "4. 韩十（东湖村党支部（演示）） · 期满前回访",
-		"📝 1. 李四", "✅ 3. 王五 已反馈", "💤 3天")
+		"5. 冯十一（东湖镇机关党支部（演示）） · 执行不到位问题待整改", "6. 冯十一（东湖镇机关党支部（演示）） · 反映的诉求待落实",
+		"📝 1. 李四", "✅ 3. 王五 已反馈", "✅ 5. 冯十一 已整改", "✅ 6. 冯十一 诉求已落实", "💤 3天")
 	c.Refute("赵六")
-	c.Refute("冯十一")
 	if !c.Last.Messages[0].Protect {
 		t.Error("/due is not protected")
 	}
 	c.Press("💤")
 	c.Expect("3 天后再提醒")
 	c.Say("/due")
-	c.Expect("您需要安排的回访（3 项）", "1. 韩十", "2. 王五")
+	c.Expect("您需要安排的回访（5 项）", "1. 韩十", "2. 王五")
 	c.Refute("李四")
 	c.Press("已反馈")
-	c.Expect("<s>回访记录", "您需要安排的回访（2 项）")
+	c.Expect("<s>回访记录", "您需要安排的回访（4 项）")
 	c.Refute("王五")
 
 	en := kittest.NewChat(t, app, inspectorEN)
 	en.Say("/due")
-	en.Expect("Visits you owe (1)", "李四", "days overdue", "📝 1. 李四")
+	en.Expect("Visits you owe (3)", "李四", "days overdue", "📝 1. 李四", "enforcement problem to correct", "requests met")
 }
 
 func TestRemindCommands_DueSupervisor(t *testing.T) {
 	app, _ := remindApp(t)
 	dh := kittest.NewChat(t, app, supDonghu)
 	dh.Say("/due")
-	dh.Expect("本单位逾期和 14 天内到期的回访（4 项）", "李四", "王五", "韩十")
+	dh.Expect("本单位逾期和 14 天内到期的回访，及回访后未办结的事项（6 项）", "李四", "王五", "韩十", "冯十一")
 	dh.Refute("钱七")
 	xs := kittest.NewChat(t, app, supXishan)
 	xs.Say("/due")
