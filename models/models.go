@@ -177,6 +177,7 @@ type Visit struct {
 	Guidance           string     `gorm:"type:text"`                   // 肯定成绩、指出不足和努力方向
 	Requests           string     `gorm:"type:text"`                   // 向组织、人事、民政部门反映的诉求
 	RequestsMetOn      *time.Time `gorm:"type:date"`                   // the requests were met (诉求落实); nil: open
+	RequestsOpen       bool       `gorm:"not null;default:false"`      // Requests given and not met: kept by the store, so that the calendar never reads the text
 	AppraisalMorality  string     `gorm:"size:16;not null;default:''"` // 民主测评 德: a conclusion code
 	AppraisalAbility   string     `gorm:"size:16;not null;default:''"` // 能
 	AppraisalDiligence string     `gorm:"size:16;not null;default:''"` // 勤

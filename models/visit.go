@@ -75,6 +75,10 @@ func validConclusion(c string) bool {
 	return c == ConclusionGood || c == ConclusionFairlyGood || c == ConclusionAverage || c == ConclusionPoor
 }
 
+// RequestsPending reports whether requests were passed on at the visit
+// and not marked met; the store keeps it in RequestsOpen.
+func (v Visit) RequestsPending() bool { return v.Requests != "" && v.RequestsMetOn == nil }
+
 // NormaliseDates turns the dates into UTC midnights. The store runs it
 // on every visit it writes and reads, whatever the driver made of them.
 func (v *Visit) NormaliseDates() {

@@ -175,6 +175,7 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 	for _, v := range dm.visits {
 		v.MemberID, v.AuthorID = m.ID, author
 		v.NormaliseDates()
+		v.RequestsOpen = v.RequestsPending()
 		if err := tx.Create(&v).Error; err != nil {
 			return fmt.Errorf("insert visit of member %d: %w", m.ID, err)
 		}

@@ -37,6 +37,7 @@ func prepareForTest(row any) error {
 		return prepareSanction(r)
 	case *models.Visit:
 		r.NormaliseDates()
+		r.RequestsOpen = r.RequestsPending()
 	case *[]models.Member:
 		for i := range *r {
 			prepareMember(&(*r)[i])
@@ -50,6 +51,7 @@ func prepareForTest(row any) error {
 	case *[]models.Visit:
 		for i := range *r {
 			(*r)[i].NormaliseDates()
+			(*r)[i].RequestsOpen = (*r)[i].RequestsPending()
 		}
 	}
 	return nil

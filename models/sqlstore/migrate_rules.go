@@ -37,6 +37,7 @@ type v4Visit struct {
 	Guidance           string     `gorm:"type:text"`
 	Requests           string     `gorm:"type:text"`
 	RequestsMetOn      *time.Time `gorm:"type:date"`
+	RequestsOpen       bool       `gorm:"not null;default:false"`
 	AppraisalMorality  string     `gorm:"size:16;not null;default:''"`
 	AppraisalAbility   string     `gorm:"size:16;not null;default:''"`
 	AppraisalDiligence string     `gorm:"size:16;not null;default:''"`
@@ -57,7 +58,7 @@ var v4Columns = []struct {
 	{&v4Sanction{}, "Category"}, {&v4Sanction{}, "ExtensionNo"},
 	{&v4Member{}, "UnitAppraisal"}, {&v4Member{}, "UnitAppraisalDate"},
 	{&v4Visit{}, "Study"}, {&v4Visit{}, "Rectification"}, {&v4Visit{}, "CaseView"}, {&v4Visit{}, "Loopholes"},
-	{&v4Visit{}, "Guidance"}, {&v4Visit{}, "Requests"}, {&v4Visit{}, "RequestsMetOn"},
+	{&v4Visit{}, "Guidance"}, {&v4Visit{}, "Requests"}, {&v4Visit{}, "RequestsMetOn"}, {&v4Visit{}, "RequestsOpen"},
 	{&v4Visit{}, "AppraisalMorality"}, {&v4Visit{}, "AppraisalAbility"}, {&v4Visit{}, "AppraisalDiligence"},
 	{&v4Visit{}, "AppraisalResults"}, {&v4Visit{}, "AppraisalIntegrity"}, {&v4Visit{}, "AppraisalNote"},
 	{&v4Visit{}, "RectifiedOn"}, {&v4Visit{}, "RectifiedFen"},

@@ -2,34 +2,16 @@ package sqlstore
 
 import (
 	"database/sql"
-	"errors"
 
 	"github.com/huifang/huifang/models"
 )
 
 // Scanning the calendar pass's hundreds of thousands of rows without an
-// allocation per column: database/sql turns a text-protocol integer into
-// a string before parsing it, and every code column into a new string.
-// The pass scans those columns as sql.RawBytes (valid until the next
-// Next, which the cursors call only after using them) and parses or
-// interns them here.
-
-var errRawInt = errors.New("not an unsigned integer")
-
-// rawUint parses the decimal digits of an unsigned integer column.
-func rawUint(b sql.RawBytes) (uint64, error) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, errRawInt
-	}
-	var n uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, errRawInt
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	return n, nil
-}
+// allocation per column: integers go into the type the MySQL driver hands
+// over (uint64 for the unsigned ids, int64 for the rest; database/sql
+// formats and parses any other destination through a string), codes are scanned as sql.RawBytes (valid until the
+// next Next, which the cursors call only after using them) and interned
+// here.
 
 // kinds and ranks intern the codes of the calendar's columns: comparing
 // string(b) to a constant does not allocate.

@@ -195,9 +195,32 @@ func TestStore_MarkRequestsMet(t *testing.T) {
 			t.Errorf("request still open: %+v", got)
 		}
 		wantErr(t, "mark twice", s.MarkRequestsMet(ctx, d.east1, it.VisitID, today), models.ErrInvalid)
+		// An edit of the text keeps them met.
+		met, ids, _ := s.GetVisit(ctx, d.admin, it.VisitID)
+		met.Requests = "希望协调解决子女入学和住房问题。"
+		if _, err := s.UpdateVisit(ctx, d.admin, met.ID, met, ids, "补充诉求", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := findItem(mustDue(t, s, today), models.DueRequest, feng.ID); got != nil {
+			t.Errorf("met requests reopened by an edit: %+v", got)
+		}
 		wang := mustSearch(t, s, d.admin, "王五")[0].Member
 		st, _ := s.MemberStatus(ctx, d.admin, models.CalendarRules{}, wang.ID, today)
 		wantErr(t, "a visit without requests", s.MarkRequestsMet(ctx, d.east1, st.LastVisit.ID, today), models.ErrInvalid)
+		// Requests added by an edit are open; removed, closed.
+		last, lastIDs, _ := s.GetVisit(ctx, d.admin, st.LastVisit.ID)
+		last.Requests = "希望调整工作岗位"
+		if _, err := s.UpdateVisit(ctx, d.admin, last.ID, last, lastIDs, "补充诉求", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		wantItem(t, mustDue(t, s, today), today, models.DueRequest, wang.ID, false, inspectorTG)
+		last.Requests = ""
+		if _, err := s.UpdateVisit(ctx, d.admin, last.ID, last, lastIDs, "删去诉求", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := findItem(mustDue(t, s, today), models.DueRequest, wang.ID); got != nil {
+			t.Errorf("requests removed by an edit still open: %+v", got)
+		}
 	})
 }
 

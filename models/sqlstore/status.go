@@ -118,7 +118,7 @@ func loadOpenVisits(tx *gorm.DB, st *models.Status) error {
 	}{
 		{&st.OpenFollowUps, "feedback_unit = ? OR branch_informed = ?", []any{false, false}},
 		{&st.OpenProblems, "enforcement_ok = ? AND rectified_on IS NULL", []any{false}},
-		{&st.OpenRequests, "requests <> '' AND requests_met_on IS NULL", nil},
+		{&st.OpenRequests, "requests_open = ?", []any{true}},
 	} {
 		err := tx.Where("member_id = ?", st.Member.ID).Where(l.cond, l.args...).
 			Order("date DESC, id DESC").Limit(maxOpenVisits).Find(l.list).Error

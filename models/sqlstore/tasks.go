@@ -68,10 +68,11 @@ func (s *Store) MarkRequestsMet(ctx context.Context, v models.Viewer, visitID ui
 		if err != nil {
 			return err
 		}
-		if visit.Requests == "" || visit.RequestsMetOn != nil || on.Before(visit.Date) {
+		if !visit.RequestsPending() || on.Before(visit.Date) {
 			return fmt.Errorf("no open requests met on that day: %w", models.ErrInvalid)
 		}
-		if err := tx.Table("visits").Where("id = ?", visitID).Update("requests_met_on", on).Error; err != nil {
+		err = tx.Table("visits").Where("id = ?", visitID).Updates(map[string]any{"requests_met_on": on, "requests_open": false}).Error
+		if err != nil {
 			return fmt.Errorf("update visit: %w", err)
 		}
 		return writeAudit(tx, v, models.AuditRequestsMet, &visit.MemberID, &visitID, "on="+on.Format(time.DateOnly))

@@ -80,6 +80,7 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 	}
 	row.NormaliseDates()
 	row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = nil, nil, 0 // tasks are marked done later, never with the visit
+	row.RequestsOpen = row.RequestsPending()
 	if err := tx.Create(row).Error; err != nil {
 		if isDuplicate(err) {
 			return errIdemTaken
