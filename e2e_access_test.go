@@ -93,7 +93,7 @@ func TestE2E_RevokedUser(t *testing.T) {
 	insp.expect("开始为 <b>李四</b>")
 	admin := e.user(demoAdminID)
 	admin.say("/revoke 10002")
-	admin.expect("已撤销 演示回访员", "<code>10002</code>")
+	admin.expect("已撤销 演示回访人员", "<code>10002</code>")
 	if _, _, err := e.state.Load(context.Background(), demoInspectorID, demoInspectorID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("state of the revoked user: %v", err)
 	}

@@ -28,7 +28,7 @@ func TestE2E_VisitEdit(t *testing.T) {
 	today := models.DateOf(time.Now().In(shanghai(t)))
 	next := today.AddDate(0, 3, 0)
 	v := models.Visit{IdemKey: "e2e-edit", MemberID: sanctions[0].MemberID, Date: today, NextVisit: &next,
-		Methods: models.MethodTalk, Type: models.TypeTalk, Inspectors: "演示回访员", Thinking: "认识到位", Work: "积极",
+		Methods: models.MethodTalk, Type: models.TypeTalk, Inspectors: "演示回访人员", Thinking: "认识到位", Work: "积极",
 		EnforcementOK: true, Conclusion: models.ConclusionAverage, Recommendation: models.RecommendContinue,
 		FeedbackUnit: true, BranchInformed: true}
 	if _, err := e.store.CreateVisit(ctx, viewer, &v, []uint64{sanctions[0].ID}); err != nil {
@@ -38,16 +38,16 @@ func TestE2E_VisitEdit(t *testing.T) {
 
 	u := e.user(demoInspectorID)
 	u.say("/visit edit " + no)
-	u.expect("修改回访记录 #"+no, "<b>结论</b>：一般")
-	u.press("✏️ 结论")
+	u.expect("修改回访记录 #"+no, "<b>回访结论</b>：一般")
+	u.press("✏️ 回访结论")
 	u.press("较好")
-	u.expect("<b>结论</b>：较好")
+	u.expect("<b>回访结论</b>：较好")
 	u.press("确认保存")
 	u.expect("请填写修改原因")
 	u.say("结论录入有误 <复核>")
 	u.expect("已更新回访记录 #" + no + "（第 1 次修改）")
 	u.say("/history " + no)
-	u.expect("第 1 次修改", "原因：结论录入有误 &lt;复核&gt;", "修改的内容：结论")
+	u.expect("第 1 次修改", "原因：结论录入有误 &lt;复核&gt;", "修改的内容：回访结论")
 	assertProtected(t, e.srv.Sent(), u.chatID)
 
 	admin := models.Viewer{TelegramID: demoAdminID, Role: models.RoleAdmin}

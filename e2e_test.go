@@ -210,7 +210,7 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	e := startE2E(t)
 	u := e.user(demoInspectorID)
 	u.say("/start")
-	u.expect("您好，演示回访员（回访人员）", "登记回访")
+	u.expect("您好，演示回访人员（回访人员）", "登记回访")
 	u.press("登记回访")
 	u.expect("请输入受处分人员的姓名")
 	u.say("不存在的人")
@@ -238,9 +238,9 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	}, "methods")
 	u.expect("回访记录（待确认）", "互动式", "2,500.00", "推荐使用")
 	assertProtected(t, e.srv.Sent(), u.chatID)
-	u.press("✏️ 结论")
+	u.press("✏️ 回访结论")
 	u.press("较好")
-	u.expect("<b>结论</b>：较好")
+	u.expect("<b>回访结论</b>：较好")
 	confirmMsg, confirmData := u.find("确认保存")
 	u.press("确认保存")
 	u.expect("已保存，回访记录编号")
@@ -251,7 +251,7 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	}
 
 	id := findMember(t, e.store, "李四")
-	st, err := e.store.MemberStatus(context.Background(), models.Viewer{TelegramID: 1, Role: models.RoleAdmin}, id, time.Now())
+	st, err := e.store.MemberStatus(context.Background(), models.Viewer{TelegramID: 1, Role: models.RoleAdmin}, models.CalendarRules{}, id, time.Now())
 	if err != nil {
 		t.Fatalf("status: %v", err)
 	}
@@ -260,7 +260,7 @@ func TestE2E_VisitSavedThroughTelegram(t *testing.T) {
 	}
 	v := st.LastVisit
 	if v.Type != models.TypeInteractive || v.PayCorrectedFen != 250000 || v.Conclusion != models.ConclusionFairlyGood ||
-		v.Participants != "村党支部书记" || v.FeedbackUnit || !v.BranchInformed || v.Inspectors != "演示回访员" {
+		v.Participants != "村党支部书记" || v.FeedbackUnit || !v.BranchInformed || v.Inspectors != "演示回访人员" {
 		t.Fatalf("saved visit = %+v", v)
 	}
 	// Every callback query was answered.

@@ -146,7 +146,7 @@ func TestRunRemind_DryRun(t *testing.T) {
 	t.Logf("remind --dry-run:\n%s", out.String())
 	// Each recipient with each item: member, reason, due date (the
 	// operator of the server may read the roster anyway).
-	for _, want := range []string{"dry run at " + at.Format("2006-01-02 15:04"), "reminder → 10002 (演示回访员): ", " items",
+	for _, want := range []string{"dry run at " + at.Format("2006-01-02 15:04"), "reminder → 10002 (演示回访人员): ", " items",
 		"李四", " · ", "应于"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

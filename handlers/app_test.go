@@ -241,3 +241,29 @@ func TestApp_TextCutByTelegram(t *testing.T) {
 	c.Press("返回")
 	c.Refute("当前内容") // nothing was taken as the thinking answer
 }
+
+// TestApp_HelpListsRoleCommands: /help lists the commands of the user's role; a
+// supervisor's lists the supervisor's (digest, roster, invitations).
+func TestApp_HelpListsRoleCommands(t *testing.T) {
+	app, store, _ := apptest.NewApp(t)
+	unit, err := store.FindUnitByName(context.Background(), "东湖镇（演示）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := models.User{TelegramID: 4242, Name: "东湖分管领导", Role: models.RoleSupervisor, UnitID: unit.ID}
+	if err := store.CreateUser(context.Background(), models.Viewer{TelegramID: apptest.DemoAdmin, Role: models.RoleAdmin}, &sup); err != nil {
+		t.Fatal(err)
+	}
+	s := kittest.NewChat(t, app, sup.TelegramID)
+	s.Say("/help")
+	s.Expect("/digest", "/member add", "/sanction add", "/invite inspector", "/users", "/revoke", "/template", "回访责任人（互动式）")
+	s.Refute("/audit")
+	s.Refute("/holidays")
+	i := kittest.NewChat(t, app, apptest.DemoInspector)
+	i.Say("/help")
+	i.Expect("/visit", "/due")
+	i.Refute("/digest")
+	a := kittest.NewChat(t, app, apptest.DemoAdmin)
+	a.Say("/help")
+	a.Expect("/audit", "/holidays", "指定回访责任人（互动式）")
+}

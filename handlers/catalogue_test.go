@@ -119,7 +119,8 @@ func usedIDs(t *testing.T) []string {
 	for _, r := range []models.Role{models.RoleAdmin, models.RoleSupervisor, models.RoleInspector} {
 		ids = append(ids, "role_"+string(r))
 	}
-	for _, r := range []models.NextReason{models.NextKey, models.NextBeforeExpiry, models.NextAfterExpiry, models.NextRoutine, models.NextPlanned} {
+	for _, r := range []models.DueReason{models.DueAnnual, models.DueInteractive, models.DueBeforeExpiry, models.DueAfterExpiry,
+		models.DueKey, models.DueEnforcement, models.DueAgreed, models.DueFollowUp, models.DueRectify, models.DueRequest} {
 		ids = append(ids, "reason_"+string(r))
 	}
 	return ids

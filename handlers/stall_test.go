@@ -49,7 +49,7 @@ func TestApp_StalledDatabase(t *testing.T) {
 	if err != nil || len(m) != 1 {
 		t.Fatalf("search: %v %v", m, err)
 	}
-	st, err := store.MemberStatus(context.Background(), models.Viewer{Role: models.RoleAdmin}, m[0].Member.ID, time.Now())
+	st, err := store.MemberStatus(context.Background(), models.Viewer{Role: models.RoleAdmin}, models.CalendarRules{}, m[0].Member.ID, time.Now())
 	if err != nil || st.VisitCount != 1 {
 		t.Fatalf("visits saved = %d, %v; want 1", st.VisitCount, err)
 	}

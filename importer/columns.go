@@ -58,7 +58,7 @@ var (
 		{fName, "姓名", "name", nil, true, 12},
 		{fUnit, "单位", "unit", []string{"所在单位", "工作单位"}, true, 28},
 		{fPost, "职务", "post", nil, false, 20},
-		{fRank, "职级", "rank", nil, false, 14},
+		{fRank, "人员类别", "category", []string{"职级", "rank"}, false, 14},
 		{fKey, "是否重点", "key", []string{"重点对象", "是否重点对象"}, false, 10},
 		{fKeyReason, "重点原因", "key_reason", nil, false, 32},
 	}

@@ -33,7 +33,7 @@ var rankTable = func() map[string]models.Rank {
 	return m
 }()
 
-// parseRank reads 职级; an empty cell is RankOther.
+// parseRank reads 人员类别; an empty cell is RankOther.
 func parseRank(s string) (models.Rank, bool) {
 	if s == "" {
 		return models.RankOther, true
@@ -65,12 +65,12 @@ var kindLabels = []kindLabel{
 	{"记大过", models.GovMajorDemerit, "记大过", true, false},
 	{"降级", models.GovDemotion, "降级", true, false},
 	{"撤职", models.GovDismissal, "撤职", true, false},
-	{"开除", models.GovExpulsion, "开除", true, false},
+	{"开除公职", models.GovExpulsion, "开除公职", true, false},
 }
 
 // extraKindBases are accepted spellings outside the drop-down.
 var extraKindBases = []kindLabel{
-	{"开除公职", models.GovExpulsion, "开除公职", true, false},
+	{"开除", models.GovExpulsion, "开除", true, false},
 }
 
 // Prefixes and suffixes that mark a kind as a party or a governmental

@@ -47,7 +47,7 @@ func rankNote() string {
 		labels = append(labels, l.label)
 		aliases = append(aliases, l.aliases...)
 	}
-	return fmt.Sprintf("填 %s 之一（也接受 %s）；不填为“其他”。科级领导干部和国家公务员为必访对象。",
+	return fmt.Sprintf("填 %s 之一（也接受 %s）；不填为“其他”。新导入的处分记录该人员此时的人员类别：其中科级领导干部和国家公务员为必访对象，以后改变人员类别不影响。",
 		strings.Join(labels, "、"), strings.Join(aliases, "、"))
 }
 

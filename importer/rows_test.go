@@ -48,7 +48,7 @@ var memberCases = []rowCase{
 	{name: "FormulaMinus", cells: []string{"张三", "东湖镇", "-"}, rejected: []string{"职务:formula"}},
 	{name: "FormulaFullWidth", cells: []string{"张三", "东湖镇", "＝1+1"}, rejected: []string{"职务:formula"}},
 	{name: "FormulaInKeyReason", cells: []string{"张三", "东湖镇", "", "", "是", "@x"}, rejected: []string{"重点原因:formula"}},
-	{name: "FormulaInRank", cells: []string{"张三", "东湖镇", "", "-1"}, rejected: []string{"职级:formula"}},
+	{name: "FormulaInRank", cells: []string{"张三", "东湖镇", "", "-1"}, rejected: []string{"人员类别:formula"}},
 	{name: "PostTooLong", cells: []string{"张三", "东湖镇", strings.Repeat("职", 129)}, rejected: []string{"职务:post_too_long"}},
 	{name: "RankCivilServant", cells: []string{"张三", "东湖镇", "", "国家公务员"},
 		member: &models.ImportMember{Name: "张三", UnitName: "东湖镇", Rank: models.RankCivilServant}},
@@ -58,7 +58,7 @@ var memberCases = []rowCase{
 		member: &models.ImportMember{Name: "张三", UnitName: "东湖镇", Rank: models.RankSectionCadre}},
 	{name: "RankOther", cells: []string{"张三", "东湖镇", "", "其他"},
 		member: &models.ImportMember{Name: "张三", UnitName: "东湖镇", Rank: models.RankOther}},
-	{name: "RankUnknown", cells: []string{"张三", "东湖镇", "", "处级"}, rejected: []string{"职级:rank_unknown"}},
+	{name: "RankUnknown", cells: []string{"张三", "东湖镇", "", "处级"}, rejected: []string{"人员类别:rank_unknown"}},
 	{name: "KeyYes", cells: []string{"张三", "东湖镇", "", "", "Y", "有对立情绪"},
 		member: &models.ImportMember{Name: "张三", UnitName: "东湖镇", Rank: models.RankOther, Key: true, KeyReason: "有对立情绪"}},
 	{name: "KeyTrueWithSpaces", cells: []string{"张三", "东湖镇", "", "", " TRUE ", "有对立情绪"},
@@ -72,7 +72,7 @@ var memberCases = []rowCase{
 	{name: "KeyReasonTooLong", cells: []string{"张三", "东湖镇", "", "", "是", strings.Repeat("因", 257)}, rejected: []string{"重点原因:key_reason_too_long"}},
 	{name: "ExtraCells", cells: []string{"张三", "东湖镇", "", "", "", "", "多余"}, rejected: []string{"G:extra_cells"}},
 	{name: "SeveralFailures", cells: []string{"=A1", "东湖镇", "", "处级", "也许"},
-		rejected: []string{"姓名:formula", "职级:rank_unknown", "是否重点:key_invalid"}},
+		rejected: []string{"姓名:formula", "人员类别:rank_unknown", "是否重点:key_invalid"}},
 }
 
 // sanctionRow is a sanctions row with the usual values and some replaced.

@@ -28,7 +28,7 @@ var (
 const TemplateName = "回访对象导入模板.xlsx"
 
 // Template returns the template workbook: sheets 人员 and 处分 with
-// Chinese headers, drop-downs for 职级, 是否重点, 处分种类 and 处分期限(月),
+// Chinese headers, drop-downs for 人员类别, 是否重点, 处分种类 and 处分期限(月),
 // one example row each, and a sheet 说明 explaining every column.
 func Template() (_ []byte, err error) {
 	f := excelize.NewFile()

@@ -78,3 +78,10 @@ type AuditPrune struct {
 	Events     int    // events deleted
 	ThroughSeq uint64 // the chain now starts after this event
 }
+
+// Actions of the sanction and visit rules issue.
+const (
+	AuditSanctionExtend = "sanction_extend" // Detail "sanction=<id>"
+	AuditRectified      = "rectified"       // Detail "on=<date> fen=<n>": a visit's enforcement problem corrected
+	AuditRequestsMet    = "requests_met"    // Detail "on=<date>": a visit's requests met
+)

@@ -19,6 +19,10 @@ import (
 // that ended over a year before is a gap in the records, not a visit owed.
 const expiryHorizonDays = 365
 
+// openTaskMonths is when a rectification or a request found at a visit is
+// due: the month the personnel department has to carry out a decision.
+const openTaskMonths = 1
+
 // DefaultCalendarRules returns the calendar of the issue: annual visits by
 // 30 June, expiry windows of 30 days on each side of a period end, key
 // targets every 90 days, follow-ups within 7 days, and fixed-date items
@@ -113,14 +117,22 @@ func reasonRank(r DueReason) int {
 		return 0
 	case DueBeforeExpiry:
 		return 1
-	case DueKey:
+	case DueEnforcement:
 		return 2
-	case DueAnnual:
+	case DueKey:
 		return 3
-	case DueInteractive:
+	case DueAnnual:
 		return 4
-	case DueFollowUp:
+	case DueInteractive:
 		return 5
+	case DueAgreed:
+		return 6
+	case DueFollowUp:
+		return 7
+	case DueRectify:
+		return 8
+	case DueRequest:
+		return 9
 	}
 	return -1
 }
@@ -139,46 +151,90 @@ func CompareDue(a, b DueItem) int {
 // satisfies. Only visits dated today or earlier count. The zero
 // CalendarRules means DefaultCalendarRules. Pure.
 //
-//   - annual: a mandatory or key target with a sanction decided in year Y
-//     (one item per year, about the latest such sanction) owes a visit
-//     from 1 January of Y+1 to the annual deadline; overdue until a visit
-//     that year, dropped when the year ends.
+//   - annual: a member sanctioned in year Y who is a mandatory target by
+//     the category recorded with a sanction of Y, or a key target, owes a
+//     visit from 1 January of Y+1 to the annual deadline (one item per
+//     year, about the latest sanction of Y); overdue until a visit that
+//     year, dropped when the year ends.
 //   - interactive: an assigned member with an interval of N months owes a
 //     visit N months after the last visit (none: after the assignment, or
 //     the member's last update when that is unknown).
-//   - before_expiry / after_expiry: a sanction with a period, not lifted,
-//     owes a visit in [end-BeforeDays, end] and one in (end, end+AfterDays].
-//     A missed before-expiry visit stays overdue until the after window
-//     closes; a missed after-expiry visit for a year at most.
-//   - key: a key target with a sanction not lifted owes a visit
-//     KeyEveryDays after the last (none: after the earliest such decision).
+//   - before_expiry / after_expiry: a probation or a governmental sanction
+//     with a period (ExpiryVisits), its end not yet recorded, owes a visit
+//     in [end-BeforeDays, end] and one in (end, end+AfterDays]. A missed
+//     before-expiry visit stays overdue until the after window closes; a
+//     missed after-expiry visit for a year at most.
+//   - key: a key target with a sanction in effect (not Settled) owes a
+//     visit KeyEveryDays after the last (none: after the earliest such
+//     decision).
+//   - enforcement: a 降级 or heavier sanction not found enforced owes a
+//     visit from the day it takes effect, due a month later, until a visit
+//     on or after that day records the check.
+//   - agreed: the next visit date agreed at the last visit.
 //   - follow_up: a visit whose feedback to the unit or branch notice is
 //     open owes it FollowUpDays after the visit, until marked done.
+//   - rectify / request: a visit that found an enforcement problem, or
+//     passed requests to the departments, owes their correction, or their
+//     being met, a month after the visit, until marked so.
 //
-// Items other than follow-ups are satisfied by any visit of the member on
-// or after their From; interactive and key items open LeadDays before
-// they are due.
+// Visit items are satisfied by any visit of the member on or after their
+// From; interactive, key and agreed items open LeadDays before they are
+// due.
 func DueFor(r CalendarRules, m MemberCalendar, today time.Time) []DueItem {
-	out := dueFor(r.orDefaults(), &m, DateOf(today), nil)
+	out := dueFor(r.orDefaults(), &m, DateOf(today), false, nil)
 	slices.SortFunc(out, CompareDue)
 	return out
+}
+
+// Upcoming lists every item of one member on today, open or not yet open
+// (From after today), most urgent first: DueFor plus what will open
+// later if no visit comes first. Pure.
+func Upcoming(r CalendarRules, m MemberCalendar, today time.Time) []DueItem {
+	out := dueFor(r.orDefaults(), &m, DateOf(today), true, nil)
+	slices.SortFunc(out, CompareDue)
+	return out
+}
+
+// NextVisit is the next visit owed by one member on today: the first
+// visit item of Upcoming, overdue or not. ok is false when the calendar
+// owes no visit. /status, /due, the digests and the visit form's
+// suggestion all come from it.
+func NextVisit(r CalendarRules, m MemberCalendar, today time.Time) (DueItem, bool) {
+	for _, it := range Upcoming(r, m, today) {
+		if it.Reason.Visit() {
+			return it, true
+		}
+	}
+	return DueItem{}, false
+}
+
+// SuggestNext is the next visit owed after a visit of the member on day:
+// NextVisit on day, the visit counted (and no date agreed at it yet).
+// Visits after day are left out. ok is false when none is owed.
+func SuggestNext(r CalendarRules, m MemberCalendar, day time.Time) (DueItem, bool) {
+	day = DateOf(day)
+	m.Visits = append(slices.Clip(pastVisits(m.Visits, day)), VisitMark{Date: day, FeedbackUnit: true, BranchInformed: true})
+	return NextVisit(r, m, day)
 }
 
 // AppendDue is DueFor without the sorting, for a pass over many members:
 // it appends m's open items on today to out and returns the extended
 // slice. m is read, not kept.
 func AppendDue(r CalendarRules, m *MemberCalendar, today time.Time, out []DueItem) []DueItem {
-	return dueFor(r.orDefaults(), m, DateOf(today), out)
+	return dueFor(r.orDefaults(), m, DateOf(today), false, out)
 }
 
-// dueFor appends m's open items on today (a date) to out, unsorted.
-func dueFor(r CalendarRules, m *MemberCalendar, today time.Time, out []DueItem) []DueItem {
-	c := memberDay{r: r, m: m, today: today, visits: pastVisits(m.Visits, today), out: out}
+// dueFor appends m's items on today (a date) to out, unsorted: the open
+// ones, and with upcoming also those not yet open.
+func dueFor(r CalendarRules, m *MemberCalendar, today time.Time, upcoming bool, out []DueItem) []DueItem {
+	c := memberDay{r: r, m: m, today: today, upcoming: upcoming, visits: pastVisits(m.Visits, today), out: out}
 	c.annual()
 	c.interactive()
 	c.expiry()
 	c.key()
-	c.followUps()
+	c.enforcement()
+	c.agreed()
+	c.afterVisits()
 	return c.out
 }
 
@@ -193,152 +249,4 @@ func pastVisits(vs []VisitMark, today time.Time) []VisitMark {
 		return DateOf(v.Date).Compare(t)
 	})
 	return vs[:n]
-}
-
-// memberDay evaluates the rules for one member on one day.
-type memberDay struct {
-	r      CalendarRules
-	m      *MemberCalendar
-	today  time.Time
-	visits []VisitMark // dated on or before today, by date
-	out    []DueItem
-}
-
-func (c *memberDay) add(reason DueReason, sanctionID, visitID uint64, from, due time.Time) {
-	c.out = append(c.out, DueItem{MemberID: c.m.Member.ID, SanctionID: sanctionID, VisitID: visitID,
-		Reason: reason, From: from, Due: due, UnitID: c.m.Member.UnitID})
-}
-
-// lastVisit returns the date of the latest visit up to today.
-func (c *memberDay) lastVisit() (time.Time, bool) {
-	if len(c.visits) == 0 {
-		return time.Time{}, false
-	}
-	return DateOf(c.visits[len(c.visits)-1].Date), true
-}
-
-// window adds the item of window [from, due] unless it has not opened,
-// was dropped (today after drop) or a visit on or after from satisfied it.
-func (c *memberDay) window(reason DueReason, sanctionID uint64, from, due, drop time.Time) {
-	if from.After(c.today) || c.today.After(drop) {
-		return
-	}
-	if last, ok := c.lastVisit(); ok && !last.Before(from) {
-		return
-	}
-	c.add(reason, sanctionID, 0, from, due)
-}
-
-// fixed adds an item due on due, open from LeadDays before; its base is
-// the last visit, so no visit can satisfy it yet.
-func (c *memberDay) fixed(reason DueReason, due time.Time) {
-	if from := due.AddDate(0, 0, -c.r.LeadDays); !from.After(c.today) {
-		c.add(reason, 0, 0, from, due)
-	}
-}
-
-// liftedBy reports whether s was lifted on or before today.
-func liftedBy(s Sanction, today time.Time) bool {
-	return s.LiftedOn != nil && !DateOf(*s.LiftedOn).After(today)
-}
-
-func (c *memberDay) annual() {
-	m := c.m.Member
-	if !m.Mandatory() && !m.Key {
-		return
-	}
-	for i, s := range c.m.Sanctions {
-		if laterInYear(c.m.Sanctions, i) {
-			continue
-		}
-		y := s.DecisionDate.Year() + 1
-		from := time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC)
-		c.window(DueAnnual, s.ID, from, c.r.annualDeadline(y), time.Date(y, time.December, 31, 0, 0, 0, 0, time.UTC))
-	}
-}
-
-// laterInYear reports whether another sanction of ss was decided in the
-// same year as ss[i] but after it (on the same day: with a greater id).
-func laterInYear(ss []Sanction, i int) bool {
-	a := ss[i]
-	for j, b := range ss {
-		if j == i || b.DecisionDate.Year() != a.DecisionDate.Year() {
-			continue
-		}
-		if d := DateOf(b.DecisionDate).Compare(DateOf(a.DecisionDate)); d > 0 || (d == 0 && b.ID > a.ID) {
-			return true
-		}
-	}
-	return false
-}
-
-func (c *memberDay) interactive() {
-	m := c.m.Member
-	if m.AssigneeID == nil || m.IntervalMonths <= 0 {
-		return
-	}
-	base, ok := c.lastVisit()
-	if !ok {
-		base = c.m.Assigned
-		if base.IsZero() {
-			base = m.UpdatedAt
-		}
-		if base.IsZero() {
-			return
-		}
-		base = DateOf(base)
-	}
-	c.fixed(DueInteractive, AddMonths(base, m.IntervalMonths))
-}
-
-func (c *memberDay) expiry() {
-	for _, s := range c.m.Sanctions {
-		if liftedBy(s, c.today) {
-			continue
-		}
-		end := s.PeriodEnd
-		if end == nil {
-			end = PeriodEnd(s.Kind, s.EffectiveDate, s.ProbationMonths)
-		}
-		if end == nil {
-			continue
-		}
-		e := DateOf(*end)
-		afterDue := e.AddDate(0, 0, c.r.AfterDays)
-		c.window(DueBeforeExpiry, s.ID, e.AddDate(0, 0, -c.r.BeforeDays), e, afterDue)
-		if c.r.AfterDays > 0 {
-			c.window(DueAfterExpiry, s.ID, e.AddDate(0, 0, 1), afterDue, afterDue.AddDate(0, 0, expiryHorizonDays))
-		}
-	}
-}
-
-func (c *memberDay) key() {
-	if !c.m.Member.Key {
-		return
-	}
-	var earliest time.Time
-	for _, s := range c.m.Sanctions {
-		d := DateOf(s.DecisionDate)
-		if !liftedBy(s, c.today) && !d.After(c.today) && (earliest.IsZero() || d.Before(earliest)) {
-			earliest = d
-		}
-	}
-	if earliest.IsZero() {
-		return
-	}
-	base, ok := c.lastVisit()
-	if !ok {
-		base = earliest
-	}
-	c.fixed(DueKey, base.AddDate(0, 0, c.r.KeyEveryDays))
-}
-
-func (c *memberDay) followUps() {
-	for _, v := range c.visits {
-		if v.FeedbackUnit && v.BranchInformed {
-			continue
-		}
-		from := DateOf(v.Date)
-		c.add(DueFollowUp, 0, v.ID, from, from.AddDate(0, 0, c.r.FollowUpDays))
-	}
 }

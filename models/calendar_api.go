@@ -16,15 +16,26 @@ import (
 // DueReason says why a visit is due.
 type DueReason string
 
-// Reasons a visit is due (DOMAIN.md, "The calendar the bot keeps").
+// Reasons a visit (or, for the last three, a task after a visit) is due
+// (DOMAIN.md, "The calendar the bot keeps").
 const (
 	DueAnnual       DueReason = "annual"        // mandatory/key target sanctioned in year Y: visit in Y+1 by the deadline
 	DueInteractive  DueReason = "interactive"   // assigned inspector, every N months
-	DueBeforeExpiry DueReason = "before_expiry" // the 30 days before a sanction period ends
+	DueBeforeExpiry DueReason = "before_expiry" // the 30 days before a probation or governmental period ends
 	DueAfterExpiry  DueReason = "after_expiry"  // the 30 days after it ends
 	DueKey          DueReason = "key"           // key target, at least every 90 days
+	DueEnforcement  DueReason = "enforcement"   // 降级 or heavier: the enforcement check, one month after it takes effect
+	DueAgreed       DueReason = "agreed"        // the next visit date agreed at the last visit
 	DueFollowUp     DueReason = "follow_up"     // feedback to unit or branch notice still open, 7 days after the visit
+	DueRectify      DueReason = "rectify"       // an enforcement problem found at a visit, until marked corrected (整改)
+	DueRequest      DueReason = "request"       // requests passed to departments at a visit, until marked met (诉求落实)
 )
+
+// Visit reports whether an item of reason r is a visit owed; follow-ups,
+// rectifications and requests are tasks after a visit.
+func (r DueReason) Visit() bool {
+	return r != DueFollowUp && r != DueRectify && r != DueRequest
+}
 
 // CalendarRules are the configurable numbers of the calendar.
 type CalendarRules struct {
@@ -43,8 +54,8 @@ type CalendarRules struct {
 // it is overdue.
 type DueItem struct {
 	MemberID   uint64
-	SanctionID uint64 // the sanction it is about, 0 if none (annual, interactive, key)
-	VisitID    uint64 // follow-ups: the visit whose follow-up is open
+	SanctionID uint64 // the sanction it is about (annual, expiry, enforcement), 0 if none
+	VisitID    uint64 // agreed, follow-up, rectify, request: the visit it comes from
 	Reason     DueReason
 	From, Due  time.Time // calendar dates (UTC midnight)
 	UnitID     uint64
@@ -63,9 +74,11 @@ type MemberCalendar struct {
 type VisitMark struct {
 	ID             uint64
 	Date           time.Time
-	SanctionIDs    []uint64
 	FeedbackUnit   bool
 	BranchInformed bool
+	Next           *time.Time // the next visit date agreed at it
+	OpenProblem    bool       // it found an enforcement problem not yet marked corrected
+	OpenRequest    bool       // it passed on requests not yet marked met
 }
 
 // Delivery is one reminder or digest to one recipient, recorded under a
@@ -124,7 +137,7 @@ type DigestData struct {
 	ExpiringNoVisit   []DueItem     // before_expiry items open for sanctions ending within 30 days
 	VisitsByInspector map[int64]int // visits logged in [Since, Today] per author (Telegram id)
 	KeyNotVisited     []DueItem     // key items overdue
-	OpenFollowUps     []DueItem
-	Escalations       []DueItem // overdue by more than 14 days
+	OpenFollowUps     []DueItem     // tasks after visits: follow-ups, rectifications, requests
+	Escalations       []DueItem     // overdue by more than 14 days
 	Since, Today      time.Time
 }

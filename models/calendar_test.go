@@ -24,10 +24,18 @@ func dayPtr(s string) *time.Time {
 	return &t
 }
 
-// sanction returns a sanction decided and effective on decided; its
-// PeriodEnd is left to the rules to compute.
+// sanction returns a sanction of an ordinary member decided and
+// effective on decided; its PeriodEnd is left to the rules to compute.
 func sanction(id uint64, kind models.SanctionKind, decided string) models.Sanction {
-	return models.Sanction{ID: id, MemberID: 7, Kind: kind, DecisionDate: date(decided), EffectiveDate: date(decided)}
+	return models.Sanction{ID: id, MemberID: 7, Kind: kind, DecisionDate: date(decided), EffectiveDate: date(decided),
+		Category: models.RankOther}
+}
+
+// cadre is sanction recorded for a civil servant: a mandatory target.
+func cadre(id uint64, kind models.SanctionKind, decided string) models.Sanction {
+	s := sanction(id, kind, decided)
+	s.Category = models.RankCivilServant
+	return s
 }
 
 func visit(id uint64, on string) models.VisitMark {
@@ -35,7 +43,9 @@ func visit(id uint64, on string) models.VisitMark {
 }
 
 var (
-	mandatory = models.Member{ID: 7, UnitID: 3, Rank: models.RankCivilServant}
+	// mandatory is now an ordinary member: the category recorded with the
+	// sanction (cadre) decides, not the current one.
+	mandatory = models.Member{ID: 7, UnitID: 3, Rank: models.RankOther}
 	ordinary  = models.Member{ID: 7, UnitID: 3, Rank: models.RankOther}
 	keyTarget = models.Member{ID: 7, UnitID: 3, Rank: models.RankOther, Key: true}
 )
@@ -80,7 +90,7 @@ func runDueCases(t *testing.T, cases []dueCase) {
 }
 
 func TestDueFor_Annual(t *testing.T) {
-	expelled := []models.Sanction{sanction(1, models.GovExpulsion, "2025-03-10")} // no period: no expiry items
+	expelled := []models.Sanction{cadre(1, models.PartyExpulsion, "2025-03-10")} // no period: no expiry items
 	item := []string{"annual:7:1:0:2026-06-30 from 2026-01-01"}
 	feb29 := models.CalendarRules{AnnualDeadlineMonth: time.February, AnnualDeadlineDay: 29,
 		BeforeDays: 30, AfterDays: 30, KeyEveryDays: 90, FollowUpDays: 7, LeadDays: 14}
@@ -101,18 +111,24 @@ func TestDueFor_Annual(t *testing.T) {
 		{name: "LateVisitClears", cal: models.MemberCalendar{Member: mandatory, Sanctions: expelled,
 			Visits: []models.VisitMark{visit(1, "2026-08-01")}}, today: "2026-09-01"},
 		{name: "LatestSanctionOfTheYear", cal: models.MemberCalendar{Member: mandatory, Sanctions: []models.Sanction{
-			sanction(3, models.GovExpulsion, "2024-05-05"), sanction(1, models.GovExpulsion, "2025-02-01"),
-			sanction(2, models.GovExpulsion, "2025-11-30")}}, today: "2026-02-01",
+			cadre(3, models.PartyExpulsion, "2024-05-05"), cadre(1, models.PartyExpulsion, "2025-02-01"),
+			sanction(2, models.PartyExpulsion, "2025-11-30")}}, today: "2026-02-01",
 			want: []string{"annual:7:2:0:2026-06-30 from 2026-01-01"}},
-		{name: "OrdinaryMember", cal: models.MemberCalendar{Member: ordinary, Sanctions: expelled}, today: "2026-02-01"},
+		{name: "OrdinaryCategory", cal: models.MemberCalendar{Member: ordinary,
+			Sanctions: []models.Sanction{sanction(1, models.PartyExpulsion, "2025-03-10")}}, today: "2026-02-01"},
+		{name: "CurrentRankDoesNotCount", cal: models.MemberCalendar{Member: models.Member{ID: 7, UnitID: 3, Rank: models.RankSectionCadre},
+			Sanctions: []models.Sanction{sanction(1, models.PartyExpulsion, "2025-03-10")}}, today: "2026-02-01"},
+		{name: "KeyTargetOfOrdinaryCategory", cal: models.MemberCalendar{Member: models.Member{ID: 7, UnitID: 3, Key: true},
+			Sanctions: []models.Sanction{sanction(1, models.PartyExpulsion, "2025-12-10")}}, today: "2026-02-01",
+			want: []string{"annual:7:1:0:2026-06-30 from 2026-01-01"}},
 		{name: "DecidedOnLeapDay", cal: models.MemberCalendar{Member: mandatory,
-			Sanctions: []models.Sanction{sanction(1, models.GovExpulsion, "2024-02-29")}}, today: "2025-01-01",
+			Sanctions: []models.Sanction{cadre(1, models.PartyExpulsion, "2024-02-29")}}, today: "2025-01-01",
 			want: []string{"annual:7:1:0:2025-06-30 from 2025-01-01"}},
 		{name: "DeadlineFeb29InCommonYear", rules: feb29, cal: models.MemberCalendar{Member: mandatory,
-			Sanctions: []models.Sanction{sanction(1, models.GovExpulsion, "2026-05-01")}}, today: "2027-03-01",
+			Sanctions: []models.Sanction{cadre(1, models.PartyExpulsion, "2026-05-01")}}, today: "2027-03-01",
 			want: []string{"annual:7:1:0:2027-02-28 from 2027-01-01"}},
 		{name: "DeadlineFeb29InLeapYear", rules: feb29, cal: models.MemberCalendar{Member: mandatory,
-			Sanctions: []models.Sanction{sanction(1, models.GovExpulsion, "2027-05-01")}}, today: "2028-01-01",
+			Sanctions: []models.Sanction{cadre(1, models.PartyExpulsion, "2027-05-01")}}, today: "2028-01-01",
 			want: []string{"annual:7:1:0:2028-02-29 from 2028-01-01"}},
 	})
 }
@@ -143,8 +159,8 @@ func TestDueFor_Interactive(t *testing.T) {
 }
 
 func TestDueFor_Expiry(t *testing.T) {
-	// A party warning decided on 29 February 2024 ends on 28 February 2025.
-	leap := []models.Sanction{sanction(1, models.PartyWarning, "2024-02-29")}
+	// A demerit (记过) decided on 29 February 2024 ends on 28 February 2025.
+	leap := []models.Sanction{sanction(1, models.GovDemerit, "2024-02-29")}
 	before := "before_expiry:7:1:0:2025-02-28 from 2025-01-29"
 	after := "after_expiry:7:1:0:2025-03-30 from 2025-03-01"
 	cal := func(visits ...models.VisitMark) models.MemberCalendar {
@@ -155,8 +171,11 @@ func TestDueFor_Expiry(t *testing.T) {
 		s.LiftedOn = dayPtr(on)
 		return models.MemberCalendar{Member: ordinary, Sanctions: []models.Sanction{s}}
 	}
-	stored := sanction(1, models.PartyWarning, "2025-01-15")
+	stored := sanction(1, models.GovDemerit, "2025-01-15")
 	stored.PeriodEnd = dayPtr("2026-01-15")
+	extended := sanction(1, models.PartyProbation, "2024-02-29")
+	extended.ProbationMonths, extended.ExtensionNo = 12, "示纪发〔2025〕2号"
+	extended.Normalise()
 	runDueCases(t, []dueCase{
 		{name: "BeforeTheWindow", cal: cal(), today: "2025-01-28"},
 		{name: "BeforeWindowOpens", cal: cal(), today: "2025-01-29", want: []string{before}},
@@ -176,15 +195,24 @@ func TestDueFor_Expiry(t *testing.T) {
 		{name: "VisitInDecemberSatisfiesJanuaryEnd", cal: models.MemberCalendar{Member: ordinary,
 			Sanctions: []models.Sanction{stored}, Visits: []models.VisitMark{visit(1, "2025-12-20")}}, today: "2026-01-10"},
 		{name: "NoPeriod", cal: models.MemberCalendar{Member: ordinary,
-			Sanctions: []models.Sanction{sanction(1, models.GovExpulsion, "2024-02-29")}}, today: "2025-03-01"},
+			Sanctions: []models.Sanction{sanction(1, models.PartyExpulsion, "2024-02-29")}}, today: "2025-03-01"},
+		{name: "LighterPartySanctionsGetNone", cal: models.MemberCalendar{Member: ordinary, Sanctions: []models.Sanction{
+			sanction(1, models.PartyWarning, "2024-02-29"), sanction(2, models.PartySeriousWarning, "2023-08-29"),
+			sanction(3, models.PartyPostRemoval, "2023-02-28")}}, today: "2025-03-01"},
+		{name: "ExtendedProbationMovesTheEnd", cal: models.MemberCalendar{Member: ordinary, Sanctions: []models.Sanction{extended}},
+			today: "2025-02-20", want: nil},
+		{name: "ExtendedProbationBeforeNewEnd", cal: models.MemberCalendar{Member: ordinary, Sanctions: []models.Sanction{extended}},
+			today: "2026-02-20", want: []string{"before_expiry:7:1:0:2026-02-28 from 2026-01-29"}},
 	})
 }
 
 func TestDueFor_Key(t *testing.T) {
 	// No period, so that only key (and, a year later, annual) items come.
-	expelled := []models.Sanction{sanction(1, models.GovExpulsion, "2026-01-31")}
-	liftedS := sanction(1, models.GovExpulsion, "2026-01-31")
+	expelled := []models.Sanction{sanction(1, models.PartyExpulsion, "2026-01-31")}
+	liftedS := sanction(1, models.GovWarning, "2026-01-31")
 	liftedS.LiftedOn = dayPtr("2026-02-01")
+	probation := sanction(1, models.PartyProbation, "2026-01-31") // ends 2027-01-31, rights not yet restored
+	probation.ProbationMonths = 12
 	runDueCases(t, []dueCase{
 		{name: "NotYetOpen", cal: models.MemberCalendar{Member: keyTarget, Sanctions: expelled}, today: "2026-04-16"},
 		{name: "FromTheDecision", cal: models.MemberCalendar{Member: keyTarget, Sanctions: expelled}, today: "2026-04-17",
@@ -193,13 +221,19 @@ func TestDueFor_Key(t *testing.T) {
 			Visits: []models.VisitMark{visit(1, "2026-02-20")}}, today: "2026-06-01",
 			want: []string{"key:7:0:0:2026-05-21 from 2026-05-07"}},
 		{name: "LeapDayVisit", cal: models.MemberCalendar{Member: keyTarget,
-			Sanctions: []models.Sanction{sanction(1, models.GovExpulsion, "2024-01-02")},
+			Sanctions: []models.Sanction{sanction(1, models.PartyExpulsion, "2024-01-02")},
 			Visits:    []models.VisitMark{visit(1, "2024-02-29")}}, today: "2024-05-15",
 			want: []string{"key:7:0:0:2024-05-29 from 2024-05-15"}},
 		{name: "CrossesTheNewYear", cal: models.MemberCalendar{Member: keyTarget, Sanctions: expelled,
 			Visits: []models.VisitMark{visit(1, "2026-10-15")}}, today: "2026-12-30",
 			want: []string{"key:7:0:0:2027-01-13 from 2026-12-30"}},
 		{name: "AllLifted", cal: models.MemberCalendar{Member: keyTarget, Sanctions: []models.Sanction{liftedS}}, today: "2026-06-01"},
+		{name: "InfluencePeriodOver", cal: models.MemberCalendar{Member: keyTarget,
+			Sanctions: []models.Sanction{sanction(1, models.PartyWarning, "2025-01-31")}}, today: "2026-06-01",
+			want: []string{"annual:7:1:0:2026-06-30 from 2026-01-01"}}, // the annual visit, but no key item
+		{name: "ProbationPendingRestoration", cal: models.MemberCalendar{Member: keyTarget,
+			Sanctions: []models.Sanction{probation}, Visits: []models.VisitMark{visit(1, "2027-01-10")}}, today: "2027-04-20",
+			want: []string{"after_expiry:7:1:0:2027-03-02 from 2027-02-01", "key:7:0:0:2027-04-10 from 2027-03-27"}},
 		{name: "NotKey", cal: models.MemberCalendar{Member: ordinary, Sanctions: expelled}, today: "2026-06-01"},
 	})
 }

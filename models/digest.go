@@ -38,7 +38,7 @@ func NewDigestData(items []DueItem, today time.Time) DigestData {
 		if it.Reason == DueKey && overdue {
 			d.KeyNotVisited = append(d.KeyNotVisited, it)
 		}
-		if it.Reason == DueFollowUp {
+		if !it.Reason.Visit() {
 			d.OpenFollowUps = append(d.OpenFollowUps, it)
 		}
 		if it.Due.Before(escalate) {

@@ -2,25 +2,6 @@ package models
 
 import "time"
 
-// NextReason says why a visit is due on the date SuggestNextVisit returns.
-type NextReason string
-
-// Reasons for the next visit.
-const (
-	NextKey          NextReason = "key"           // key target: every 90 days
-	NextBeforeExpiry NextReason = "before_expiry" // 30 days before a period ends
-	NextAfterExpiry  NextReason = "after_expiry"  // the day after a period ends
-	NextRoutine      NextReason = "routine"       // every 6 months
-	NextPlanned      NextReason = "planned"       // the last visit's planned next date
-)
-
-// Intervals of the visit calendar.
-const (
-	keyInterval     = 90 // days between visits to a key target
-	expiryLead      = 30 // days before a period end when a visit is due
-	routineInterval = 6  // months between routine visits
-)
-
 // DateOf returns t's calendar date (in t's own location) as UTC midnight,
 // the form in which every DATE column is stored and returned.
 func DateOf(t time.Time) time.Time {
@@ -53,10 +34,11 @@ func ValidKind(kind SanctionKind) bool {
 	return false
 }
 
-// PeriodMonths returns the length of a sanction's period in months. For
-// PartyProbation it is probationMonths, which must be 12 or 24 (a one-year
-// probation extended once). ok is false for GovExpulsion, which has no
-// period, for an unknown kind and for a probation of any other length.
+// PeriodMonths returns the length of a sanction's period in months as
+// decided. For PartyProbation it is probationMonths, which must be 12 or
+// 24. ok is false for the permanent kinds (PartyExpulsion, GovExpulsion),
+// which have no period, for an unknown kind and for a probation of any
+// other length.
 func PeriodMonths(kind SanctionKind, probationMonths int) (months int, ok bool) {
 	switch kind {
 	case PartyWarning, GovDemerit:
@@ -65,8 +47,6 @@ func PeriodMonths(kind SanctionKind, probationMonths int) (months int, ok bool) 
 		return 18, true
 	case PartyPostRemoval, GovDemotion, GovDismissal:
 		return 24, true
-	case PartyExpulsion:
-		return 60, true
 	case GovWarning:
 		return 6, true
 	case PartyProbation:
@@ -79,7 +59,7 @@ func PeriodMonths(kind SanctionKind, probationMonths int) (months int, ok bool) 
 
 // PeriodEnd returns the date a sanction's period ends: the period runs from
 // the effective date, so a 12-month period effective 2025-03-10 ends on
-// 2026-03-10. It returns nil when the sanction has no period.
+// 2026-03-10, its last day. It returns nil when the sanction has no period.
 func PeriodEnd(kind SanctionKind, effective time.Time, probationMonths int) *time.Time {
 	months, ok := PeriodMonths(kind, probationMonths)
 	if !ok {
@@ -89,44 +69,68 @@ func PeriodEnd(kind SanctionKind, effective time.Time, probationMonths int) *tim
 	return &end
 }
 
-// Mandatory reports whether the member must be visited: section-level
-// leading cadres and civil servants are mandatory targets (必访对象).
-func (m Member) Mandatory() bool {
-	return m.Rank == RankSectionCadre || m.Rank == RankCivilServant
+// Ending says what happens when a sanction's period ends (DOMAIN.md).
+type Ending int
+
+// Endings of the sanction kinds.
+const (
+	EndsNever     Ending = iota // 开除党籍, 开除（公职）: permanent, no period
+	EndsInfluence               // 警告, 严重警告, 撤销党内职务: the 影响期 ends; nothing is lifted or decided
+	EndsRestore                 // 留党察看: the party organisation restores party rights, never before the end
+	EndsLifted                  // 政务处分 other than 开除: lifted automatically at the end of the period
+)
+
+// EndingOf returns how a sanction of kind ends.
+func EndingOf(kind SanctionKind) Ending {
+	switch kind {
+	case PartyWarning, PartySeriousWarning, PartyPostRemoval:
+		return EndsInfluence
+	case PartyProbation:
+		return EndsRestore
+	case GovWarning, GovDemerit, GovMajorDemerit, GovDemotion, GovDismissal:
+		return EndsLifted
+	}
+	return EndsNever
 }
 
-// SuggestNextVisit returns the next date a visit to m is due after the date
-// of after, and why. Candidates are: after+90 days for a key target; for
-// each sanction with a period that is not lifted, 30 days before its end if
-// that is still ahead, else the day after its end if the end has not
-// passed; and after+6 months, always. The earliest wins; on a tie the first
-// in that order. Everything is compared by calendar day (after's own), and
-// the result, a UTC midnight, is always a later day than after.
-func SuggestNextVisit(m Member, sanctions []Sanction, after time.Time) (time.Time, NextReason) {
-	from := DateOf(after)
-	best, reason := AddMonths(from, routineInterval), NextRoutine
-	consider := func(t time.Time, r NextReason) {
-		if t.Before(best) || (t.Equal(best) && r != NextRoutine && reason == NextRoutine) {
-			best, reason = t, r
-		}
-	}
-	if m.Key {
-		consider(from.AddDate(0, 0, keyInterval), NextKey)
-	}
+// ExpiryVisits reports whether a sanction of kind gets the visits before
+// and after its period ends (期满前后): 留党察看 and the governmental
+// sanctions with a period. Lighter party sanctions and expulsions get none.
+func ExpiryVisits(kind SanctionKind) bool {
+	e := EndingOf(kind)
+	return e == EndsRestore || e == EndsLifted
+}
+
+// EnforcementChecked reports whether a sanction of kind gets the
+// enforcement check one month after it takes effect: 降级 and heavier,
+// whose post, grade and pay the personnel department must change.
+func EnforcementChecked(kind SanctionKind) bool {
+	return kind == GovDemotion || kind == GovDismissal || kind == GovExpulsion
+}
+
+// ReadmissionBarMonths is how long after an expulsion from the party a
+// member may not be re-admitted: information, not a date to remind.
+const ReadmissionBarMonths = 60
+
+// ExtensionMonths is how much the one extension of a one-year probation
+// adds.
+const ExtensionMonths = 12
+
+// MandatoryCategory reports whether members of a personnel category are
+// mandatory targets (必访对象): section-level leading cadres and civil
+// servants.
+func MandatoryCategory(r Rank) bool {
+	return r == RankSectionCadre || r == RankCivilServant
+}
+
+// MandatoryTarget reports whether a member with these sanctions is a
+// mandatory target: the category recorded with a sanction decides, not
+// the member's current one (a member demoted by the sanction stays one).
+func MandatoryTarget(sanctions []Sanction) bool {
 	for _, s := range sanctions {
-		if s.LiftedOn != nil {
-			continue
-		}
-		end := PeriodEnd(s.Kind, s.EffectiveDate, s.ProbationMonths)
-		if end == nil {
-			continue
-		}
-		switch lead := end.AddDate(0, 0, -expiryLead); {
-		case from.Before(lead):
-			consider(lead, NextBeforeExpiry)
-		case !from.After(*end):
-			consider(end.AddDate(0, 0, 1), NextAfterExpiry)
+		if MandatoryCategory(s.Category) {
+			return true
 		}
 	}
-	return best, reason
+	return false
 }

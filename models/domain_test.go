@@ -62,7 +62,7 @@ func TestPeriodEnd(t *testing.T) {
 		{models.PartyProbation, 24, ptr(day(2026, 2, 28))},
 		{models.PartyProbation, 0, nil},
 		{models.PartyProbation, 18, nil},
-		{models.PartyExpulsion, 0, ptr(day(2029, 2, 28))},
+		{models.PartyExpulsion, 0, nil},
 		{models.GovWarning, 0, ptr(day(2024, 8, 29))},
 		{models.GovDemerit, 0, ptr(day(2025, 2, 28))},
 		{models.GovMajorDemerit, 0, ptr(day(2025, 8, 29))},
@@ -102,69 +102,129 @@ func TestValidKind(t *testing.T) {
 	}
 }
 
-func TestMember_Mandatory(t *testing.T) {
+func TestMandatoryTarget(t *testing.T) {
 	for rank, want := range map[models.Rank]bool{
 		models.RankSectionCadre: true, models.RankCivilServant: true, models.RankOther: false, "": false,
 	} {
-		if got := (models.Member{Rank: rank}).Mandatory(); got != want {
-			t.Errorf("Mandatory(%q) = %v, want %v", rank, got, want)
+		if got := models.MandatoryCategory(rank); got != want {
+			t.Errorf("MandatoryCategory(%q) = %v, want %v", rank, got, want)
+		}
+	}
+	// Demoted by the sanction: the category recorded with it decides, not
+	// the member's current one.
+	demoted := models.Member{Rank: models.RankOther}
+	ss := []models.Sanction{{Kind: models.GovDemotion, Category: models.RankSectionCadre}}
+	if !models.MandatoryTarget(ss) || models.MandatoryCategory(demoted.Rank) {
+		t.Errorf("a member demoted from a section-level post is no longer a mandatory target")
+	}
+	if models.MandatoryTarget([]models.Sanction{{Category: models.RankOther}}) || models.MandatoryTarget(nil) {
+		t.Errorf("an ordinary member is a mandatory target")
+	}
+}
+
+// TestEndingOf pins what each kind does at the end of its period
+// (DOMAIN.md): which kinds have a period, which get expiry visits and the
+// enforcement check, and how they end.
+func TestEndingOf(t *testing.T) {
+	for _, tc := range []struct {
+		kind                      models.SanctionKind
+		ending                    models.Ending
+		period, expiry, enforceOK bool
+	}{
+		{models.PartyWarning, models.EndsInfluence, true, false, false},
+		{models.PartySeriousWarning, models.EndsInfluence, true, false, false},
+		{models.PartyPostRemoval, models.EndsInfluence, true, false, false},
+		{models.PartyProbation, models.EndsRestore, true, true, false},
+		{models.PartyExpulsion, models.EndsNever, false, false, false},
+		{models.GovWarning, models.EndsLifted, true, true, false},
+		{models.GovDemerit, models.EndsLifted, true, true, false},
+		{models.GovMajorDemerit, models.EndsLifted, true, true, false},
+		{models.GovDemotion, models.EndsLifted, true, true, true},
+		{models.GovDismissal, models.EndsLifted, true, true, true},
+		{models.GovExpulsion, models.EndsNever, false, false, true},
+	} {
+		_, period := models.PeriodMonths(tc.kind, 12)
+		if got := models.EndingOf(tc.kind); got != tc.ending || period != tc.period ||
+			models.ExpiryVisits(tc.kind) != tc.expiry || models.EnforcementChecked(tc.kind) != tc.enforceOK {
+			t.Errorf("%s: ending %d period %v expiry %v enforcement %v", tc.kind, got, period,
+				models.ExpiryVisits(tc.kind), models.EnforcementChecked(tc.kind))
 		}
 	}
 }
 
-func TestSuggestNextVisit(t *testing.T) {
-	after := day(2025, 6, 10)
-	sanction := func(kind models.SanctionKind, eff time.Time) models.Sanction {
-		return models.Sanction{Kind: kind, EffectiveDate: eff, DecisionDate: eff}
+// TestSanction_Settled: an 影响期 just ends; a probation waits for the
+// restoration of party rights, never recorded before the end; a
+// governmental sanction is lifted at the end of its period by itself; an
+// expulsion never ends.
+func TestSanction_Settled(t *testing.T) {
+	eff := day(2025, 3, 10)
+	s := func(kind models.SanctionKind, months int) models.Sanction {
+		sn := models.Sanction{Kind: kind, DecisionDate: eff, EffectiveDate: eff, ProbationMonths: months}
+		sn.Normalise()
+		return sn
 	}
-	lifted := sanction(models.GovWarning, day(2025, 1, 1))
-	lifted.LiftedOn = ptr(day(2025, 6, 1))
-	tests := []struct {
-		name       string
-		member     models.Member
-		sanctions  []models.Sanction
-		after      time.Time
-		want       time.Time
-		wantReason models.NextReason
+	restored := s(models.PartyProbation, 12)
+	restored.LiftedOn = ptr(day(2026, 3, 20))
+	for _, tc := range []struct {
+		name              string
+		s                 models.Sanction
+		on                time.Time
+		ended, settled    bool
+		liftable, extends bool
 	}{
-		{"RoutineOnly", models.Member{}, nil, after, day(2025, 12, 10), models.NextRoutine},
-		{"RoutineClamped", models.Member{}, nil, day(2025, 8, 31), day(2026, 2, 28), models.NextRoutine},
-		{"Key", models.Member{Key: true}, nil, after, day(2025, 9, 8), models.NextKey},
-		// gov warning from 2025-01-20 ends 2025-07-20: 30 days before is 06-20.
-		{"BeforeExpiry", models.Member{Key: true},
-			[]models.Sanction{sanction(models.GovWarning, day(2025, 1, 20))}, after, day(2025, 6, 20), models.NextBeforeExpiry},
-		// ends 2025-07-01: 30 days before (06-01) has passed, so the day after the end.
-		{"AfterExpiry", models.Member{},
-			[]models.Sanction{sanction(models.GovWarning, day(2025, 1, 1))}, after, day(2025, 7, 2), models.NextAfterExpiry},
-		{"OnLeadDay", models.Member{},
-			[]models.Sanction{sanction(models.GovWarning, day(2025, 1, 10))}, day(2025, 6, 10), day(2025, 7, 11), models.NextAfterExpiry},
-		{"OnEndDay", models.Member{},
-			[]models.Sanction{sanction(models.GovWarning, day(2024, 12, 10))}, after, day(2025, 6, 11), models.NextAfterExpiry},
-		{"EndPassed", models.Member{},
-			[]models.Sanction{sanction(models.GovWarning, day(2024, 12, 9))}, after, day(2025, 12, 10), models.NextRoutine},
-		{"Lifted", models.Member{}, []models.Sanction{lifted}, after, day(2025, 12, 10), models.NextRoutine},
-		{"NoPeriod", models.Member{},
-			[]models.Sanction{sanction(models.GovExpulsion, day(2025, 1, 1))}, after, day(2025, 12, 10), models.NextRoutine},
-		{"EarliestOfSeveral", models.Member{}, []models.Sanction{
-			sanction(models.PartyWarning, day(2024, 12, 1)), // ends 2025-12-01, lead 11-01
-			sanction(models.GovDemerit, day(2024, 8, 1)),    // ends 2025-08-01, lead 07-02
-		}, after, day(2025, 7, 2), models.NextBeforeExpiry},
-		{"KeyWinsTie", models.Member{Key: true},
-			[]models.Sanction{sanction(models.GovWarning, day(2025, 4, 8))}, after, day(2025, 9, 8), models.NextKey},
-		{"TimeOfDayIgnored", models.Member{}, nil,
-			time.Date(2025, 6, 10, 23, 59, 0, 0, time.FixedZone("CST", 8*3600)), day(2025, 12, 10), models.NextRoutine},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, reason := models.SuggestNextVisit(tt.member, tt.sanctions, tt.after)
-			if !got.Equal(tt.want) || reason != tt.wantReason {
-				t.Errorf("SuggestNextVisit = %s %s, want %s %s",
-					got.Format(time.DateOnly), reason, tt.want.Format(time.DateOnly), tt.wantReason)
+		{"WarningDuring", s(models.PartyWarning, 0), day(2026, 3, 10), false, false, false, false},
+		{"WarningAfter", s(models.PartyWarning, 0), day(2026, 3, 11), true, true, false, false},
+		{"ProbationDuring", s(models.PartyProbation, 12), day(2026, 3, 9), false, false, false, true},
+		{"ProbationOnLastDay", s(models.PartyProbation, 12), day(2026, 3, 10), false, false, true, true},
+		{"ProbationPending", s(models.PartyProbation, 12), day(2026, 5, 1), true, false, true, true},
+		{"ProbationRestored", restored, day(2026, 3, 20), true, true, false, false},
+		{"TwoYearProbation", s(models.PartyProbation, 24), day(2026, 5, 1), false, false, false, false},
+		{"GovDuring", s(models.GovDemerit, 0), day(2026, 3, 10), false, false, true, false},
+		{"GovLiftedByItself", s(models.GovDemerit, 0), day(2026, 3, 11), true, true, true, false},
+		{"GovBeforeEnd", s(models.GovDemerit, 0), day(2026, 3, 9), false, false, false, false},
+		{"PartyExpulsion", s(models.PartyExpulsion, 0), day(2040, 1, 1), false, false, false, false},
+		{"GovExpulsion", s(models.GovExpulsion, 0), day(2040, 1, 1), false, false, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.s.Ended(tc.on); got != tc.ended {
+				t.Errorf("Ended = %v", got)
 			}
-			if !got.After(tt.after) {
-				t.Errorf("SuggestNextVisit = %v, not after %v", got, tt.after)
+			if got := tc.s.Settled(tc.on); got != tc.settled {
+				t.Errorf("Settled = %v", got)
+			}
+			if got := tc.s.LiftableOn(tc.on); got != tc.liftable {
+				t.Errorf("LiftableOn = %v", got)
+			}
+			if got := tc.s.Extensible(); got != tc.extends {
+				t.Errorf("Extensible = %v", got)
 			}
 		})
+	}
+}
+
+// TestSanction_Extension: extending a one-year probation moves its end by
+// a year; nothing else can be extended.
+func TestSanction_Extension(t *testing.T) {
+	sn := models.Sanction{Kind: models.PartyProbation, ProbationMonths: 12, EffectiveDate: day(2025, 3, 10), ExtensionNo: "示纪发〔2026〕3号"}
+	if err := sn.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	sn.Normalise()
+	if !sn.PeriodEnd.Equal(day(2027, 3, 10)) || !sn.Extended() || sn.Extensible() {
+		t.Errorf("extended probation: end %v extended %v extensible %v", sn.PeriodEnd, sn.Extended(), sn.Extensible())
+	}
+	for _, bad := range []models.Sanction{
+		{Kind: models.PartyProbation, ProbationMonths: 24, ExtensionNo: "x"},
+		{Kind: models.PartyWarning, ExtensionNo: "x"},
+		{Kind: models.PartyWarning, Category: "boss"},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("Validate(%+v) = nil", bad)
+		}
+	}
+	exp := models.Sanction{Kind: models.PartyExpulsion, EffectiveDate: day(2025, 3, 10)}
+	if bar := exp.ReadmissionBarEnd(); bar == nil || !bar.Equal(day(2030, 3, 10)) || exp.End() != nil {
+		t.Errorf("expulsion: bar %v end %v", bar, exp.End())
 	}
 }
 

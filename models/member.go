@@ -19,7 +19,29 @@ func (p MemberPatch) Validate() error {
 	if p.IntervalMonths != nil && (*p.IntervalMonths < 0 || *p.IntervalMonths > maxIntervalMonths) {
 		return fmt.Errorf("IntervalMonths: %w", ErrInvalid)
 	}
-	return invalidErr(memberIssues(m.Name, m.Post, m.Rank, m.KeyReason))
+	issues := memberIssues(m.Name, m.Post, m.Rank, m.KeyReason)
+	issues = append(issues, lengthIssue("UnitAppraisal", m.UnitAppraisal, 0, maxAppraisalRunes)...)
+	if p.UnitAppraisalDate != nil {
+		issues = append(issues, dateIssue("UnitAppraisalDate", *p.UnitAppraisalDate)...)
+	}
+	return invalidErr(issues)
+}
+
+// applyAppraisal sets the unit's appraisal and its date; clearing the
+// text clears the date.
+func (p MemberPatch) applyAppraisal(m *Member, set func(string, bool, func())) {
+	if p.UnitAppraisal != nil {
+		text := strings.TrimSpace(*p.UnitAppraisal)
+		set("unit_appraisal", text != m.UnitAppraisal, func() { m.UnitAppraisal = text })
+		if text == "" {
+			set("unit_appraisal_date", m.UnitAppraisalDate != nil, func() { m.UnitAppraisalDate = nil })
+		}
+	}
+	if p.UnitAppraisalDate != nil && m.UnitAppraisal != "" {
+		d := DateOf(*p.UnitAppraisalDate)
+		differs := m.UnitAppraisalDate == nil || !DateOf(*m.UnitAppraisalDate).Equal(d)
+		set("unit_appraisal_date", differs, func() { m.UnitAppraisalDate = &d })
+	}
 }
 
 // Apply sets m's fields from p (texts trimmed, AssigneeID 0 as nil) and
@@ -65,5 +87,6 @@ func (p MemberPatch) Apply(m *Member) []string {
 	if p.IntervalMonths != nil {
 		set("interval_months", *p.IntervalMonths != m.IntervalMonths, func() { m.IntervalMonths = *p.IntervalMonths })
 	}
+	p.applyAppraisal(m, set)
 	return changed
 }

@@ -18,10 +18,12 @@ const (
 	RoleInspector  Role = "inspector"
 )
 
-// Rank decides whether a member is a mandatory visit target.
+// Rank is a personnel category (人员类别). The category recorded with a
+// sanction decides whether the member is a mandatory visit target
+// (MandatoryCategory); the member's own is their current one.
 type Rank string
 
-// Ranks.
+// Personnel categories.
 const (
 	RankSectionCadre Rank = "section_cadre" // 科级领导干部
 	RankCivilServant Rank = "civil_servant" // 国家公务员
@@ -31,19 +33,20 @@ const (
 // SanctionKind is one of the party or governmental sanctions of DOMAIN.md.
 type SanctionKind string
 
-// Sanction kinds; their periods are given by PeriodMonths.
+// Sanction kinds; their periods are given by PeriodMonths, what happens
+// at the end of a period by EndingOf.
 const (
-	PartyWarning        SanctionKind = "party_warning"         // 警告, 12 months
-	PartySeriousWarning SanctionKind = "party_serious_warning" // 严重警告, 18 months
-	PartyPostRemoval    SanctionKind = "party_post_removal"    // 撤销党内职务, 24 months
-	PartyProbation      SanctionKind = "party_probation"       // 留党察看, 12 or 24 months (ProbationMonths)
-	PartyExpulsion      SanctionKind = "party_expulsion"       // 开除党籍, 60 months (no re-admission)
+	PartyWarning        SanctionKind = "party_warning"         // 警告, 影响期 12 months
+	PartySeriousWarning SanctionKind = "party_serious_warning" // 严重警告, 影响期 18 months
+	PartyPostRemoval    SanctionKind = "party_post_removal"    // 撤销党内职务, 影响期 24 months
+	PartyProbation      SanctionKind = "party_probation"       // 留党察看, 12 or 24 months (ProbationMonths), a one-year one extensible once
+	PartyExpulsion      SanctionKind = "party_expulsion"       // 开除党籍, permanent (no re-admission for 5 years)
 	GovWarning          SanctionKind = "gov_warning"           // 警告, 6 months
 	GovDemerit          SanctionKind = "gov_demerit"           // 记过, 12 months
 	GovMajorDemerit     SanctionKind = "gov_major_demerit"     // 记大过, 18 months
 	GovDemotion         SanctionKind = "gov_demotion"          // 降级, 24 months
 	GovDismissal        SanctionKind = "gov_dismissal"         // 撤职, 24 months
-	GovExpulsion        SanctionKind = "gov_expulsion"         // 开除, no period
+	GovExpulsion        SanctionKind = "gov_expulsion"         // 开除（公职）, permanent
 )
 
 // Visit methods (方式), types (类型), conclusions and recommendations are
@@ -54,6 +57,8 @@ const (
 	MethodRelatives = "relatives" // 走访亲友同事
 	MethodGroup     = "group"     // 个别座谈
 	MethodAppraisal = "appraisal" // 民主测评
+	MethodInquiry   = "inquiry"   // 询问
+	MethodPartyOrg  = "party_org" // 向所在党组织了解情况
 
 	TypeTalk        = "talk"        // 交谈式
 	TypeRecommend   = "recommend"   // 推荐式
@@ -64,9 +69,10 @@ const (
 	ConclusionAverage    = "average"     // 一般
 	ConclusionPoor       = "poor"        // 差
 
-	RecommendContinue = "continue" // 继续帮扶
-	RecommendPost     = "post"     // 推荐使用
-	RecommendLift     = "lift"     // 支持解除处分/恢复党员权利
+	RecommendContinue   = "continue"    // 继续帮扶
+	RecommendPost       = "post"        // 推荐使用
+	RecommendAdjustPost = "adjust_post" // 建议调整岗位
+	RecommendLift       = "lift"        // 支持解除处分/恢复党员权利
 )
 
 // Unit is a node of the unit tree. Path is the materialised path of ids
@@ -110,10 +116,14 @@ type Member struct {
 	NamePinyin     string     `gorm:"size:255;not null;default:'';index"` // "zhangsan", set on every save
 	NameInitials   string     `gorm:"size:64;not null;default:'';index"`  // "zs", set on every save
 	AssignedAt     *time.Time `gorm:"type:date"`                          // when AssigneeID or IntervalMonths last changed (UpdateMember)
+
+	UnitAppraisal     string     `gorm:"type:text"` // 单位鉴定: the unit's appraisal, kept in the archive
+	UnitAppraisalDate *time.Time `gorm:"type:date"` // the date of that appraisal
 }
 
 // Sanction is one disciplinary decision against a member. PeriodEnd is
-// computed from Kind, ProbationMonths and EffectiveDate, never typed.
+// computed from Kind, ProbationMonths, the extension and EffectiveDate,
+// never typed. Enforced follows from the visits' enforcement checks.
 type Sanction struct {
 	ID              uint64       `gorm:"primaryKey"`
 	MemberID        uint64       `gorm:"not null;index:idx_sanctions_member_decision,priority:1"`
@@ -123,11 +133,14 @@ type Sanction struct {
 	EffectiveDate   time.Time    `gorm:"type:date;not null"`
 	ProbationMonths int          `gorm:"not null;default:0"` // 12 or 24 for PartyProbation
 	PeriodEnd       *time.Time   `gorm:"type:date;index"`
-	Enforced        bool         `gorm:"not null;default:false"`      // execution checked (处分决定执行落实)
-	LiftedOn        *time.Time   `gorm:"type:date"`                   // 解除处分 / 恢复党员权利
-	LiftDecisionNo  string       `gorm:"size:64;not null;default:''"` // 文号 of the lifting decision
+	Enforced        bool         `gorm:"not null;default:false"`      // execution found in order (处分决定执行落实): the latest check was, or its problem was corrected
+	LiftedOn        *time.Time   `gorm:"type:date"`                   // 恢复党员权利 (probation), 解除 recorded (governmental): never before PeriodEnd
+	LiftDecisionNo  string       `gorm:"size:64;not null;default:''"` // 文号 of that decision; optional for a governmental lifting
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+
+	Category    Rank   `gorm:"size:24;not null;default:other"` // 人员类别 at the decision: decides the visit duty, whatever the member's later category
+	ExtensionNo string `gorm:"size:64;not null;default:''"`    // 文号 of the one-year extension of a one-year probation; "" when not extended
 }
 
 // Visit is one saved return visit (回访). IdemKey is the draft's id: a unique
@@ -156,6 +169,23 @@ type Visit struct {
 	BranchInformed     bool       `gorm:"not null"`
 	NextVisit          *time.Time `gorm:"type:date"`
 	CreatedAt          time.Time
+
+	Study              string     `gorm:"type:text"`                   // 学习情况
+	Rectification      string     `gorm:"type:text"`                   // 改正错误和整改情况
+	CaseView           string     `gorm:"type:text"`                   // 对案件的认识、申诉意向
+	Loopholes          string     `gorm:"type:text"`                   // 单位管理漏洞、制度薄弱环节
+	Guidance           string     `gorm:"type:text"`                   // 肯定成绩、指出不足和努力方向
+	Requests           string     `gorm:"type:text"`                   // 向组织、人事、民政部门反映的诉求
+	RequestsMetOn      *time.Time `gorm:"type:date"`                   // the requests were met (诉求落实); nil: open
+	RequestsOpen       bool       `gorm:"not null;default:false"`      // Requests given and not met: kept by the store, so that the calendar never reads the text
+	AppraisalMorality  string     `gorm:"size:16;not null;default:''"` // 民主测评 德: a conclusion code
+	AppraisalAbility   string     `gorm:"size:16;not null;default:''"` // 能
+	AppraisalDiligence string     `gorm:"size:16;not null;default:''"` // 勤
+	AppraisalResults   string     `gorm:"size:16;not null;default:''"` // 绩
+	AppraisalIntegrity string     `gorm:"size:16;not null;default:''"` // 廉
+	AppraisalNote      string     `gorm:"type:text"`
+	RectifiedOn        *time.Time `gorm:"type:date"`          // the enforcement problem was corrected (整改); nil: open
+	RectifiedFen       int64      `gorm:"not null;default:0"` // pay corrected when it was, in fen
 }
 
 // VisitSanction links a visit to a sanction it was about.

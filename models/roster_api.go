@@ -76,6 +76,9 @@ type MemberPatch struct {
 	KeyReason      *string
 	AssigneeID     *int64 // Telegram id of the inspector of interactive visits; 0 clears
 	IntervalMonths *int   // interval of interactive visits, 1..24; 0 clears
+
+	UnitAppraisal     *string    // 单位鉴定; "" clears it and its date
+	UnitAppraisalDate *time.Time // the appraisal's date
 }
 
 // SanctionInput is a new sanction; PeriodEnd is computed.
@@ -86,6 +89,7 @@ type SanctionInput struct {
 	DecisionDate    time.Time
 	EffectiveDate   time.Time // zero: the decision date
 	ProbationMonths int
+	Category        Rank // 人员类别 at the decision; "": the member's current one
 }
 
 // VisitRevision keeps a saved visit as it was before an edit.

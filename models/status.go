@@ -1,7 +1,5 @@
 package models
 
-import "time"
-
 // Status is what /status shows about one member.
 type Status struct {
 	Member    Member
@@ -13,12 +11,15 @@ type Status struct {
 	LastAuthor string // name of the user who logged LastVisit, "" if unknown
 
 	// OpenFollowUps are visits still owing feedback to the unit or the
-	// party branch, newest first, at most 10.
-	OpenFollowUps []Visit
+	// party branch, newest first, at most 10; OpenProblems those whose
+	// enforcement problem is not marked corrected, OpenRequests those
+	// whose requests are not marked met.
+	OpenFollowUps, OpenProblems, OpenRequests []Visit
 
-	// NextDue is LastVisit.NextVisit when set (NextReason NextPlanned),
-	// else SuggestNextVisit from the last visit's date, or from today when
-	// there was none. It may lie in the past: the visit is overdue.
-	NextDue    time.Time
-	NextReason NextReason
+	// Next is the next visit owed (NextVisit), HasNext false when the
+	// calendar owes none; its Due may lie in the past (overdue). Later
+	// are the other visits owed after it (Upcoming), most urgent first.
+	Next    DueItem
+	HasNext bool
+	Later   []DueItem
 }

@@ -17,6 +17,7 @@ const (
 	maxDecisionNoRunes = 64
 	maxReasonRunes     = 512 // reason of a visit edit
 	maxIntervalMonths  = 24
+	maxAppraisalRunes  = 2000 // the unit's appraisal of a member
 )
 
 // Reasons of ImportRejection, and of the FieldIssue that a validation
@@ -173,7 +174,11 @@ func (in MemberInput) Normalised() MemberInput {
 // Validate checks a new sanction's fields. Errors wrap ErrInvalid.
 func (in SanctionInput) Validate() error {
 	in = in.Normalised()
-	return invalidErr(sanctionIssues(in.Kind, in.DecisionNo, in.DecisionDate, in.EffectiveDate, in.ProbationMonths))
+	issues := sanctionIssues(in.Kind, in.DecisionNo, in.DecisionDate, in.EffectiveDate, in.ProbationMonths)
+	if in.Category != "" && !ValidRank(in.Category) {
+		issues = append(issues, FieldIssue{"Category", RejectInvalidValue})
+	}
+	return invalidErr(issues)
 }
 
 // Normalised returns in as the store writes it: the decision number
@@ -214,11 +219,33 @@ func ValidateUnitName(name string) error {
 	return invalidErr(lengthIssue("name", name, 1, maxUnitNameRunes))
 }
 
-// ValidateLift checks the lifting of a sanction: a decision number
-// (already trimmed) of 1-64 characters and a date in MinYear..MaxYear.
-// Errors wrap ErrInvalid.
-func ValidateLift(decisionNo string, on time.Time) error {
-	return invalidErr(append(lengthIssue("DecisionNo", decisionNo, 1, maxDecisionNoRunes), dateIssue("on", on)...))
+// ValidateLift checks the recording of a sanction's end on a day: party
+// rights restored after a probation (decision number required) or a
+// governmental sanction lifted (decision number optional), on or after
+// the period's last day (LiftableOn), a date in MinYear..MaxYear and a
+// decision number (already trimmed) of at most 64 characters. Nothing is
+// lifted for the other kinds. Errors wrap ErrInvalid.
+func ValidateLift(s Sanction, decisionNo string, on time.Time) error {
+	required := 0
+	if s.Kind == PartyProbation {
+		required = 1
+	}
+	issues := append(lengthIssue("DecisionNo", decisionNo, required, maxDecisionNoRunes), dateIssue("on", on)...)
+	if len(issues) == 0 && !s.LiftableOn(on) {
+		issues = append(issues, FieldIssue{"on", RejectInvalidValue})
+	}
+	return invalidErr(issues)
+}
+
+// ValidateExtension checks the extension of a probation by a year: a
+// one-year probation not extended or restored yet, and the decision
+// number (already trimmed) of 1-64 characters. Errors wrap ErrInvalid.
+func ValidateExtension(s Sanction, decisionNo string) error {
+	issues := lengthIssue("DecisionNo", decisionNo, 1, maxDecisionNoRunes)
+	if !s.Extensible() {
+		issues = append(issues, FieldIssue{"Kind", RejectInvalidValue})
+	}
+	return invalidErr(issues)
 }
 
 // ValidateEditReason checks the reason of a visit edit, already trimmed:

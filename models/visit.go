@@ -27,15 +27,18 @@ func (v Visit) Validate() error {
 		return fmt.Errorf("visit: invalid type %q", v.Type)
 	case !validConclusion(v.Conclusion):
 		return fmt.Errorf("visit: invalid conclusion %q", v.Conclusion)
-	case v.Recommendation != "" && v.Recommendation != RecommendContinue &&
-		v.Recommendation != RecommendPost && v.Recommendation != RecommendLift:
+	case v.Recommendation != "" && v.Recommendation != RecommendContinue && v.Recommendation != RecommendPost &&
+		v.Recommendation != RecommendAdjustPost && v.Recommendation != RecommendLift:
 		return fmt.Errorf("visit: invalid recommendation %q", v.Recommendation)
+	case !validAppraisal(v):
+		return errors.New("visit: invalid appraisal grade")
 	case v.PayCorrectedFen < 0:
 		return errors.New("visit: negative pay correction")
 	case utf8.RuneCountInString(v.Inspectors) > 512 || utf8.RuneCountInString(v.Participants) > 512:
 		return errors.New("visit: inspectors or participants longer than 512 characters")
 	}
-	for _, t := range []string{v.Thinking, v.Work, v.Difficulties, v.Opinions, v.Help, v.EnforcementProblem} {
+	for _, t := range []string{v.Thinking, v.Work, v.Difficulties, v.Opinions, v.Help, v.EnforcementProblem,
+		v.Study, v.Rectification, v.CaseView, v.Loopholes, v.Guidance, v.Requests, v.AppraisalNote} {
 		if len(t) > maxTextBytes {
 			return fmt.Errorf("visit: a text longer than %d bytes", maxTextBytes)
 		}
@@ -49,8 +52,19 @@ func validMethods(s string) bool {
 	}
 	for _, m := range strings.Split(s, ",") {
 		switch m {
-		case MethodTalk, MethodHome, MethodRelatives, MethodGroup, MethodAppraisal:
+		case MethodTalk, MethodHome, MethodRelatives, MethodGroup, MethodAppraisal, MethodInquiry, MethodPartyOrg:
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validAppraisal checks the grades of a democratic appraisal: each empty
+// or a conclusion code.
+func validAppraisal(v Visit) bool {
+	for _, g := range []string{v.AppraisalMorality, v.AppraisalAbility, v.AppraisalDiligence, v.AppraisalResults, v.AppraisalIntegrity} {
+		if g != "" && !validConclusion(g) {
 			return false
 		}
 	}
@@ -61,11 +75,17 @@ func validConclusion(c string) bool {
 	return c == ConclusionGood || c == ConclusionFairlyGood || c == ConclusionAverage || c == ConclusionPoor
 }
 
+// RequestsPending reports whether requests were passed on at the visit
+// and not marked met; the store keeps it in RequestsOpen.
+func (v Visit) RequestsPending() bool { return v.Requests != "" && v.RequestsMetOn == nil }
+
 // NormaliseDates turns the dates into UTC midnights. The store runs it
 // on every visit it writes and reads, whatever the driver made of them.
 func (v *Visit) NormaliseDates() {
 	v.Date = DateOf(v.Date)
 	v.NextVisit = datePtr(v.NextVisit)
+	v.RequestsMetOn = datePtr(v.RequestsMetOn)
+	v.RectifiedOn = datePtr(v.RectifiedOn)
 }
 
 func datePtr(t *time.Time) *time.Time {

@@ -133,7 +133,7 @@ func TestAccess_InviteRoles(t *testing.T) {
 		c.Expect(acXSComm)
 		for _, cmd := range []string{"/invite supervisor", "/invite admin " + acXSComm} {
 			c.Say(cmd)
-			c.Expect("分管领导只能邀请本单位及下级单位的回访员")
+			c.Expect("分管领导只能邀请本单位及下级单位的回访人员")
 			c.Refute("<code>")
 		}
 	})

@@ -121,13 +121,13 @@ func TestAccess_Users(t *testing.T) {
 	t.Run("Admin", func(t *testing.T) {
 		c := acChat(t, app, apptest.DemoAdmin)
 		c.Say("/users")
-		c.Expect("演示管理员", "演示回访员 · 回访人员 · "+acDonghu+" · <code>10002</code>", "西山分管", "西山回访员")
+		c.Expect("演示管理员", "演示回访人员 · 回访人员 · "+acDonghu+" · <code>10002</code>", "西山分管", "西山回访员")
 	})
 	t.Run("Supervisor", func(t *testing.T) {
 		c := acChat(t, app, acXSSup)
 		c.Say("/users")
 		c.Expect("西山分管 · 分管领导", "西山回访员", "<code>20002</code>")
-		for _, other := range []string{"演示回访员", "10002", "演示管理员", "东湖"} {
+		for _, other := range []string{"演示回访人员", "10002", "演示管理员", "东湖"} {
 			c.Refute(other)
 		}
 	})
@@ -199,7 +199,7 @@ func TestAccess_RevokeOK(t *testing.T) {
 			t.Fatalf("no state before: %v", err)
 		}
 		admin.Say("/revoke 10002")
-		admin.Expect("已撤销 演示回访员（ID <code>10002</code>）")
+		admin.Expect("已撤销 演示回访人员（ID <code>10002</code>）")
 		if _, _, err := state.Load(ctx, apptest.DemoInspector, apptest.DemoInspector); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("state of the revoked user: %v", err)
 		}
@@ -221,8 +221,8 @@ func TestAccess_RevokeOK(t *testing.T) {
 	t.Run("Reinvited", func(t *testing.T) {
 		acIn(t, insp, admin)
 		code := acInvite(t, admin, "inspector "+acDonghu)
-		n := acNewChat(t, app, apptest.DemoInspector, "演示回访员", "")
-		n.Join("/start "+code, "演示回访员")
+		n := acNewChat(t, app, apptest.DemoInspector, "演示回访人员", "")
+		n.Join("/start "+code, "演示回访人员")
 		acExpectIn(t, acText(n.Last), "欢迎")
 		insp.Say("/visit")
 		insp.Expect("请输入受处分人员")

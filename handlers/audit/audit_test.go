@@ -62,7 +62,7 @@ func TestAudit_FiltersAndPages(t *testing.T) {
 	insp.UnitID = u.UnitID
 	lisi := findDemoMember(t, store, "李四")
 	for i := 0; i < 25; i++ {
-		if _, err := store.MemberStatus(ctx, insp, lisi, time.Now()); err != nil {
+		if _, err := store.MemberStatus(ctx, insp, models.CalendarRules{}, lisi, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -30,6 +30,7 @@ const (
 	vKind                      // kind_<value>: a sanction kind
 	vFields                    // the changed columns of a member or a visit
 	vText                      // as written: an item key
+	vFen                       // an amount in fen, shown in yuan
 )
 
 // detailKeys are the keys the store writes, with how their values show.
@@ -43,6 +44,7 @@ var detailKeys = map[string]valueKind{
 	"invitations_revoked": vNumber, "members_new": vNumber, "members_updated": vNumber,
 	"sanctions_new": vNumber, "sanctions_updated": vNumber, "unchanged": vNumber, "rejected": vNumber,
 	"year": vNumber, "off": vNumber, "work": vNumber, "through_seq": vNumber, "events": vNumber,
+	"on": vDate, "fen": vFen,
 }
 
 // detailText renders the detail of a row of action in tr's language.
@@ -91,6 +93,10 @@ func detailValue(tr kit.Tr, action, key, val string, kind valueKind) (string, bo
 		return fieldLabels(tr, action, val), true
 	case vText:
 		return kit.Esc(val), true
+	case vFen:
+		if fen, err := strconv.ParseInt(val, 10, 64); err == nil {
+			return tr.T("ed_val_yuan", "Amount", kit.FormatFen(fen)), true
+		}
 	}
 	return kit.Esc(val), true
 }

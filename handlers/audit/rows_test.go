@@ -58,7 +58,7 @@ func TestAudit_OneRowPerAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wst, err := store.MemberStatus(ctx, adminViewer, wang[0].Member.ID, li.At)
+	wst, err := store.MemberStatus(ctx, adminViewer, models.CalendarRules{}, wang[0].Member.ID, li.At)
 	if err != nil || wst.LastVisit == nil {
 		t.Fatalf("status of 王五: %+v, %v", wst, err)
 	}

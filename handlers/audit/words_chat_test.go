@@ -39,10 +39,10 @@ func TestAudit_Readable(t *testing.T) {
 		t.Fatalf("an admin's /due wrote %+v, want one %s row", evs[:len(evs)-before], models.AuditViewDue)
 	}
 	admin.Say("/member 李四")
-	admin.Press("指定互动式")
-	admin.Press("演示回访员")
+	admin.Press("指定回访责任人（互动式")
+	admin.Press("演示回访人员")
 	admin.Press("3 个月")
-	admin.Expect("已指定互动式回访人员")
+	admin.Expect("已指定回访责任人（互动式）")
 
 	admin.Say("/audit")
 	admin.Expect("查看需要安排的回访（/due）", "显示人数：", "修改项：互动式回访人员、回访间隔", "打开人员")

@@ -163,8 +163,8 @@ func TestDetailText(t *testing.T) {
 	}{
 		{zh, "member_update", "fields=assignee_id,interval_months", "修改项：互动式回访人员、回访间隔"},
 		{en, "member_update", "fields=assignee_id,interval_months", "changed: inspector of interactive visits, visit interval"},
-		{zh, "visit_edit", "version=2 fields=conclusion,next_visit", "版本：2，修改项：结论、下次回访"},
-		{zh, "followup_done", "fields=feedback_unit,branch_informed", "修改项：已向单位反馈、已向支部通报"},
+		{zh, "visit_edit", "version=2 fields=conclusion,next_visit", "版本：2，修改项：回访结论、下次回访"},
+		{zh, "followup_done", "fields=feedback_unit,branch_informed", "修改项：已向所在单位反馈、已向所在党支部通报"},
 		{zh, "view_digest", "since=2026-11-13 items=4", "起始日期：2026年11月13日，待办事项：4"},
 		{zh, "view_due", "n=2", "显示人数：2"},
 		{zh, "unit_create", "unit=9 parent=0", "单位：#9，上级单位：顶级"},

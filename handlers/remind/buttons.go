@@ -6,6 +6,7 @@ import (
 
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/visit"
+	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
 )
 
@@ -28,6 +29,10 @@ func (r *Remind) persistent(t *kit.Turn, data string) error {
 		return r.snooze(t, cb)
 	case rcDone:
 		return r.markFollowUpDone(t, cb.Visit)
+	case rcRectified:
+		return r.startRectify(t, cb.Visit)
+	case rcMet:
+		return r.markRequestsMet(t, cb.Visit)
 	case rcDigest:
 		return r.setDigestFrequency(t, cb.Arg)
 	case rcLang:
@@ -37,9 +42,15 @@ func (r *Remind) persistent(t *kit.Turn, data string) error {
 	return nil
 }
 
-// button handles the feature's conversation buttons: "resume the draft"
-// of the question askDropDraft asks.
+// button handles the feature's conversation buttons: the rectification
+// form's, and "resume the draft" of the question askDropDraft asks.
 func (r *Remind) button(t *kit.Turn, cb kit.Callback) error {
+	if d := kit.Part[Draft](t.St, part); d != nil && wizard.IsAction(cb.Action) {
+		handled, err := r.rectify.Button(t, d, cb)
+		if handled || err != nil {
+			return err
+		}
+	}
 	if cb.Action == actResume && r.draft.Unfinished != nil {
 		if _, open := r.draft.Unfinished(t); open {
 			t.St.Pending = ""

@@ -31,7 +31,7 @@ func dataOf(t *testing.T, m kit.Message, label string) string {
 func openFollowUp(t *testing.T, store *sqlstore.Store) (uint64, models.MemberMatch) {
 	t.Helper()
 	wang := demoMember(t, store, "王五", "")
-	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, models.DateOf(wang.Member.CreatedAt))
+	st, err := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, wang.Member.ID, models.DateOf(wang.Member.CreatedAt))
 	if err != nil || len(st.OpenFollowUps) != 1 {
 		t.Fatalf("status of 王五: %v, %d open follow-ups", err, len(st.OpenFollowUps))
 	}
@@ -126,7 +126,7 @@ func TestReminderButtons_MarkDone(t *testing.T) {
 		t.Fatalf("mark done: %+v", r)
 	}
 	c.Expect(fmt.Sprintf("<s>回访记录 %d 的反馈和通报</s> 已完成", visitID))
-	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, day(0))
+	st, err := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, wang.Member.ID, day(0))
 	if err != nil || len(st.OpenFollowUps) != 0 {
 		t.Fatalf("after mark done: %v, %d open", err, len(st.OpenFollowUps))
 	}
@@ -157,7 +157,7 @@ func TestReminderButtons_Forged(t *testing.T) {
 	if _, _, err := store.GetVisit(context.Background(), adminViewer, visitID); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := store.MemberStatus(context.Background(), adminViewer, demoMember(t, store, "王五", "").Member.ID, day(0))
+	st, _ := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, demoMember(t, store, "王五", "").Member.ID, day(0))
 	if len(st.OpenFollowUps) != 1 {
 		t.Errorf("follow-up closed by a forged button")
 	}
@@ -175,7 +175,7 @@ func TestReminderButtons_DoneOnlyByResponsible(t *testing.T) {
 	if r := other.PressData(data, 1); r.CallbackText != "Only the visit's author, the member's inspector or a supervisor can mark this" || len(r.Messages) != 0 {
 		t.Errorf("another inspector marks done: %+v", r)
 	}
-	st, err := store.MemberStatus(context.Background(), adminViewer, wang.Member.ID, day(0))
+	st, err := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, wang.Member.ID, day(0))
 	if err != nil || len(st.OpenFollowUps) != 1 {
 		t.Fatalf("follow-up closed by another inspector: %v, %d open", err, len(st.OpenFollowUps))
 	}
@@ -186,4 +186,49 @@ func TestReminderButtons_DoneOnlyByResponsible(t *testing.T) {
 	if r := sup.PressData(data, 1); r.CallbackText != "此按钮已失效或无效" {
 		t.Errorf("marking a closed follow-up again: %+v", r)
 	}
+}
+
+// TestReminderButtons_Tasks: a rectification is marked from its reminder
+// with the day and the pay corrected; requests met with one tap; a west
+// supervisor's forged presses change nothing.
+func TestReminderButtons_Tasks(t *testing.T) {
+	app, store := remindApp(t)
+	feng := demoMember(t, store, "冯十一", "")
+	st, err := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, feng.Member.ID, day(0))
+	if err != nil || len(st.OpenProblems) != 1 || len(st.OpenRequests) != 1 {
+		t.Fatalf("冯十一: %v, %d problems, %d requests", err, len(st.OpenProblems), len(st.OpenRequests))
+	}
+	visitID := st.OpenProblems[0].ID
+	fix, met := item(feng, models.DueRectify, day(20)), item(feng, models.DueRequest, day(20))
+	fix.VisitID, met.VisitID = visitID, visitID
+
+	west := kittest.NewChat(t, app, supXishan)
+	for _, data := range []string{fmt.Sprintf("r1:c:%d", visitID), fmt.Sprintf("r1:m:%d", visitID), "r1:c:0", "r1:m:x"} {
+		if r := west.PressData(data, 1); r.CallbackText != "此按钮已失效或无效" || len(r.Messages) != 0 {
+			t.Errorf("%s pressed in the west: %+v", data, r)
+		}
+	}
+
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	id := c.Receive(mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, fix, met)))
+	labels := strings.Join(kittest.Labels(c.Msgs[id]), "|")
+	expectIn(t, labels, "✅ 1. 冯十一 已整改", "✅ 2. 冯十一 诉求已落实")
+	c.PressData(dataOf(t, c.Msgs[id], "诉求已落实"), id)
+	c.Expect(fmt.Sprintf("<s>回访记录 %d 反映的诉求</s> 已落实", visitID))
+	id = c.Receive(mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, fix)))
+	c.PressData(dataOf(t, c.Msgs[id], "已整改"), id)
+	c.Expect("哪一天整改到位", "今天", "昨天")
+	c.Say(day(1).Format("2006-01-02"))
+	c.Expect("日期不能晚于今天")
+	c.Press("今天")
+	c.Expect("纠正的工资发放金额", "与回访时记录相同（520.00 元）", "未涉及工资")
+	c.Say("480")
+	c.Expect(fmt.Sprintf("<s>回访记录 %d 发现的问题</s> 已登记整改", visitID))
+	st, _ = store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, feng.Member.ID, day(0))
+	if len(st.OpenProblems) != 0 || len(st.OpenRequests) != 0 || !st.Sanctions[0].Enforced {
+		t.Fatalf("after marking: %d problems, %d requests, enforced %v", len(st.OpenProblems), len(st.OpenRequests), st.Sanctions[0].Enforced)
+	}
+	id = c.Receive(mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, fix)))
+	c.PressData(dataOf(t, c.Msgs[id], "已整改"), id)
+	c.Expect("此按钮已失效或无效")
 }

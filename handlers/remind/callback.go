@@ -20,12 +20,14 @@ const Prefix = "r1:"
 
 // Actions of reminder and settings buttons.
 const (
-	rcVisit  = "v" // r1:v:<member>:<sanction>: log a visit of the member
-	rcNew    = "n" // r1:n:<member>:<sanction>:<draft>: drop that draft and log a visit
-	rcSnooze = "z" // r1:z:<reason>:<member>:<sanction>:<visit>:<yyyymmdd>: snooze an item
-	rcDone   = "f" // r1:f:<visit>: the visit's follow-up is done
-	rcDigest = "d" // r1:d:<weekly|daily|off>: digest frequency
-	rcLang   = "l" // r1:l:<zh|en>: language
+	rcVisit     = "v" // r1:v:<member>:<sanction>: log a visit of the member
+	rcNew       = "n" // r1:n:<member>:<sanction>:<draft>: drop that draft and log a visit
+	rcSnooze    = "z" // r1:z:<reason>:<member>:<sanction>:<visit>:<yyyymmdd>: snooze an item
+	rcDone      = "f" // r1:f:<visit>: the visit's follow-up is done
+	rcRectified = "c" // r1:c:<visit>: the visit's enforcement problem was corrected (asks the date and pay)
+	rcMet       = "m" // r1:m:<visit>: the visit's requests were met
+	rcDigest    = "d" // r1:d:<weekly|daily|off>: digest frequency
+	rcLang      = "l" // r1:l:<zh|en>: language
 )
 
 // ReminderCallback is the parsed data of a reminder or settings button.
@@ -46,6 +48,7 @@ const dueDayLayout = "20060102"
 var reasonLetters = map[models.DueReason]string{
 	models.DueAnnual: "a", models.DueInteractive: "i", models.DueBeforeExpiry: "b",
 	models.DueAfterExpiry: "x", models.DueKey: "k", models.DueFollowUp: "f",
+	models.DueEnforcement: "e", models.DueAgreed: "g", models.DueRectify: "c", models.DueRequest: "q",
 }
 
 // Digest frequencies (Store.SetDigestFrequency), the default first.
@@ -63,7 +66,7 @@ func (c ReminderCallback) String() string {
 		parts = append(parts, u(c.Member), u(c.Sanction), c.Arg)
 	case rcSnooze:
 		parts = append(parts, reasonLetters[c.Reason], u(c.Member), u(c.Sanction), u(c.Visit), c.Due.Format(dueDayLayout))
-	case rcDone:
+	case rcDone, rcRectified, rcMet:
 		parts = append(parts, u(c.Visit))
 	default:
 		parts = append(parts, c.Arg)
@@ -93,7 +96,7 @@ func ParseReminderCallback(s string) (ReminderCallback, error) {
 		c.Arg, ok = p[4], ok && isDraftTag(p[4])
 	case c.Action == rcSnooze && len(p) == 7:
 		return parseSnooze(p)
-	case c.Action == rcDone && len(p) == 3:
+	case (c.Action == rcDone || c.Action == rcRectified || c.Action == rcMet) && len(p) == 3:
 		c.Visit, ok = canonID(p[2], true)
 	case c.Action == rcDigest && len(p) == 3:
 		c.Arg, ok = p[2], slices.Contains(digestFreqs, p[2])

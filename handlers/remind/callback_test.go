@@ -45,7 +45,7 @@ func TestParseReminderCallback(t *testing.T) {
 	}
 	bad := []string{
 		"", "r1", "r1:", "r1:v", "r1:v:12", "r1:v:0:1", "r1:v:012:1", "r1:v:+1:1", "r1:v:1:-1", "r1:v:1:2:3",
-		"r2:v:1:2", "v1:3:v:1", "r1:x:1", "r1:n:1:2:0A1B2C3D", "r1:n:1:2:abc", "r1:z:q:1:2:0:20270320",
+		"r2:v:1:2", "v1:3:v:1", "r1:x:1", "r1:n:1:2:0A1B2C3D", "r1:n:1:2:abc", "r1:z:w:1:2:0:20270320",
 		"r1:z:b:1:2:0:20270230", "r1:z:b:1:2:0:2027032", "r1:z:b:0:2:0:20270320", "r1:f:0", "r1:f:",
 		"r1:d:hourly", "r1:l:fr", "r1:v:18446744073709551616:1", "r1:v:1:1" + strings.Repeat("0", 70),
 	}
@@ -136,7 +136,7 @@ func TestRemindCatalogue_BuiltIDs(t *testing.T) {
 		"rm_dg_overdue", "rm_dg_due_soon", "rm_dg_expiring", "rm_dg_key", "rm_dg_followups", "rm_dg_escalations",
 		"rm_hol_syntax", "rm_hol_both", "rm_hol_bad_date", "rm_hol_wrong_year", "rm_hol_range_long"}
 	for r := range reasonLetters {
-		ids = append(ids, "rm_reason_"+string(r))
+		ids = append(ids, "reason_"+string(r))
 	}
 	for _, f := range digestFreqs {
 		ids = append(ids, "rm_freq_"+f)

@@ -10,16 +10,23 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// The demo owes, on any day: a visit of 李四 (key target, never visited;
-// the inspectors of 东湖镇 are responsible), the branch notice of 王五's
-// last visit (its author, the demo inspector, is responsible), and a visit
-// of 赵六 after a period ended, in 西山街道 (no inspector there).
+// The demo owes, on any day, overdue or within 14 days: a visit of 李四
+// (key target, never visited; the inspectors of 东湖镇 are responsible),
+// two of 韩十 (his interactive visit, and the one before his period
+// ended, missed; his assignee, the demo inspector, is responsible), the
+// branch notice of 王五's last visit, and in 西山街道 (no inspector there)
+// the enforcement check of 钱七's expulsion from public office; and, open
+// as long as they are not marked done, 冯十一's rectification and request
+// (due in 20 days).
 
 func TestRemindCommands_DueInspector(t *testing.T) {
 	app, _ := remindApp(t)
 	c := kittest.NewChat(t, app, apptest.DemoInspector)
 	c.Say("/due")
-	c.Expect("您需要安排的回访（2 项）", "1. 李四", "2. 王五", "回访后反馈未完成", "📝 1. 李四", "✅ 2. 王五 已反馈", "💤 3天")
+	c.Expect("您需要安排的回访（6 项）", "1. 李四", "2. 韩十（东湖村党支部（演示）） · 互动式定期回访",
+		"3. 王五（东湖镇机关党支部（演示）） · 回访后反馈、通报未完成", "4. 韩十（东湖村党支部（演示）） · 期满前回访",
+		"5. 冯十一（东湖镇机关党支部（演示）） · 执行不到位问题待整改", "6. 冯十一（东湖镇机关党支部（演示）） · 反映的诉求待落实",
+		"📝 1. 李四", "✅ 3. 王五 已反馈", "✅ 5. 冯十一 已整改", "✅ 6. 冯十一 诉求已落实", "💤 3天")
 	c.Refute("赵六")
 	if !c.Last.Messages[0].Protect {
 		t.Error("/due is not protected")
@@ -27,25 +34,26 @@ func TestRemindCommands_DueInspector(t *testing.T) {
 	c.Press("💤")
 	c.Expect("3 天后再提醒")
 	c.Say("/due")
-	c.Expect("您需要安排的回访（1 项）", "1. 王五")
+	c.Expect("您需要安排的回访（5 项）", "1. 韩十", "2. 王五")
 	c.Refute("李四")
 	c.Press("已反馈")
-	c.Expect("<s>回访记录", "目前没有需要安排的回访。")
+	c.Expect("<s>回访记录", "您需要安排的回访（4 项）")
+	c.Refute("王五")
 
 	en := kittest.NewChat(t, app, inspectorEN)
 	en.Say("/due")
-	en.Expect("Visits you owe (1)", "李四", "days overdue", "📝 1. 李四")
+	en.Expect("Visits you owe (3)", "李四", "days overdue", "📝 1. 李四", "enforcement problem to correct", "requests met")
 }
 
 func TestRemindCommands_DueSupervisor(t *testing.T) {
 	app, _ := remindApp(t)
 	dh := kittest.NewChat(t, app, supDonghu)
 	dh.Say("/due")
-	dh.Expect("本单位逾期和 14 天内到期的回访（2 项）", "李四", "王五")
-	dh.Refute("赵六")
+	dh.Expect("本单位逾期和 14 天内到期的回访，及回访后未办结的事项（6 项）", "李四", "王五", "韩十", "冯十一")
+	dh.Refute("钱七")
 	xs := kittest.NewChat(t, app, supXishan)
 	xs.Say("/due")
-	xs.Expect("赵六", "期满后回访")
+	xs.Expect("钱七", "处分决定执行情况检查")
 	xs.Refute("李四")
 	xs.Refute("王五")
 }
@@ -58,14 +66,15 @@ func TestRemindCommands_Digest(t *testing.T) {
 	c.Refute("李四")
 	dh := kittest.NewChat(t, app, supDonghu)
 	dh.Say("/digest")
-	dh.Expect("回访工作汇总", "逾期未回访</b>：2 项", "李四", "回访后反馈未完成</b>：1 项", "负责：演示回访员、Inspector Wang")
-	dh.Refute("赵六")
+	dh.Expect("回访工作汇总", "逾期未回访</b>：4 项", "李四", "回访后未办结的事项</b>（反馈通报、整改、诉求）：3 项",
+		"执行不到位问题待整改", "反映的诉求待落实", "负责：演示回访人员、Inspector Wang")
+	dh.Refute("钱七")
 	if m := dh.Last.Messages[0]; !m.Protect || textLen(m.Text) > maxTextLen {
 		t.Errorf("digest: protect %v, %d characters", m.Protect, textLen(m.Text))
 	}
 	admin := kittest.NewChat(t, app, apptest.DemoAdmin)
 	admin.Say("/digest")
-	admin.Expect("逾期未回访</b>：3 项", "赵六", "尚无负责的回访人员")
+	admin.Expect("逾期未回访</b>：5 项", "钱七", "尚无负责的回访人员")
 }
 
 func TestRemindCommands_Settings(t *testing.T) {

@@ -36,8 +36,8 @@ func TestApp_RenderDelivery_Digest(t *testing.T) {
 	d := models.Delivery{Recipient: apptest.DemoAdmin, Kind: models.DeliveryDigest, Period: "2027-W09", Payload: mustJSON(t, p)}
 	m := mustRender(t, app, d)
 	expectIn(t, m.Text, "回访工作汇总", "逾期未回访</b>：120 项", "14 天内到期</b>：30 项", "30 天内处分期满、尚未进行期满前回访</b>：30 项",
-		"本期登记回访</b>：49 次", "• 演示回访员：7 次", "东湖分管领导：2 次", "以及另外 37 人", "重点对象超过 90 天未回访</b>：30 项",
-		"回访后反馈未完成</b>：30 项", "逾期超过 14 天，需督办</b>：45 项", "负责：演示回访员、东湖分管领导", "以及另外 ", "李四")
+		"本期登记回访</b>：49 次", "• 演示回访人员：7 次", "东湖分管领导：2 次", "以及另外 37 人", "重点对象超过 90 天未回访</b>：30 项",
+		"回访后未办结的事项</b>（反馈通报、整改、诉求）：30 项", "逾期超过 14 天，需督办</b>：45 项", "负责：演示回访人员、东湖分管领导", "以及另外 ", "李四")
 	if len(m.Buttons) != 0 {
 		t.Errorf("digest has buttons: %v", kittest.Labels(m))
 	}

@@ -20,7 +20,9 @@ func (r *Remind) cmdDue(t *kit.Turn, _ string) error {
 
 // dueMessage is the user's list now under an optional note: an
 // inspector's own items due within dueSoonDays or overdue; a supervisor's
-// or admin's subtree's overdue and soon-due items.
+// or admin's subtree's overdue and soon-due items. Tasks after a visit
+// (feedback, rectification, requests) are listed as long as they are
+// open, so that they can be marked done from the list.
 func (r *Remind) dueMessage(t *kit.Turn, note string) (kit.Message, error) {
 	v := r.turnView(t, models.AuditViewDue)
 	items, head, err := v.dueList(t.User.Role)
@@ -47,7 +49,7 @@ func (v *view) dueList(role models.Role) ([]models.DueItem, string, error) {
 		}
 		horizon := v.today.AddDate(0, 0, dueSoonDays)
 		for _, it := range all {
-			if slices.Contains(it.Inspectors, v.viewer.TelegramID) && !it.Due.After(horizon) {
+			if slices.Contains(it.Inspectors, v.viewer.TelegramID) && (!it.Due.After(horizon) || !it.Reason.Visit()) {
 				items = append(items, it)
 			}
 		}
@@ -64,6 +66,11 @@ func (v *view) dueList(role models.Role) ([]models.DueItem, string, error) {
 	}
 	dd := models.NewDigestData(all, v.today)
 	items = append(append(items, dd.Overdue...), dd.DueSoon...)
+	for _, it := range dd.OpenFollowUps {
+		if it.Due.After(v.today.AddDate(0, 0, dueSoonDays)) {
+			items = append(items, it) // not among the soon-due ones yet
+		}
+	}
 	sortUrgent(items)
 	return items, v.t.T("rm_due_title_unit", "N", len(items), "Days", dueSoonDays), nil
 }

@@ -1,8 +1,6 @@
 package remind
 
 import (
-	"cmp"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,25 +82,11 @@ func (v *view) who(id uint64, names map[uint64]models.MemberMatch) string {
 	return v.t.T("rm_member", "Name", kit.Esc(m.Member.Name), "Unit", kit.Esc(m.UnitName))
 }
 
-func (v *view) reason(r models.DueReason) string {
-	if reasonLetters[r] == "" {
-		return v.t.T("rm_reason_other")
-	}
-	return v.t.T("rm_reason_" + string(r))
-}
+// reason names why the item is due, as /status does.
+func (v *view) reason(r models.DueReason) string { return kit.ReasonLabel(v.t, r) }
 
 // when says by when the item is due and how many days are left or over.
-func (v *view) when(it models.DueItem) string {
-	days := int(math.Round(it.Due.Sub(v.today).Hours() / 24))
-	date := v.t.Date(it.Due)
-	switch {
-	case days > 0:
-		return v.t.T("rm_when_left", "Date", date, "Days", days)
-	case days == 0:
-		return v.t.T("rm_when_today", "Date", date)
-	}
-	return v.t.T("rm_when_over", "Date", date, "Days", -days)
-}
+func (v *view) when(it models.DueItem) string { return kit.DueWhen(v.t, it.Due, v.today) }
 
 // itemButtons are, per listed item the viewer may see (at most
 // maxItemButtons), a row: log a visit (or, for a follow-up, mark it done)
@@ -129,17 +113,33 @@ func (v *view) itemButtons(items []models.DueItem, names map[uint64]models.Membe
 func (v *view) itemRow(no int, it models.DueItem, name string) []kit.Button {
 	label := []any{"No", no, "Name", shorten(name, maxLabelRunes)}
 	var row []kit.Button
-	if it.Reason == models.DueFollowUp && it.VisitID != 0 {
-		if data, ok := buttonData(ReminderCallback{Action: rcDone, Visit: it.VisitID}); ok {
-			row = append(row, kit.Button{Text: v.t.T("rm_btn_done", label...), Data: data})
+	switch {
+	case !it.Reason.Visit() && it.VisitID != 0:
+		action, text := taskButton(it.Reason)
+		if data, ok := buttonData(ReminderCallback{Action: action, Visit: it.VisitID}); ok {
+			row = append(row, kit.Button{Text: v.t.T(text, label...), Data: data})
 		}
-	} else if data, ok := buttonData(ReminderCallback{Action: rcVisit, Member: it.MemberID, Sanction: it.SanctionID}); ok {
-		row = append(row, kit.Button{Text: v.t.T("rm_btn_visit", label...), Data: data})
+	case it.Reason.Visit():
+		if data, ok := buttonData(ReminderCallback{Action: rcVisit, Member: it.MemberID, Sanction: it.SanctionID}); ok {
+			row = append(row, kit.Button{Text: v.t.T("rm_btn_visit", label...), Data: data})
+		}
 	}
 	if data, ok := snoozeData(it); ok {
 		row = append(row, kit.Button{Text: v.t.T("rm_btn_snooze", "Days", snoozeDays), Data: data})
 	}
 	return row
+}
+
+// taskButton is the action and label of the button that marks a task
+// after a visit done.
+func taskButton(r models.DueReason) (action, label string) {
+	switch r {
+	case models.DueRectify:
+		return rcRectified, "rm_btn_rectified"
+	case models.DueRequest:
+		return rcMet, "rm_btn_met"
+	}
+	return rcDone, "rm_btn_done"
 }
 
 // shorten cuts s to max characters, with an ellipsis.
@@ -162,10 +162,7 @@ func memberIDs(items []models.DueItem) []uint64 {
 	return ids
 }
 
-// sortUrgent orders items most urgent first: earliest due date, then
-// reason and member, so that equal lists render alike.
-func sortUrgent(items []models.DueItem) {
-	slices.SortStableFunc(items, func(x, y models.DueItem) int {
-		return cmp.Or(x.Due.Compare(y.Due), cmp.Compare(x.Reason, y.Reason), cmp.Compare(x.MemberID, y.MemberID))
-	})
-}
+// sortUrgent orders items most urgent first, in the calendar's order
+// (models.CompareDue), so that a member's first item is the next visit
+// /status names.
+func sortUrgent(items []models.DueItem) { slices.SortStableFunc(items, models.CompareDue) }

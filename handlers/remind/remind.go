@@ -14,6 +14,7 @@ import (
 
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/visit"
+	"github.com/huifang/huifang/handlers/wizard"
 	"github.com/huifang/huifang/models"
 )
 
@@ -30,6 +31,9 @@ type Store interface {
 	MemberNames(ctx context.Context, v models.Viewer, action string, ids []uint64) (map[uint64]models.MemberMatch, error)
 	Snooze(ctx context.Context, v models.Viewer, itemKey string, until time.Time) error
 	MarkFollowUp(ctx context.Context, v models.Viewer, visitID uint64, feedback, branch bool) error
+	MarkRectified(ctx context.Context, v models.Viewer, visitID uint64, on time.Time, fen int64) error
+	MarkRequestsMet(ctx context.Context, v models.Viewer, visitID uint64, on time.Time) error
+	GetVisit(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []uint64, error)
 	SetDigestFrequency(ctx context.Context, telegramID int64, freq string) error
 	IsWorkday(ctx context.Context, day time.Time) (workday, known bool, err error)
 	SetHolidayYear(ctx context.Context, actor models.Viewer, year int, offDays, workDays []time.Time) error
@@ -55,8 +59,9 @@ const (
 
 // Remind is the reminders feature.
 type Remind struct {
-	db     Store
-	visits *visit.Visits
+	db      Store
+	visits  *visit.Visits
+	rectify *wizard.Form[*Draft]
 	// draft is the visit feature as the dispatcher sees it: its Unfinished
 	// and Resume answer the "resume the draft" button.
 	draft kit.Feature
@@ -66,6 +71,7 @@ type Remind struct {
 // button asks for.
 func New(db Store, visits *visit.Visits) *Remind {
 	r := &Remind{db: db, visits: visits}
+	r.rectify = r.rectifyForm()
 	if visits != nil {
 		r.draft = visits.Feature()
 	}
@@ -84,6 +90,8 @@ func (r *Remind) Feature() kit.Feature {
 			{Name: "holidays", Run: r.cmdHolidays},
 		},
 		NS: NS, Button: r.button,
+		Flows: []string{Flow}, Text: r.text,
+		Drop:   func(t *kit.Turn) { t.St.Drop(part) },
 		Prefix: Prefix, Persistent: r.persistent,
 		Locales: locales,
 	}

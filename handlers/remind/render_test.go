@@ -208,7 +208,7 @@ func TestApp_RenderDelivery_Reminder(t *testing.T) {
 	follow.VisitID = 77
 	m := mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, overdue, soon, follow))
 	expectIn(t, m.Text, "今天需要安排的回访（3 项）", "1. 李四（"+rmDonghuBranch+"） · 重点对象定期回访 · 应于 "+
-		zhTr(t).Date(day(-3))+"前（已逾期 3 天）", "张三", "还有 5 天", "王五", "回访后反馈未完成", "应于今天")
+		zhTr(t).Date(day(-3))+"前（已逾期 3 天）", "张三", "还有 5 天", "王五", "回访后反馈、通报未完成", "应于今天")
 	labels := strings.Join(kittest.Labels(m), "|")
 	expectIn(t, labels, "📝 1. 李四", "📝 2. 张三", "✅ 3. 王五 已反馈", "💤 3天")
 	if len(m.Buttons) != 3 || m.Buttons[2][0].Data != "r1:f:77" {
@@ -289,7 +289,7 @@ func TestApp_RenderDelivery_AdminDigest(t *testing.T) {
 	}}
 	d := models.Delivery{Recipient: apptest.DemoAdmin, Kind: models.DeliveryAdminDigest, Period: "2027-W09", Payload: mustJSON(t, p)}
 	m := mustRender(t, app, d)
-	expectIn(t, m.Text, "系统运行情况", "2027-W09", "已屏蔽机器人的用户</b>：2 人", "演示回访员（ID 10002）", "用户 31337",
+	expectIn(t, m.Text, "系统运行情况", "2027-W09", "已屏蔽机器人的用户</b>：2 人", "演示回访人员（ID 10002）", "用户 31337",
 		"发送失败</b>：2 条", "（可能已送达，未重发）：1 条", "2027 年节假日安排未录入，按周一至周五计算工作日，请用 /holidays 录入")
 	d.Payload = `{"problems":[],"holidays_unknown":[]}`
 	expectIn(t, mustRender(t, app, d).Text, "没有需要处理的问题")

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
@@ -62,7 +61,14 @@ func (r *Roster) cardText(t *kit.Turn, m models.Member, unit string, sanctions [
 	var b strings.Builder
 	b.WriteString(kit.MemberTitle(t.T, m, unit))
 	b.WriteString("\n" + t.T.T("ro_card_rank", "Rank", t.T.T("rank_"+string(m.Rank))))
-	b.WriteString("\n" + t.T.T("st_class", "Class", kit.TargetClass(t.T, m)))
+	b.WriteString("\n" + t.T.T("st_class", "Class", kit.TargetClass(t.T, m, sanctions)))
+	if m.UnitAppraisal != "" {
+		date := t.T.T("none")
+		if m.UnitAppraisalDate != nil {
+			date = t.T.Date(*m.UnitAppraisalDate)
+		}
+		b.WriteString("\n" + t.T.T("ro_card_appraisal", "Date", date, "Text", kit.Esc(m.UnitAppraisal)))
+	}
 	if m.Key && m.KeyReason != "" {
 		b.WriteString("\n" + t.T.T("ro_card_key_reason", "Reason", kit.Esc(m.KeyReason)))
 	}
@@ -80,10 +86,7 @@ func (r *Roster) cardText(t *kit.Turn, m models.Member, unit string, sanctions [
 	b.WriteString("\n" + t.T.T("st_sanctions"))
 	today := t.Today()
 	for _, sc := range sanctions {
-		b.WriteString("\n• " + kit.SanctionLine(t.T, sc, today))
-		if sc.LiftDecisionNo != "" {
-			b.WriteString(t.T.T("ro_card_lift_no", "No", kit.Esc(sc.LiftDecisionNo)))
-		}
+		b.WriteString("\n• " + kit.SanctionLine(t.T, sc, today) + t.T.T("ro_card_category", "Rank", t.T.T("rank_"+string(sc.Category))))
 	}
 	return b.String(), nil
 }
@@ -110,30 +113,15 @@ func cardButtons(t *kit.Turn, m models.Member, sanctions []models.Sanction) [][]
 	} else {
 		rows = append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_mark_key"), NS, actMarkKey, "")})
 	}
-	rows = append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_assign"), NS, actAssign, "")},
+	rows = append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_assign"), NS, actAssign, ""), t.Btn(t.T.T("ro_btn_appraisal"), NS, actAppraise, "")},
 		[]kit.Button{t.Btn(t.T.T("ro_btn_add_sanction"), NS, actSanction, "")})
-	for _, sc := range sanctions {
-		if !liftable(sc) {
-			continue
-		}
-		label := t.T.T("ro_btn_lift", "Kind", t.T.T("kind_"+string(sc.Kind)), "No", sc.DecisionNo)
-		if sc.Kind == models.PartyProbation {
-			label = t.T.T("ro_btn_restore", "No", sc.DecisionNo)
-		}
-		rows = append(rows, []kit.Button{t.Btn(label, NS, actLift, strconv.FormatUint(sc.ID, 10))})
-	}
+	rows = append(rows, endButtons(t, sanctions)...)
 	return append(rows, []kit.Button{t.Btn(t.T.T("ro_btn_close"), NS, actClose, "")})
 }
 
 // actClose is the card's Close: unlike Cancel, it comes after changes
 // that were saved, so it says only that the card is closed.
 const actClose = "cl"
-
-// liftable reports whether a sanction can still be lifted (or, after a
-// probation, party rights restored); an expulsion cannot.
-func liftable(sc models.Sanction) bool {
-	return sc.LiftedOn == nil && sc.Kind != models.PartyExpulsion && sc.Kind != models.GovExpulsion
-}
 
 // cardButton handles a button of the member card.
 func (r *Roster) cardButton(t *kit.Turn, d *Draft, cb kit.Callback) error {
@@ -154,8 +142,10 @@ func (r *Roster) cardButton(t *kit.Turn, d *Draft, cb kit.Callback) error {
 		return r.startAssign(t, d)
 	case cb.Action == actSanction:
 		return r.sanctionFor(t, d.MemberID)
-	case cb.Action == actLift:
-		return r.startLift(t, d, cb.Arg)
+	case cb.Action == actLift || cb.Action == actExtend:
+		return r.startEnd(t, d, cb.Arg, cb.Action == actExtend)
+	case cb.Action == actAppraise:
+		return r.startAppraisal(t, d)
 	case cb.Action == actClose:
 		end(t)
 		t.Show(kit.Message{Text: t.T.T("ro_card_closed", "Name", kit.Esc(d.MemberName))})

@@ -23,7 +23,8 @@ var today = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
 func forms() map[string]*wizard.Form[*Draft] {
 	r := New(nil)
 	return map[string]*wizard.Form[*Draft]{"member": r.member, "memberEdit": r.memberEdit,
-		"sanction": r.sanction, "assign": r.assign, "lift": r.lift}
+		"sanction": r.sanction, "assign": r.assign, "appraise": r.appraise,
+		"restore": r.ends[endRestore], "lift": r.ends[endLift], "extend": r.ends[endExtend]}
 }
 
 // keysOf reads every message id of one language from the files of kit and
@@ -108,7 +109,9 @@ func TestApply(t *testing.T) {
 		d.Set("decided", "2025-03-10")
 		return d
 	}
-	liftDraft := func() *Draft { return &Draft{Kind: kindLift, SKind: string(models.GovDemotion), Decided: "2025-03-10"} }
+	restoreDraft := func() *Draft {
+		return &Draft{Kind: kindLift, End: endRestore, SKind: string(models.PartyProbation), Decided: "2025-03-10", PeriodEnd: "2026-03-10"}
+	}
 	for _, tc := range []struct {
 		name, form, field, answer string
 		draft                     func() *Draft
@@ -143,12 +146,15 @@ func TestApply(t *testing.T) {
 		{name: "interval too long", form: "assign", field: "interval", answer: "30", refused: "ro_interval_range"},
 		{name: "interval zero", form: "assign", field: "interval", answer: "0", refused: "ro_interval_range"},
 		{name: "interval words", form: "assign", field: "interval", answer: "三个月", refused: "ro_interval_range"},
-		{name: "assignee typed", form: "assign", field: "assign", answer: "演示回访员", refused: "use_buttons"},
-		{name: "lift date", form: "lift", field: "lift_date", answer: "2026-01-05", want: "2026-01-05", draft: liftDraft},
-		{name: "lift date future", form: "lift", field: "lift_date", answer: "2026-12-04", refused: "ro_date_future", draft: liftDraft},
-		{name: "lift date before decision", form: "lift", field: "lift_date", answer: "2025-03-09",
-			refused: "ro_date_before_decision", draft: liftDraft},
-		{name: "lift no", form: "lift", field: "lift_no", answer: "示监发〔2026〕100号", want: "示监发〔2026〕100号", draft: liftDraft},
+		{name: "assignee typed", form: "assign", field: "assign", answer: "演示回访人员", refused: "use_buttons"},
+		{name: "restore date", form: "restore", field: "restore_date", answer: "2026-03-10", want: "2026-03-10", draft: restoreDraft},
+		{name: "restore date future", form: "restore", field: "restore_date", answer: "2026-12-04", refused: "ro_date_future", draft: restoreDraft},
+		{name: "restore before the probation ends", form: "restore", field: "restore_date", answer: "2026-03-09",
+			refused: "ro_restore_before_end", draft: restoreDraft},
+		{name: "restore no", form: "restore", field: "restore_no", answer: "示纪发〔2026〕100号", want: "示纪发〔2026〕100号", draft: restoreDraft},
+		{name: "lift no", form: "lift", field: "lift_no", answer: "示监发〔2026〕100号", want: "示监发〔2026〕100号"},
+		{name: "extend no", form: "extend", field: "extend_no", answer: "示纪发〔2026〕7号", want: "示纪发〔2026〕7号"},
+		{name: "appraisal date future", form: "appraise", field: "appraisal_date", answer: "2026-12-04", refused: "ro_date_future"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := &Draft{}
@@ -218,9 +224,9 @@ func TestReviewTexts(t *testing.T) {
 		"decided": "2025-03-10", "effective": "2025-03-15"} {
 		d.Set(k, v)
 	}
-	got := r.sanctionText(tr, d)
-	for _, want := range []string{"人员：孙八", "<b>处分种类</b>：留党察看（24 个月）", "<b>文号</b>：示纪发〔2025〕99号",
-		"<b>决定日期</b>：2025年3月10日", "<b>生效日期</b>：2025年3月15日", "<b>期满日期</b>：2027年3月15日"} {
+	got := r.sanctionText(tr, d, today)
+	for _, want := range []string{"人员：孙八", "<b>处分种类</b>：留党察看二年", "<b>文号</b>：示纪发〔2025〕99号",
+		"<b>决定日期</b>：2025年3月10日", "<b>生效日期</b>：2025年3月15日", "<b>处分期间</b>：察看期至 2027年3月15日（还有 102 天）"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("sanction review lacks %q:\n%s", want, got)
 		}
@@ -231,7 +237,7 @@ func TestReviewTexts(t *testing.T) {
 	}
 	m.Labels = map[string]string{"unit": indent + indent + "东湖村党支部（演示）"}
 	got = r.member.Lines(tr, m)
-	for _, want := range []string{"<b>单位</b>：东湖村党支部（演示）", "<b>职务</b>：（无）", "<b>职级</b>：国家公务员",
+	for _, want := range []string{"<b>单位</b>：东湖村党支部（演示）", "<b>职务</b>：（无）", "<b>人员类别</b>：国家公务员",
 		"<b>重点回访对象</b>：是（&lt;不服&gt;）"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("member review lacks %q:\n%s", want, got)

@@ -30,7 +30,7 @@ func TestRoster_KindRows(t *testing.T) {
 	c.Say("/sanction add 孙八")
 	c.Expect("前两行为党纪处分")
 	want := [][]string{{"党内警告", "党内严重警告", "撤销党内职务"}, {"留党察看", "开除党籍"},
-		{"政务警告", "记过", "记大过"}, {"降级", "撤职", "开除"}, {"✖ 取消"}}
+		{"政务警告", "记过", "记大过"}, {"降级", "撤职", "开除公职"}, {"✖ 取消"}}
 	if got := rowLabels(c); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("rows = %v", got)
 	}
@@ -41,22 +41,21 @@ func TestRoster_KindRows(t *testing.T) {
 	}
 }
 
-// TestRoster_LiftedMeanwhile: a sanction another admin lifted while the
+// TestRoster_LiftedMeanwhile: a lifting another admin recorded while the
 // number was being typed is reported, and the card shown again.
 func TestRoster_LiftedMeanwhile(t *testing.T) {
 	app, store, _ := apptest.NewApp(t)
 	a := kittest.NewChat(t, app, apptest.DemoAdmin)
 	b := kittest.NewChat(t, app, apptest.BootAdmin)
 	for _, c := range []*kittest.Chat{a, b} {
-		c.Say("/member 王五")
-		c.Press("解除处分")
-		c.Press("今天")
+		c.Say("/member 韩十")
+		c.Press("登记解除")
 	}
 	b.Say("示监发〔2026〕100号")
 	b.Expect("已登记解除处分")
 	a.Say("示监发〔2026〕101号")
-	a.Expect("这项处分已经登记过解除", "<b>王五</b>", "（示监发〔2026〕100号）")
-	if _, sanctions := mustMember(t, store, "王五"); sanctions[0].LiftDecisionNo != "示监发〔2026〕100号" {
+	a.Expect("已经登记过了", "<b>韩十</b>", "（示监发〔2026〕100号）")
+	if _, sanctions := mustMember(t, store, "韩十"); sanctions[0].LiftDecisionNo != "示监发〔2026〕100号" {
 		t.Fatalf("sanction = %+v", sanctions[0])
 	}
 }

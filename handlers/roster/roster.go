@@ -31,6 +31,7 @@ type Store interface {
 	UpdateMember(ctx context.Context, actor models.Viewer, id uint64, p models.MemberPatch) (models.Member, error)
 	CreateSanction(ctx context.Context, actor models.Viewer, in models.SanctionInput) (models.Sanction, error)
 	LiftSanction(ctx context.Context, actor models.Viewer, sanctionID uint64, on time.Time, decisionNo string) error
+	ExtendProbation(ctx context.Context, actor models.Viewer, sanctionID uint64, decisionNo string) error
 	ImportRoster(ctx context.Context, actor models.Viewer, members []models.ImportMember, sanctions []models.ImportSanction, parsed []models.ImportRejection, apply bool) (models.ImportResult, error)
 }
 
@@ -50,7 +51,9 @@ const (
 	actUnmark   = "uk" // card: no longer a key target
 	actAssign   = "am" // card: assign the inspector of interactive visits
 	actSanction = "sa" // card: record a sanction of the member
-	actLift     = "lf" // card: lift a sanction; arg: its id
+	actLift     = "lf" // card: record the end of a sanction (restore rights, lift); arg: its id
+	actExtend   = "ex" // card: extend a probation by a year; arg: its id
+	actAppraise = "ap" // card: record the unit's appraisal
 	actImport   = "im" // import preview: write it
 )
 
@@ -61,7 +64,8 @@ const (
 	kindAdd      = "add"    // /member add
 	kindSanction = "sadd"   // /sanction add (typing the member until MemberID is set)
 	kindAssign   = "assign" // assigning the inspector of interactive visits
-	kindLift     = "lift"   // lifting a sanction
+	kindLift     = "lift"   // recording the end of a sanction, or extending a probation (Draft.End)
+	kindAppraise = "apr"    // recording the unit's appraisal
 	kindImport   = "import" // an import preview waiting for confirm
 )
 
@@ -78,7 +82,11 @@ type Draft struct {
 	Assignee   int64  `json:"as,omitempty"` // the member's inspector of interactive visits
 	SanctionID uint64 `json:"sid,omitempty"`
 	SKind      string `json:"sk,omitempty"` // kind of the sanction being lifted
+	SanctionNo string `json:"sn,omitempty"` // its decision number
 	Decided    string `json:"dd,omitempty"` // its decision date (kit.DateLayout)
+	PeriodEnd  string `json:"pe,omitempty"` // its period's last day (kit.DateLayout)
+	End        string `json:"en,omitempty"` // endRestore, endLift or endExtend
+	Rank       string `json:"rk,omitempty"` // the member's current personnel category (/sanction add)
 	FileID     string `json:"fi,omitempty"`
 	FileName   string `json:"fn,omitempty"`
 }
@@ -94,7 +102,8 @@ type Roster struct {
 	// the card (a /member add has nothing before its first question).
 	member, memberEdit *wizard.Form[*Draft]
 	sanction           *wizard.Form[*Draft]
-	assign, lift       *wizard.Form[*Draft]
+	assign, appraise   *wizard.Form[*Draft]
+	ends               map[string]*wizard.Form[*Draft] // by Draft.End
 }
 
 // New builds the roster feature over db.
@@ -106,7 +115,8 @@ func New(db Store) *Roster {
 	r.memberEdit = &edit
 	r.sanction = r.sanctionForm()
 	r.assign = r.assignForm()
-	r.lift = r.liftForm()
+	r.appraise = r.appraisalForm()
+	r.ends = r.endForms()
 	return r
 }
 
@@ -153,7 +163,9 @@ func (r *Roster) formOf(d *Draft) *wizard.Form[*Draft] {
 	case d.Kind == kindAssign:
 		return r.assign
 	case d.Kind == kindLift:
-		return r.lift
+		return r.ends[d.End]
+	case d.Kind == kindAppraise:
+		return r.appraise
 	}
 	return nil
 }

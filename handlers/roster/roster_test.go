@@ -83,7 +83,7 @@ func TestRoster_MemberAdd(t *testing.T) {
 	c.Expect("所在单位")
 	c.Press("东湖村党支部")
 	c.Say("村会计 <b>")
-	c.Expect("职级？")
+	c.Expect("人员类别？")
 	c.Press("国家公务员")
 	c.Press("是")
 	c.Expect("重点回访对象的原因")
@@ -94,7 +94,7 @@ func TestRoster_MemberAdd(t *testing.T) {
 	c.Say("对处分不服")
 	c.Expect("新增人员（待确认）", "是（对处分不服）") // back straight to the review
 	c.Press("确认保存")
-	c.Expect("已添加人员", "王小明", "国家公务员", "必访对象、重点回访对象", "暂无处分记录")
+	c.Expect("已添加人员", "王小明", "国家公务员", "对象类别：重点回访对象", "暂无处分记录")
 	m, _ := mustMember(t, store, "王小明")
 	if m.Post != "村会计 <b>" || m.Rank != models.RankCivilServant || !m.Key || m.KeyReason != "对处分不服" {
 		t.Fatalf("member = %+v", m)
@@ -146,14 +146,16 @@ func TestRoster_MemberEdit(t *testing.T) {
 	app, store, _ := apptest.NewApp(t)
 	c := kittest.NewChat(t, app, apptest.DemoAdmin)
 	c.Say("/member 孙八")
-	c.Expect("<b>孙八</b>", "村民小组长", "职级：其他", "一般对象", "撤销党内职务")
+	c.Expect("<b>孙八</b>", "村民小组长", "人员类别：其他", "一般对象", "撤销党内职务")
 	c.Press("✏️ 职务")
 	c.Expect("职务？")
 	c.Say("村民小组副组长")
 	c.Expect("已修改职务", "村民小组副组长")
-	c.Press("✏️ 职级")
+	c.Press("✏️ 人员类别")
 	c.Press("国家公务员")
-	c.Expect("已修改职级", "必访对象")
+	// A later category does not make him a mandatory target: the one
+	// recorded with his sanction decides.
+	c.Expect("已修改人员类别", "人员类别：国家公务员", "对象类别：一般对象", " · 处分时为其他")
 	c.Press("✏️ 单位")
 	c.Press("返回")
 	c.Expect("<b>孙八</b>") // back to the card
@@ -172,23 +174,23 @@ func TestRoster_MemberEdit(t *testing.T) {
 	c.Press("取消重点")
 	c.Expect("已取消重点回访对象")
 	c.Refute("重点原因")
-	c.Press("指定互动式")
-	c.Expect("负责互动式回访", "演示回访员")
-	c.Press("演示回访员")
+	c.Press("指定回访责任人")
+	c.Expect("选择回访责任人", "演示回访人员")
+	c.Press("演示回访人员")
 	c.Expect("每隔几个月")
 	c.Say("30")
 	c.Expect("1 至 24 之间")
 	c.Say("３") // full-width digit
-	c.Expect("已指定互动式回访人员", "互动式回访：演示回访员，每 3 个月")
+	c.Expect("已指定回访责任人（互动式）", "回访责任人（互动式）：演示回访人员，每 3 个月")
 	m, _ := mustMember(t, store, "孙八")
 	if m.Post != "村民小组副组长" || m.Rank != models.RankCivilServant || m.Key || m.AssigneeID == nil ||
 		*m.AssigneeID != apptest.DemoInspector || m.IntervalMonths != 3 {
 		t.Fatalf("member = %+v", m)
 	}
-	c.Press("指定互动式")
-	c.Press("取消互动式回访指定")
-	c.Expect("已取消互动式回访指定")
-	c.Refute("互动式回访：")
+	c.Press("指定回访责任人")
+	c.Press("取消回访责任人")
+	c.Expect("已取消互动式回访的责任人")
+	c.Refute("回访责任人（互动式）：")
 	if m, _ := mustMember(t, store, "孙八"); m.AssigneeID != nil || m.IntervalMonths != 0 {
 		t.Fatalf("assignment not cleared: %+v", m)
 	}
@@ -207,7 +209,9 @@ func TestRoster_SanctionAdd(t *testing.T) {
 	c.Expect("为 孙八 登记处分", "党内警告", "留党察看", "记大过", "开除")
 	c.Press("留党察看")
 	c.Expect("留党察看的期限")
-	c.Press("24 个月")
+	c.Press("二年")
+	c.Expect("处分决定时的人员类别", "该人员当前为：其他")
+	c.Press("国家公务员")
 	c.Expect("决定文号")
 	c.Say("示纪发〔2025〕99号")
 	c.Expect("决定日期？")
@@ -221,7 +225,8 @@ func TestRoster_SanctionAdd(t *testing.T) {
 	c.Say("2025-03-01")
 	c.Expect("不能早于处分决定日期（2025年3月10日）")
 	c.Say("2025年3月15日")
-	c.Expect("登记处分（待确认）", "留党察看（24 个月）", "示纪发〔2025〕99号", "2025年3月15日", "<b>期满日期</b>：2027年3月15日")
+	c.Expect("登记处分（待确认）", "留党察看二年", "<b>处分时人员类别</b>：国家公务员", "示纪发〔2025〕99号", "2025年3月15日",
+		"<b>处分期间</b>：察看期至 2027年3月15日")
 	c.Press("确认保存")
 	c.Expect("已登记处分")
 	_, sanctions := mustMember(t, store, "孙八")
@@ -235,10 +240,11 @@ func TestRoster_SanctionAdd(t *testing.T) {
 	c.Say("/sanction add 孙八")
 	c.Press("记过")
 	c.Refute("留党察看的期限")
+	c.Press("其他")
 	c.Say("示纪发〔2025〕99号")
 	c.Say("2025-04-01")
 	c.Press("与决定日期相同")
-	c.Expect("<b>期满日期</b>：2026年4月1日")
+	c.Expect("<b>处分期间</b>：处分期至 2026年4月1日")
 	c.Press("确认保存")
 	c.Expect("这个文号已经登记过了", "决定文号")
 	c.Say("示监发〔2025〕5号")
@@ -250,38 +256,69 @@ func TestRoster_SanctionAdd(t *testing.T) {
 	}
 }
 
-func TestRoster_SanctionFromCardAndLift(t *testing.T) {
+// TestRoster_SanctionEnds: the card offers the end its kind has, and only
+// once the period is over: no lifting of a party warning or a running
+// demotion; a one-year probation extended once by a year; party rights
+// restored after a probation, never before its last day; a governmental
+// sanction lifted by itself, its decision number optional.
+func TestRoster_SanctionEnds(t *testing.T) {
 	app, store, _ := apptest.NewApp(t)
 	c := kittest.NewChat(t, app, apptest.DemoAdmin)
-	c.Say("/member 王五")
-	c.Expect("降级")
-	c.Press("解除处分")
-	c.Expect("解除处分（降级）的日期")
-	tomorrow := time.Now().In(apptest.Shanghai).AddDate(0, 0, 1).Format("2006-01-02")
-	c.Say(tomorrow)
-	c.Expect("日期不能晚于今天")
-	c.Press("今天")
-	c.Expect("解除处分的决定文号")
-	c.Press("返回")
-	c.Expect("解除处分（降级）的日期")
-	c.Press("今天")
-	c.Say("示监发〔2026〕100号")
-	c.Expect("已登记解除处分", "解除", "（示监发〔2026〕100号）")
-	c.Refute("解除处分：")
-	_, sanctions := mustMember(t, store, "王五")
-	if sanctions[0].LiftedOn == nil || sanctions[0].LiftDecisionNo != "示监发〔2026〕100号" {
+	for _, name := range []string{"王五", "赵六", "孙八", "钱七"} {
+		c.Say("/member " + name)
+		c.Refute("解除")
+		c.Refute("恢复党员权利：")
+	}
+	c.Say("/member 钱七")
+	c.Expect("开除党籍", "五年内不得重新入党（至", "开除公职", "无处分期间")
+
+	// 李四's probation runs: it may be extended, not ended.
+	c.Say("/member 李四")
+	c.Refute("恢复党员权利：")
+	c.Press("延长察看期一年")
+	c.Expect("延长留党察看期一年", "决定文号")
+	c.Say("示纪发〔2026〕200号")
+	c.Expect("已登记延长留党察看期一年", "留党察看一年（延长一年，示纪发〔2026〕200号）")
+	c.Refute("延长察看期一年：")
+	_, sanctions := mustMember(t, store, "李四")
+	if sanctions[0].ExtensionNo != "示纪发〔2026〕200号" {
 		t.Fatalf("sanction = %+v", sanctions[0])
 	}
 
-	c.Say("/member 李四")
+	// 韩十's demerit ended a month ago: lifted by itself, the number optional.
+	c.Say("/member 韩十")
+	c.Expect("记过", "期满自动解除")
+	c.Press("登记解除")
+	c.Expect("期满已自动解除", "跳过")
+	c.Press("跳过")
+	c.Expect("已登记解除处分", "期满自动解除")
+	c.Refute("登记解除：")
+	_, sanctions = mustMember(t, store, "韩十")
+	if sanctions[0].LiftedOn == nil || !sanctions[0].LiftedOn.Equal(*sanctions[0].PeriodEnd) || sanctions[0].LiftDecisionNo != "" {
+		t.Fatalf("sanction = %+v", sanctions[0])
+	}
+
+	// A one-year probation that ended on 2025-01-10: rights restored
+	// from that day on, not before.
+	c.Say("/sanction add 孙八")
+	c.Press("留党察看")
+	c.Press("一年")
+	c.Press("其他")
+	c.Say("示纪发〔2024〕1号")
+	c.Say("2024-01-10")
+	c.Press("与决定日期相同")
+	c.Press("确认保存")
+	c.Say("/member 孙八")
+	c.Expect("察看期至 2025年1月10日，已届满，待作出恢复党员权利的决定")
 	c.Press("恢复党员权利")
-	c.Expect("恢复党员权利（留党察看）的日期")
-	c.Press("取消")
-	c.Say("/member 李四")
-	c.Press("登记处分")
-	c.Expect("为 李四 登记处分")
-	c.Press("政务警告")
-	c.Expect("决定文号")
+	c.Expect("察看期至 2025年1月10日，不能早于这一天")
+	c.Say("2025-01-09")
+	c.Expect("恢复党员权利不能早于这一天")
+	c.Say("2025-01-10")
+	c.Expect("恢复党员权利的决定文号")
+	c.Say("示纪发〔2025〕3号")
+	c.Expect("已登记恢复党员权利", "已于 2025年1月10日 恢复党员权利（示纪发〔2025〕3号）")
+	c.Refute("已于 2025年1月10日 解除")
 }
 
 func TestRoster_FindByPinyin(t *testing.T) {
@@ -343,4 +380,27 @@ func TestRoster_SiblingUnitSeesNothing(t *testing.T) {
 	}
 	c.Say("西山社区党支部（演示）")
 	c.Expect("职务？")
+}
+
+// TestRoster_UnitAppraisal: the unit's appraisal is kept per member and
+// recorded from the card, its text then its date.
+func TestRoster_UnitAppraisal(t *testing.T) {
+	app, store, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoAdmin)
+	c.Say("/member 王五")
+	c.Expect("单位鉴定（", "该同志受处分后能正确对待")
+	c.Say("/member 孙八")
+	c.Refute("单位鉴定（")
+	c.Press("单位鉴定")
+	c.Expect("单位鉴定的内容")
+	c.Say("工作认真 <b>")
+	c.Expect("单位鉴定的日期")
+	tomorrow := time.Now().In(apptest.Shanghai).AddDate(0, 0, 1).Format("2006-01-02")
+	c.Say(tomorrow)
+	c.Expect("日期不能晚于今天")
+	c.Press("今天")
+	c.Expect("已登记单位鉴定", "单位鉴定（"+time.Now().In(apptest.Shanghai).Format("2006年1月2日")+"）：工作认真 &lt;b&gt;")
+	if m, _ := mustMember(t, store, "孙八"); m.UnitAppraisal != "工作认真 <b>" || m.UnitAppraisalDate == nil {
+		t.Fatalf("member = %+v", m)
+	}
 }

@@ -34,8 +34,9 @@ func (r *Roster) sanctionForm() *wizard.Form[*Draft] {
 		NS: NS, Keys: "ro_",
 		Fields: []*wizard.Field[*Draft]{
 			{Name: "kind", Kind: wizard.Choice, Codes: kindCodes, Labels: "kind_", Layout: kindRows, Show: showKind},
-			{Name: "probation", Kind: wizard.Choice, Codes: probationCodes, Label: monthsLabel, PerRow: 2,
+			{Name: "probation", Kind: wizard.Choice, Codes: probationCodes, Labels: "probation_", PerRow: 2,
 				Hidden: true, Applies: onProbation},
+			{Name: "category", Kind: wizard.Choice, Codes: rankCodes, Labels: "rank_", PromptData: currentRank},
 			{Name: "no", Kind: wizard.Text, Parse: line(maxDecisionNo)},
 			{Name: "decided", Kind: wizard.Date, Check: notFuture},
 			{Name: "effective", Kind: wizard.Date, Check: notBeforeDecided, Keeps: notBeforeDecidedValue,
@@ -55,13 +56,19 @@ func onProbation(d *Draft) bool { return d.Get("kind") == string(models.PartyPro
 
 func monthsLabel(tr kit.Tr, code string) string { return tr.T("ro_months", "N", code) }
 
-// showKind is the kind, with the length of a probation.
+// showKind is the kind, with the length of a probation ("留党察看一年").
 func showKind(tr kit.Tr, d *Draft) string {
 	kind := tr.T("kind_" + d.Get("kind"))
-	if onProbation(d) {
-		kind += tr.T("ro_paren", "Text", monthsLabel(tr, d.Get("probation")))
+	if onProbation(d) && d.Get("probation") != "" {
+		kind += tr.T("probation_" + d.Get("probation"))
 	}
 	return kind
+}
+
+// currentRank names the member's current category in the question of
+// the category at the decision.
+func currentRank(t *kit.Turn, d *Draft) []any {
+	return []any{"Current", t.T.T("rank_" + d.Rank)}
 }
 
 // notFuture keeps a decision date on or before today.
@@ -131,20 +138,19 @@ func (r *Roster) sanctionFor(t *kit.Turn, memberID uint64) error {
 	if err != nil {
 		return fmt.Errorf("load member %d: %w", memberID, err)
 	}
-	d := &Draft{Kind: kindSanction, MemberID: m.ID, MemberName: m.Name}
+	d := &Draft{Kind: kindSanction, MemberID: m.ID, MemberName: m.Name, Rank: string(m.Rank)}
 	start(t, d)
 	return r.sanction.Begin(t, d)
 }
 
-// sanctionText is the sanction as the review card lists it.
-func (r *Roster) sanctionText(tr kit.Tr, d *Draft) string {
+// sanctionText is the sanction as the review card lists it, with its
+// period in the words of its kind.
+func (r *Roster) sanctionText(tr kit.Tr, d *Draft, today time.Time) string {
 	effective, _ := kit.ParseDay(d.Get("effective"))
-	until := tr.T("st_no_period")
-	if pe := models.PeriodEnd(models.SanctionKind(d.Get("kind")), effective, probationMonths(d)); pe != nil {
-		until = tr.Date(*pe)
-	}
+	sc := models.Sanction{Kind: models.SanctionKind(d.Get("kind")), EffectiveDate: effective, ProbationMonths: probationMonths(d)}
+	sc.Normalise()
 	return tr.T("ro_review_sanction", "Name", kit.Esc(d.MemberName)) + r.sanction.Lines(tr, d) +
-		"\n" + tr.T("field_line", "Label", tr.T("ro_f_period_end"), "Value", until)
+		"\n" + tr.T("field_line", "Label", tr.T("ro_f_period_end"), "Value", kit.PeriodState(tr, sc, today))
 }
 
 // probationMonths is the length of a probation, 0 for other kinds.
@@ -158,7 +164,7 @@ func probationMonths(d *Draft) int {
 
 // sanctionReview is the review card of /sanction add.
 func (r *Roster) sanctionReview(t *kit.Turn, d *Draft) (kit.Message, error) {
-	return kit.Message{Text: r.sanctionText(t.T, d) + "\n\n" + t.T.T("ro_review_hint"), Buttons: reviewButtons(t, r.sanction)}, nil
+	return kit.Message{Text: r.sanctionText(t.T, d, t.Today()) + "\n\n" + t.T.T("ro_review_hint"), Buttons: reviewButtons(t, r.sanction)}, nil
 }
 
 // createSanction saves the sanction of the form.
@@ -166,7 +172,7 @@ func (r *Roster) createSanction(t *kit.Turn, d *Draft) error {
 	decided, _ := kit.ParseDay(d.Get("decided"))
 	effective, _ := kit.ParseDay(d.Get("effective"))
 	in := models.SanctionInput{MemberID: d.MemberID, Kind: models.SanctionKind(d.Get("kind")), DecisionNo: d.Get("no"),
-		DecisionDate: decided, EffectiveDate: effective, ProbationMonths: probationMonths(d)}
+		DecisionDate: decided, EffectiveDate: effective, ProbationMonths: probationMonths(d), Category: models.Rank(d.Get("category"))}
 	sc, err := r.db.CreateSanction(t.Ctx, t.Viewer, in)
 	switch {
 	case errors.Is(err, models.ErrDuplicate):
@@ -180,7 +186,7 @@ func (r *Roster) createSanction(t *kit.Turn, d *Draft) error {
 	case err != nil:
 		return fmt.Errorf("create sanction for member %d: %w", d.MemberID, err)
 	}
-	text := r.sanctionText(t.T, d)
+	text := r.sanctionText(t.T, d, t.Today())
 	end(t)
 	t.Ack("saved_short")
 	t.Show(kit.Message{Text: text + "\n\n" + t.T.T("ro_sanction_saved", "No", sc.ID)})

@@ -19,7 +19,7 @@ import (
 // viewer and audits the view.
 type Store interface {
 	kit.MemberSearcher
-	MemberStatus(ctx context.Context, v models.Viewer, memberID uint64, today time.Time) (models.Status, error)
+	MemberStatus(ctx context.Context, v models.Viewer, r models.CalendarRules, memberID uint64, today time.Time) (models.Status, error)
 }
 
 // NS is the callback namespace of the status buttons; Flow the flow of a
@@ -90,7 +90,7 @@ func (s *Status) button(t *kit.Turn, cb kit.Callback) error {
 // the view and refuses to return data if it cannot.
 func (s *Status) show(t *kit.Turn, memberID uint64) error {
 	today := t.Today()
-	st, err := s.db.MemberStatus(t.Ctx, t.Viewer, memberID, today)
+	st, err := s.db.MemberStatus(t.Ctx, t.Viewer, t.Env.Rules, memberID, today)
 	if errors.Is(err, models.ErrNotFound) {
 		t.Say("member_gone")
 		return nil
@@ -104,11 +104,14 @@ func (s *Status) show(t *kit.Turn, memberID uint64) error {
 	return nil
 }
 
+// maxLater bounds the visits listed after the next one.
+const maxLater = 3
+
 func card(tr kit.Tr, st models.Status, today time.Time) string {
 	var b strings.Builder
 	m := st.Member
 	b.WriteString(kit.MemberTitle(tr, m, st.UnitName))
-	b.WriteString("\n" + tr.T("st_class", "Class", kit.TargetClass(tr, m)))
+	b.WriteString("\n" + tr.T("st_class", "Class", kit.TargetClass(tr, m, st.Sanctions)))
 	b.WriteString("\n" + tr.T("st_sanctions"))
 	for _, sc := range st.Sanctions {
 		b.WriteString("\n• " + kit.SanctionLine(tr, sc, today))
@@ -119,19 +122,52 @@ func card(tr kit.Tr, st models.Status, today time.Time) string {
 		b.WriteString("\n" + tr.T("st_last", "Date", tr.Date(v.Date), "Methods", methods,
 			"Conclusion", tr.T("concl_"+v.Conclusion), "By", kit.Esc(st.LastAuthor)))
 	}
-	b.WriteString("\n" + tr.T("st_next", "Date", tr.Date(st.NextDue), "Reason", tr.T("reason_"+string(st.NextReason))))
-	if len(st.OpenFollowUps) > 0 {
-		b.WriteString("\n" + tr.T("st_followups"))
-		for _, v := range st.OpenFollowUps {
-			var open []string
-			if !v.FeedbackUnit {
-				open = append(open, tr.T("fu_unit"))
-			}
-			if !v.BranchInformed {
-				open = append(open, tr.T("fu_branch"))
-			}
-			b.WriteString("\n• " + tr.T("st_followup", "No", v.ID, "Date", tr.Date(v.Date), "Open", strings.Join(open, tr.T("list_sep"))))
+	b.WriteString("\n" + nextLine(tr, st, today))
+	b.WriteString(openTasks(tr, st))
+	return b.String()
+}
+
+// NextLine is the card's line about the next visit the calendar owes:
+// its reason and date, as /due and the digests give them, and the visits
+// owed after it.
+func nextLine(tr kit.Tr, st models.Status, today time.Time) string {
+	if !st.HasNext {
+		return tr.T("st_next_none")
+	}
+	line := tr.T("st_next", "Reason", kit.ReasonLabel(tr, st.Next.Reason), "When", kit.DueWhen(tr, st.Next.Due, today))
+	if len(st.Later) == 0 {
+		return line
+	}
+	later := make([]string, 0, maxLater)
+	for _, it := range st.Later[:min(len(st.Later), maxLater)] {
+		later = append(later, tr.T("st_later_item", "Date", tr.Date(it.Due), "Reason", kit.ReasonLabel(tr, it.Reason)))
+	}
+	return line + "\n" + tr.T("st_later", "Items", strings.Join(later, tr.T("list_sep")))
+}
+
+// openTasks lists the tasks visits left open: follow-ups, corrections of
+// enforcement problems and requests to be met (never their texts).
+func openTasks(tr kit.Tr, st models.Status) string {
+	if len(st.OpenFollowUps)+len(st.OpenProblems)+len(st.OpenRequests) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n" + tr.T("st_followups"))
+	for _, v := range st.OpenFollowUps {
+		var open []string
+		if !v.FeedbackUnit {
+			open = append(open, tr.T("fu_unit"))
 		}
+		if !v.BranchInformed {
+			open = append(open, tr.T("fu_branch"))
+		}
+		b.WriteString("\n• " + tr.T("st_followup", "No", v.ID, "Date", tr.Date(v.Date), "Open", strings.Join(open, tr.T("list_sep"))))
+	}
+	for _, v := range st.OpenProblems {
+		b.WriteString("\n• " + tr.T("st_followup", "No", v.ID, "Date", tr.Date(v.Date), "Open", tr.T("fu_rectify")))
+	}
+	for _, v := range st.OpenRequests {
+		b.WriteString("\n• " + tr.T("st_followup", "No", v.ID, "Date", tr.Date(v.Date), "Open", tr.T("fu_request")))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package visit
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func sample(fd *wizard.Field[*Draft]) string {
 		if fd.Name == "sanctions" {
 			return "7,9"
 		}
-		return fd.Codes[0] + "," + fd.Codes[len(fd.Codes)-1]
+		return strings.Join(fd.Codes, ",") // the appraisal among them, so that its grades apply
 	case wizard.Choice:
 		return fd.Codes[len(fd.Codes)-1]
 	case wizard.YesNo:
@@ -156,8 +157,8 @@ func TestApply(t *testing.T) {
 		{name: "date gibberish", field: "date", answer: "明天吧", refused: "date_format"},
 		{name: "text", field: "thinking", answer: "认识到位", want: "认识到位"},
 		{name: "text too long", field: "participants", answer: string(make([]rune, 201)), refused: "too_long"},
-		{name: "inspectors add me", field: "inspectors", answer: "王五", want: "演示回访员、王五"},
-		{name: "inspectors with me", field: "inspectors", answer: "王五、演示回访员", want: "王五、演示回访员"},
+		{name: "inspectors add me", field: "inspectors", answer: "王五", want: "演示回访人员、王五"},
+		{name: "inspectors with me", field: "inspectors", answer: "王五、演示回访人员", want: "王五、演示回访人员"},
 		{name: "pay", field: "pay", answer: "１,２３４.５元", want: "123450"},
 		{name: "pay negative", field: "pay", answer: "-5", refused: "amount_range"},
 		{name: "pay bad", field: "pay", answer: "1,23", refused: "amount_format"},
@@ -167,7 +168,7 @@ func TestApply(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := fullDraft()
-			d.Me = "演示回访员"
+			d.Me = "演示回访人员"
 			d.Set("date", "2026-11-20")
 			d.selectSanctions([]uint64{9})
 			before := d.Get(tc.field)
@@ -201,7 +202,7 @@ func TestApply_DateClearsNext(t *testing.T) {
 
 func TestChangedLabels(t *testing.T) {
 	tr := catalogue(t).Lang(kit.LangZH)
-	if got := ChangedLabels(tr, "conclusion, next_visit,enforcement_problem,pay_corrected_fen,sanctions,<x>"); got != "结论、下次回访、发现的问题、纠正工资、处分、&lt;x&gt;" {
+	if got := ChangedLabels(tr, "conclusion, next_visit,enforcement_problem,pay_corrected_fen,sanctions,<x>"); got != "回访结论、下次回访、执行不到位问题、纠正工资发放、处分、&lt;x&gt;" {
 		t.Errorf("ChangedLabels = %q", got)
 	}
 	if got := ChangedLabels(tr, ""); got != "（无）" {
@@ -209,17 +210,27 @@ func TestChangedLabels(t *testing.T) {
 	}
 }
 
-// TestProgress counts the applicable fields only.
+// TestProgress counts the applicable fields of the sequence only: the
+// extra fields are offered by the review card.
 func TestProgress(t *testing.T) {
 	d := fullDraft()
 	d.Step = "work"
+	extras := 0
+	for _, fd := range Fields {
+		if fd.Extra {
+			extras++
+		}
+	}
 	pos, n := table.Progress(d)
-	if pos != 8 || n != len(Fields) {
-		t.Fatalf("progress = %d/%d", pos, n)
+	if pos != 8 || n != len(Fields)-extras || extras != 6 {
+		t.Fatalf("progress = %d/%d with %d extra fields", pos, n, extras)
 	}
 	d.Avail = d.Avail[:1]
 	table.Set(d, "enforcement", "y")
-	if pos, n = table.Progress(d); pos != 7 || n != len(Fields)-1 { // problem and pay stay counted
+	table.Set(d, "methods", "talk")
+	// Problem, pay and the appraisal's grades stay counted: the total
+	// never changes as answers open questions.
+	if pos, n = table.Progress(d); pos != 7 || n != len(Fields)-extras-1 {
 		t.Fatalf("progress = %d/%d", pos, n)
 	}
 	if !reflect.DeepEqual(d.selected(), []uint64{7}) {

@@ -62,9 +62,11 @@ func (v *Visits) editorName(t *kit.Turn, names map[int64]string, id int64) strin
 	return n
 }
 
-// stamp renders an instant in the office's time zone.
+// stamp renders an instant in the office's time zone, its date in the
+// user's language: "2026年12月3日 19:53".
 func stamp(t *kit.Turn, at time.Time) string {
-	return at.In(t.Env.Loc).Format("2006-01-02 15:04")
+	local := at.In(t.Env.Loc)
+	return t.T.Date(models.DateOf(local)) + " " + local.Format("15:04")
 }
 
 // ChangedLabels renders the store's comma-separated changed columns of a

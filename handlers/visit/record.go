@@ -108,13 +108,39 @@ func columnValue(f reflect.Value) string {
 func (v *Visits) reviewCard(t *kit.Turn, d *Draft) (kit.Message, error) {
 	// Cancel has a row of its own, away from Confirm.
 	rows := v.form.EditButtons(t, d, 3)
+	if v.form.HasExtra(d) {
+		rows = append(rows, []kit.Button{v.form.MoreButton(t, "btn_more")})
+	}
 	rows = append(rows, []kit.Button{v.form.ConfirmButton(t)}, []kit.Button{v.form.CancelButton(t)})
 	return kit.Message{Text: reviewText(t, d) + "\n\n" + t.T.T("review_hint"), Buttons: rows}, nil
 }
 
-// reviewText is the draft's title and answers, as on the review card.
+// reviewText is the draft's title and answers, as on the review card,
+// with a warning when the agreed next visit comes after a visit the
+// calendar requires earlier, or more than a year after this one.
 func reviewText(t *kit.Turn, d *Draft) string {
-	return reviewTitle(t, d) + table.Lines(t.T, d)
+	text := reviewTitle(t, d) + table.Lines(t.T, d)
+	if w := nextWarning(t, d); w != "" {
+		text += "\n" + w
+	}
+	return text
+}
+
+// nextWarning is the one line that warns about the agreed next visit, or
+// "". The date is accepted either way: the calendar keeps reminding the
+// earlier visit.
+func nextWarning(t *kit.Turn, d *Draft) string {
+	next, ok := kit.ParseDay(d.Get("next"))
+	if !ok {
+		return ""
+	}
+	if req, ok := d.suggestNext(t.Today()); ok && next.After(req.Due) {
+		return t.T.T("next_after_required", "Reason", kit.ReasonLabel(t.T, req.Reason), "Date", t.T.Date(req.Due))
+	}
+	if next.After(d.visitDate(t.Today()).AddDate(1, 0, 0)) {
+		return t.T.T("next_far")
+	}
+	return ""
 }
 
 // savedText is the record once saved as visit no: the answers under a

@@ -246,7 +246,11 @@ func (v *Visits) loadMember(t *kit.Turn, memberID uint64) (models.Member, string
 
 // newDraft is a draft about m with every sanction available.
 func newDraft(t *kit.Turn, m models.Member, unit string, sanctions []models.Sanction) *Draft {
-	d := &Draft{ID: newDraftID(), MemberID: m.ID, MemberName: m.Name, UnitName: unit, Key: m.Key, Me: t.DisplayName()}
+	d := &Draft{ID: newDraftID(), MemberID: m.ID, MemberName: m.Name, UnitName: unit, Key: m.Key, Me: t.DisplayName(),
+		Rules: t.Env.Rules}
+	if m.AssigneeID != nil {
+		d.Interval = m.IntervalMonths
+	}
 	for _, sc := range sanctions {
 		d.Avail = append(d.Avail, briefOf(sc))
 	}

@@ -54,7 +54,7 @@ func TestApp_VisitSaved(t *testing.T) {
 		t.Fatalf("search: %v %v", matches, err)
 	}
 	viewer.Role = models.RoleAdmin
-	st, err := store.MemberStatus(context.Background(), viewer, matches[0].Member.ID, time.Now())
+	st, err := store.MemberStatus(context.Background(), viewer, models.CalendarRules{}, matches[0].Member.ID, time.Now())
 	if err != nil {
 		t.Fatalf("status: %v", err)
 	}
@@ -64,7 +64,7 @@ func TestApp_VisitSaved(t *testing.T) {
 	v := st.LastVisit
 	if v.Methods != "talk,home" || v.PayCorrectedFen != 123450 || v.EnforcementOK || !v.FeedbackUnit ||
 		v.BranchInformed || v.Thinking != "对处分认识到位 <b>" || v.Conclusion != "fairly_good" || v.NextVisit == nil ||
-		v.Inspectors != "演示回访员" || v.AuthorID != apptest.DemoInspector {
+		v.Inspectors != "演示回访人员" || v.AuthorID != apptest.DemoInspector {
 		t.Fatalf("saved visit = %+v", v)
 	}
 	if len(st.OpenFollowUps) != 1 {
@@ -87,13 +87,13 @@ func TestApp_BackAndEditFromReview(t *testing.T) {
 	c.Expect("已取消")
 	walkToReview(t, c)
 	c2 := c
-	c2.Press("✏️ 结论")
+	c2.Press("✏️ 回访结论")
 	c2.Expect("回访结论")
 	c2.Press("好")
-	c2.Expect("回访记录（待确认）", "<b>结论</b>：好")
-	c2.Press("✏️ 执行情况")
+	c2.Expect("回访记录（待确认）", "<b>回访结论</b>：好")
+	c2.Press("✏️ 处分决定执行情况")
 	c2.Press("已按决定执行到位")
-	c2.Expect("回访记录（待确认）", "<b>执行情况</b>：已按决定执行到位")
+	c2.Expect("回访记录（待确认）", "<b>处分决定执行情况</b>：已按决定执行到位")
 	c2.Refute("1,234.50")
 }
 
@@ -128,11 +128,11 @@ func TestApp_BadInput(t *testing.T) {
 	c.Press("跳过")
 	c.Press("跳过")
 	c.Press("跳过")
-	c.Press("发现问题")
+	c.Press("执行不到位")
 	c.Say("问题")
 	for _, bad := range []string{"abc", "-5", "1,23", "1.234", "99999999999"} {
 		c.Say(bad)
-		c.Expect("金额", "纠正的工资金额")
+		c.Expect("金额", "需纠正的工资发放金额")
 	}
 	c.Say("0")
 	c.Expect("回访结论")
@@ -144,7 +144,7 @@ func TestApp_BadInput(t *testing.T) {
 		}
 	}
 	c.Press("好")
-	c.Expect("处理建议")
+	c.Expect("回访建议")
 }
 
 func TestApp_ExpiredButton(t *testing.T) {
@@ -210,13 +210,13 @@ func TestVisitEdit_AuthorEditsTwice(t *testing.T) {
 	id := saveVisit(t, c)
 
 	c.Say("/visit edit " + no(id))
-	c.Expect("修改回访记录 #"+no(id), "对象：李四", "<b>结论</b>：较好", "对处分认识到位 &lt;b&gt;", "确认保存")
-	c.Press("✏️ 结论")
+	c.Expect("修改回访记录 #"+no(id), "对象：李四", "<b>回访结论</b>：较好", "对处分认识到位 &lt;b&gt;", "确认保存")
+	c.Press("✏️ 回访结论")
 	c.Expect("回访结论")
 	c.Press("好")
-	c.Expect("修改回访记录 #"+no(id), "<b>结论</b>：好")
+	c.Expect("修改回访记录 #"+no(id), "<b>回访结论</b>：好")
 	c.Press("确认保存")
-	c.Expect("请填写修改原因", "<b>结论</b>：好")
+	c.Expect("请填写修改原因", "<b>回访结论</b>：好")
 	c.Press("返回") // back to the card, nothing saved
 	c.Expect("修改回访记录 #"+no(id), "确认保存")
 	c.Press("确认保存")
@@ -235,13 +235,15 @@ func TestVisitEdit_AuthorEditsTwice(t *testing.T) {
 		t.Fatalf("revisions = %+v", revs)
 	}
 	c.Say("/history " + no(id))
-	c.Expect("回访记录 #"+no(id)+" 的修改历史", "创建：演示回访员", "第 1 次修改</b> · 演示回访员",
-		"原因：结论填错 &lt;i&gt;", "修改的内容：结论")
+	c.Expect("回访记录 #"+no(id)+" 的修改历史", "创建：演示回访人员", "第 1 次修改</b> · 演示回访人员",
+		"原因：结论填错 &lt;i&gt;", "修改的内容：回访结论")
+	c.Refute("-" + time.Now().Format("01-02")) // dates in Chinese, not ISO
+	c.Expect(time.Now().In(apptest.Shanghai).Format("2006年1月2日"))
 
 	c.Say("/visit edit #" + no(id))
 	c.Press("✏️ 工作表现")
 	c.Say("工作很积极")
-	c.Press("✏️ 日期")
+	c.Press("✏️ 回访日期")
 	c.Press("昨天")
 	c.Expect("<b>工作表现</b>：工作很积极")
 	c.Press("确认保存")
@@ -259,7 +261,7 @@ func TestVisitEdit_NothingChanged(t *testing.T) {
 	c := kittest.NewChat(t, app, apptest.DemoInspector)
 	id := saveVisit(t, c)
 	c.Say("/visit edit " + no(id))
-	c.Press("✏️ 结论")
+	c.Press("✏️ 回访结论")
 	c.Press("较好") // the same answer again
 	c.Press("确认保存")
 	c.Expect("没有任何改动，未保存")
@@ -280,7 +282,7 @@ func TestVisitEdit_OtherInspectorRefused(t *testing.T) {
 	other.Expect("只有记录人", "或管理员可以修改回访记录 #"+no(id))
 	other.Refute("确认保存")
 	other.Say("/history " + no(id)) // reading is allowed in the same unit
-	other.Expect("创建：演示回访员", "尚无修改")
+	other.Expect("创建：演示回访人员", "尚无修改")
 }
 
 func TestVisitEdit_EditWindow(t *testing.T) {
@@ -296,7 +298,7 @@ func TestVisitEdit_EditWindow(t *testing.T) {
 	// The window closes between Confirm and the reason: the store refuses.
 	c.H = app
 	c.Say("/visit edit " + no(id))
-	c.Press("✏️ 结论")
+	c.Press("✏️ 回访结论")
 	c.Press("一般")
 	c.Press("确认保存")
 	c.Expect("请填写修改原因")
@@ -309,7 +311,7 @@ func TestVisitEdit_EditWindow(t *testing.T) {
 
 	admin := kittest.NewChat(t, appAt(t, store, state, 8*24*time.Hour), apptest.DemoAdmin)
 	admin.Say("/visit edit " + no(id))
-	admin.Press("✏️ 结论")
+	admin.Press("✏️ 回访结论")
 	admin.Press("一般")
 	admin.Press("确认保存")
 	admin.Say("管理员更正")
@@ -473,19 +475,19 @@ func TestApp_KeepAndTotal(t *testing.T) {
 		c.Press(label)
 	}
 	c.Say("认识到位")
-	c.Expect("[7/18]")
+	c.Expect("[7/24]")
 	c.Press("返回")
 	c.Expect("当前内容：认识到位", "保留")
 	c.Press("保留")
-	c.Expect("工作表现", "[7/18]")
+	c.Expect("工作表现", "[7/24]")
 	c.Say("工作积极")
 	for range 3 {
 		c.Press("跳过")
 	}
-	c.Expect("[11/18]")
-	c.Press("发现问题")
-	c.Expect("[12/18]")
+	c.Expect("[17/24]")
+	c.Press("执行不到位")
+	c.Expect("[18/24]")
 	c.Press("返回")
 	c.Press("已按决定执行到位")
-	c.Expect("[14/18]") // problem and pay were counted: the total stays
+	c.Expect("[20/24]") // problem and pay were counted: the total stays
 }

@@ -118,6 +118,13 @@ func (f *Form[D]) Button(t *kit.Turn, d D, cb kit.Callback) (handled bool, err e
 			break
 		}
 		return true, f.confirm(t, d)
+	case ActMore:
+		if st.Step != StepReview || !f.HasExtra(d) {
+			break
+		}
+		st.More, st.Review = true, false
+		st.Step = f.Next(d, "")
+		return true, f.Ask(t, d)
 	case ActEdit:
 		i, err := strconv.Atoi(cb.Arg)
 		if st.Step != StepReview || err != nil || i < 0 || i >= len(f.Fields) || !f.editable(d, f.Fields[i]) {
@@ -240,6 +247,13 @@ func (f *Form[D]) advance(t *kit.Turn, d D) error {
 		st.Single = false
 		return f.Saved(t, d, st.Step)
 	}
+	if st.More && !st.Review {
+		// The extra fields one after the other, then the card again.
+		if st.Step = f.Next(d, st.Step); st.Step == StepReview {
+			st.More = false
+		}
+		return f.Ask(t, d)
+	}
 	if st.Review || st.Reviewed {
 		if m := f.Missing(d); m != "" {
 			st.Step = m
@@ -266,6 +280,11 @@ func (f *Form[D]) back(t *kit.Turn, d D) error {
 		return f.backOut(t, d)
 	case st.Review:
 		st.Step, st.Review = StepReview, false
+		return f.Ask(t, d)
+	case st.More:
+		if st.Step = f.Prev(d, st.Step); st.Step == "" {
+			st.Step, st.More = StepReview, false
+		}
 		return f.Ask(t, d)
 	}
 	prev := f.Prev(d, st.Step)
@@ -295,8 +314,11 @@ func (f *Form[D]) confirm(t *kit.Turn, d D) error {
 	return f.Done(t, d)
 }
 
-// editable reports whether fd gets an edit button on the review card.
-func (f *Form[D]) editable(d D, fd *Field[D]) bool { return !fd.Hidden && f.Applies(d, fd) }
+// editable reports whether fd gets an edit button on the review card: an
+// extra field only once answered (MoreButton reaches the others).
+func (f *Form[D]) editable(d D, fd *Field[D]) bool {
+	return !fd.Hidden && f.Applies(d, fd) && (!fd.Extra || f.State(d).Get(fd.Name) != "")
+}
 
 // Lines renders the applicable, visible answers as "label: value" lines.
 func (f *Form[D]) Lines(tr kit.Tr, d D) string {
@@ -338,6 +360,8 @@ func (f *Form[D]) Check() error {
 			return fmt.Errorf("field %s: dynamic options need Show", fd.Name)
 		case fd.Kind == Text && fd.Max <= 0 && fd.Parse == nil:
 			return fmt.Errorf("field %s: text without a limit", fd.Name)
+		case fd.Extra && !fd.Optional:
+			return fmt.Errorf("field %s: an extra field must be optional", fd.Name)
 		}
 		for _, c := range fd.Codes {
 			if !kit.IsToken(c) {

@@ -37,6 +37,7 @@ type Values map[string]string
 type State struct {
 	Step     string            `json:"s,omitempty"`
 	Review   bool              `json:"rv,omitempty"` // answering from the review card: return to it
+	More     bool              `json:"mo,omitempty"` // walking the extra fields from the review card
 	Reviewed bool              `json:"rd,omitempty"` // the review card was shown: answers return to it
 	Single   bool              `json:"sg,omitempty"` // one field edited on its own: Form.Saved runs after it
 	Values   Values            `json:"f,omitempty"`
@@ -78,7 +79,12 @@ type Field[D any] struct {
 	// Conditional marks a field an earlier answer may open (Applies
 	// depends on answers): it is counted in the progress total always.
 	Conditional bool
-	Max         int // Text: at most this many characters
+	// Extra fields are optional and not asked in the sequence: the review
+	// card's More button walks them (each skippable), and shows a line and
+	// an edit button only for those answered. They keep the shortest path
+	// through a form short.
+	Extra bool
+	Max   int // Text: at most this many characters
 	// Col names where the owning feature saves the answer (a column of
 	// its record); the engine does not read it.
 	Col string

@@ -25,12 +25,13 @@ const (
 	ActKeep     = "kp" // keep the answer already given and go on
 	ActDrop     = "dp" // yes, throw the answers away (after Cancel asked)
 	ActGoOn     = "go" // no, go on filling in (after Cancel asked)
+	ActMore     = "mo" // from the review card: walk the extra fields
 )
 
 // IsAction reports whether action is one of the engine's.
 func IsAction(action string) bool {
 	switch action {
-	case ActChoose, ActToggle, ActDone, ActShortcut, ActBack, ActSkip, ActCancel, ActEdit, ActConfirm, ActKeep, ActDrop, ActGoOn:
+	case ActChoose, ActToggle, ActDone, ActShortcut, ActBack, ActSkip, ActCancel, ActEdit, ActConfirm, ActKeep, ActDrop, ActGoOn, ActMore:
 		return true
 	}
 	return false
@@ -82,18 +83,25 @@ func (f *Form[D]) index(name string) int {
 	return slices.IndexFunc(f.Fields, func(fd *Field[D]) bool { return fd.Name == name })
 }
 
-// Next is the first applicable field after cur ("" = from the start), or
+// inSequence reports whether fd is asked in the walk d is in: the
+// applicable fields that are not extra, or while walking the extra fields
+// (State.More) the applicable extra ones.
+func (f *Form[D]) inSequence(d D, fd *Field[D]) bool {
+	return f.Applies(d, fd) && fd.Extra == f.State(d).More
+}
+
+// Next is the first field of the walk after cur ("" = from the start), or
 // StepReview.
 func (f *Form[D]) Next(d D, cur string) string {
 	for _, fd := range f.Fields[f.index(cur)+1:] {
-		if f.Applies(d, fd) {
+		if f.inSequence(d, fd) {
 			return fd.Name
 		}
 	}
 	return StepReview
 }
 
-// Prev is the last applicable field before cur (StepReview: the last of
+// Prev is the last field of the walk before cur (StepReview: the last of
 // all), or "".
 func (f *Form[D]) Prev(d D, cur string) string {
 	i := f.index(cur)
@@ -101,7 +109,7 @@ func (f *Form[D]) Prev(d D, cur string) string {
 		i = len(f.Fields)
 	}
 	for j := i - 1; j >= 0; j-- {
-		if f.Applies(d, f.Fields[j]) {
+		if f.inSequence(d, f.Fields[j]) {
 			return f.Fields[j].Name
 		}
 	}
@@ -119,13 +127,14 @@ func (f *Form[D]) Missing(d D) string {
 	return ""
 }
 
-// Progress is the position of the current step among the fields counted
-// (those that apply, and those that may come to apply by a later answer),
-// and their number: the total does not change as answers open questions.
+// Progress is the position of the current step among the fields of the
+// walk (the sequence, or the extra fields) counted (those that apply, and
+// those a later answer may open), and their number: the total does not
+// change as answers open questions.
 func (f *Form[D]) Progress(d D) (pos, n int) {
 	step := f.State(d).Step
 	for _, fd := range f.Fields {
-		if fd.Conditional || f.Applies(d, fd) {
+		if f.inSequence(d, fd) || fd.Conditional && fd.Extra == f.State(d).More {
 			n++
 			if fd.Name == step {
 				pos = n
@@ -348,6 +357,18 @@ func (f *Form[D]) keepable(d D, fd *Field[D]) bool {
 		return f.State(d).Get(fd.Name) != ""
 	}
 	return false
+}
+
+// HasExtra reports whether an extra field applies to d: the review card
+// then offers MoreButton.
+func (f *Form[D]) HasExtra(d D) bool {
+	return slices.ContainsFunc(f.Fields, func(fd *Field[D]) bool { return fd.Extra && f.Applies(d, fd) })
+}
+
+// MoreButton is the review card's button that walks the extra fields;
+// label is its catalogue key.
+func (f *Form[D]) MoreButton(t *kit.Turn, label string) kit.Button {
+	return t.Btn(t.T.T(label), f.NS, ActMore, "")
 }
 
 func (f *Form[D]) hasBack(d D, fd *Field[D]) bool {

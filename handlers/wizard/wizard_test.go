@@ -338,10 +338,68 @@ func TestForm_Check(t *testing.T) {
 		{Name: "x", Kind: Pick},
 		{Name: "x", Kind: Text},
 		{Name: "x", Kind: Choice, Codes: []string{"Not-a-token"}},
+		{Name: "x", Kind: Text, Max: 1, Extra: true},
 	} {
 		f := &Form[*draft]{Fields: []*Field[*draft]{bad}}
 		if f.Check() == nil {
 			t.Errorf("field %+v passed the check", bad)
 		}
+	}
+}
+
+// TestForm_Extra: extra fields are not asked in the sequence; the review
+// card's More walks them, each skippable, Back goes back among them and
+// from the first to the card; only answered ones get a line and an edit
+// button.
+func TestForm_Extra(t *testing.T) {
+	r := newRun(t)
+	r.f.Fields = append(r.f.Fields,
+		&Field[*draft]{Name: "study", Kind: Text, Max: 50, Optional: true, Extra: true},
+		&Field[*draft]{Name: "loops", Kind: Text, Max: 50, Optional: true, Extra: true})
+	r.d.Values = Values{"name": "张三", "colours": "red", "more": "n", "unit": "1"}
+	r.d.Step = "unit"
+	r.press(ActChoose, "1")
+	r.step("when")
+	r.press(ActSkip, "")
+	r.step(StepReview) // the extra fields were passed over
+	if strings.Contains(r.shown(), "f_study") {
+		t.Fatalf("an unanswered extra field on the card: %q", r.shown())
+	}
+	r.press(ActMore, "")
+	r.step("study")
+	if pos, n := r.f.Progress(r.d); pos != 1 || n != 2 {
+		t.Fatalf("progress among the extra fields = %d/%d", pos, n)
+	}
+	r.press(ActBack, "")
+	r.step(StepReview)
+	r.press(ActMore, "")
+	r.say("按时学习")
+	r.step("loops")
+	r.press(ActBack, "")
+	r.step("study")
+	r.press(ActSkip, "")
+	r.step("loops")
+	r.press(ActSkip, "")
+	r.step(StepReview)
+	if r.d.More || r.d.Get("study") != "" {
+		t.Fatalf("after the walk: more %v, study %q", r.d.More, r.d.Get("study"))
+	}
+	r.press(ActMore, "")
+	r.say("按时学习")
+	r.press(ActSkip, "")
+	r.step(StepReview)
+	if !strings.Contains(r.shown(), "按时学习") || strings.Contains(r.shown(), "f_loops") {
+		t.Fatalf("card = %q", r.shown())
+	}
+	r.press(ActEdit, "6") // study, answered: editable
+	r.step("study")
+	r.press(ActBack, "")
+	r.press(ActEdit, "7") // loops, unanswered: only through More
+	if r.tn.Resp.CallbackText != "此按钮已失效" {
+		t.Fatal("an unanswered extra field was edited on its own")
+	}
+	r.press(ActConfirm, "")
+	if r.d.done != 1 {
+		t.Fatal("Done not run")
 	}
 }

@@ -35,7 +35,8 @@ var ShortVisit = map[string]string{
 // VisitScript is what a user does to answer the visit form with answers,
 // field by field in the table's order, in Chinese: codes of choices become
 // their labels, a missing optional answer is skipped, Press+label presses
-// that button. It stops at the review card.
+// that button. Extra fields, which the sequence does not ask (the review
+// card offers them), are left out. It stops at the review card.
 func VisitScript(answers map[string]string) []Action { return VisitScriptFrom(answers, "") }
 
 // VisitScriptFrom is VisitScript from the question of field from on (""
@@ -54,7 +55,7 @@ func VisitScriptFrom(answers map[string]string, from string) []Action {
 		v, given := answers[f.Name]
 		d.Set(f.Name, v)
 		started = started || f.Name == from
-		if !started || f.Applies != nil && !f.Applies(d) {
+		if !started || f.Extra || f.Applies != nil && !f.Applies(d) {
 			continue
 		}
 		switch {

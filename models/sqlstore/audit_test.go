@@ -20,7 +20,7 @@ func TestStore_ListAudit(t *testing.T) {
 			}
 		}
 		for range 10 {
-			if _, err := s.MemberStatus(ctx, r.up, r.wangWu.ID, time.Now()); err != nil {
+			if _, err := s.MemberStatus(ctx, r.up, models.CalendarRules{}, r.wangWu.ID, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -43,14 +43,19 @@ type demoMember struct {
 }
 
 // LoadDemo fills the database with a small, clearly fictional roster: a
-// district commission, two townships with their branches, eight members
-// (two of them named 张三), their sanctions and a few visits, plus an admin
-// (adminTelegramID, at the root) and an inspector (inspectorTelegramID, at
-// 东湖镇); a zero id skips that user. Dates are relative to today. Running it
-// again changes nothing: existing units, users and members are kept as they
-// are.
+// district commission, two townships with their branches, ten members
+// (two of them named 张三) with a sanction of every kind and visits that
+// make every item of the calendar show, plus an admin (adminTelegramID, at
+// the root) and an inspector (inspectorTelegramID, at 东湖镇); a zero id
+// skips that user. Dates are relative to today. Running it again changes
+// nothing: existing units, users and members are kept as they are.
 func (s *Store) LoadDemo(ctx context.Context, adminTelegramID, inspectorTelegramID int64) error {
-	today := models.DateOf(time.Now())
+	return s.LoadDemoOn(ctx, adminTelegramID, inspectorTelegramID, time.Now())
+}
+
+// LoadDemoOn is LoadDemo with its dates relative to the day of on.
+func (s *Store) LoadDemoOn(ctx context.Context, adminTelegramID, inspectorTelegramID int64, on time.Time) error {
+	today := models.DateOf(on)
 	author := inspectorTelegramID
 	if author == 0 {
 		author = adminTelegramID
@@ -71,10 +76,10 @@ func (s *Store) LoadDemo(ctx context.Context, adminTelegramID, inspectorTelegram
 		if err := ensureUser(tx, adminTelegramID, "演示管理员", models.RoleAdmin, units[demoRoot].ID); err != nil {
 			return err
 		}
-		if err := ensureUser(tx, inspectorTelegramID, "演示回访员", models.RoleInspector, units[demoDonghu].ID); err != nil {
+		if err := ensureUser(tx, inspectorTelegramID, "演示回访人员", models.RoleInspector, units[demoDonghu].ID); err != nil {
 			return err
 		}
-		for _, dm := range demoMembers(today) {
+		for _, dm := range demoMembers(today, inspectorTelegramID) {
 			if err := ensureDemoMember(tx, units[dm.unit].ID, dm, author); err != nil {
 				return err
 			}
@@ -156,6 +161,9 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 	ids := make([]uint64, len(dm.sanctions))
 	for i, s := range dm.sanctions {
 		s.MemberID = m.ID
+		if s.Category == "" {
+			s.Category = m.Rank
+		}
 		if err := prepareSanction(&s); err != nil {
 			return fmt.Errorf("sanction of member %d: %w", m.ID, err)
 		}
@@ -167,6 +175,7 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 	for _, v := range dm.visits {
 		v.MemberID, v.AuthorID = m.ID, author
 		v.NormaliseDates()
+		v.RequestsOpen = v.RequestsPending()
 		if err := tx.Create(&v).Error; err != nil {
 			return fmt.Errorf("insert visit of member %d: %w", m.ID, err)
 		}
@@ -176,5 +185,5 @@ func ensureDemoMember(tx *gorm.DB, unitID uint64, dm demoMember, author int64) e
 			}
 		}
 	}
-	return nil
+	return refreshEnforced(tx, ids)
 }

@@ -52,8 +52,8 @@ func TestStore_Digest(t *testing.T) {
 		if soon := mustDigest(t, s, r.admin, later); findItem(soon.DueSoon, models.DueBeforeExpiry, r.zhangWest.ID) == nil {
 			t.Errorf("张三 (west)'s sanction is not due soon on %s", later.Format(time.DateOnly))
 		}
-		if all.VisitsByInspector[inspectorTG] != 1 || len(all.VisitsByInspector) != 1 {
-			t.Errorf("VisitsByInspector = %v, want one visit of %d", all.VisitsByInspector, int64(inspectorTG))
+		if all.VisitsByInspector[inspectorTG] != 2 || len(all.VisitsByInspector) != 1 {
+			t.Errorf("VisitsByInspector = %v, want two visits of %d", all.VisitsByInspector, int64(inspectorTG))
 		}
 
 		east, west := digestMembers(mustDigest(t, s, r.east1, today)), digestMembers(mustDigest(t, s, r.westSup, today))
@@ -149,7 +149,8 @@ func TestStore_DigestInParts(t *testing.T) {
 		if err := sqlstore.InsertForTest(ctx, s, &far); err != nil {
 			t.Fatal(err)
 		}
-		sn := models.Sanction{MemberID: far.ID, Kind: models.PartyWarning, DecisionNo: "远〔1〕号", DecisionDate: decided, EffectiveDate: decided}
+		sn := models.Sanction{MemberID: far.ID, Kind: models.PartyWarning, DecisionNo: "远〔1〕号", DecisionDate: decided, EffectiveDate: decided,
+			Category: models.RankCivilServant} // a mandatory target of last year: an annual visit
 		if err := sqlstore.InsertForTest(ctx, s, &sn); err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
 
 	"github.com/huifang/huifang/models"
@@ -38,6 +37,7 @@ func prepareForTest(row any) error {
 		return prepareSanction(r)
 	case *models.Visit:
 		r.NormaliseDates()
+		r.RequestsOpen = r.RequestsPending()
 	case *[]models.Member:
 		for i := range *r {
 			prepareMember(&(*r)[i])
@@ -51,6 +51,7 @@ func prepareForTest(row any) error {
 	case *[]models.Visit:
 		for i := range *r {
 			(*r)[i].NormaliseDates()
+			(*r)[i].RequestsOpen = (*r)[i].RequestsPending()
 		}
 	}
 	return nil
@@ -139,11 +140,5 @@ func DatabaseForTest(ctx context.Context, s *Store) (string, error) {
 
 // MigrateToForTest applies the migrations up to and including id.
 func MigrateToForTest(ctx context.Context, s *Store, id string) error {
-	db := s.db.WithContext(ctx)
-	if s.dialect == DialectMySQL {
-		db = db.Set("gorm:table_options", mysqlTableOptions)
-	}
-	m := gormigrate.New(db.Session(&gorm.Session{}), &gormigrate.Options{TableName: "migrations", IDColumnName: "id", IDColumnSize: 64,
-		UseTransaction: s.dialect == DialectSQLite}, migrations())
-	return m.MigrateTo(id)
+	return s.migrator(ctx).MigrateTo(id)
 }

@@ -24,13 +24,13 @@ func TestStore_OnAuditFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 		today := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
-		if _, err := s.MemberStatus(ctx, d.admin, d.liSi.ID, today); err != nil || failures.Load() != 0 {
+		if _, err := s.MemberStatus(ctx, d.admin, models.CalendarRules{}, d.liSi.ID, today); err != nil || failures.Load() != 0 {
 			t.Fatalf("MemberStatus = %v with %d audit failures", err, failures.Load())
 		}
 		if err := sqlstore.ExecForTest(ctx, s, "ALTER TABLE audit_events RENAME TO audit_events_gone"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.MemberStatus(ctx, d.admin, d.liSi.ID, today); err == nil {
+		if _, err := s.MemberStatus(ctx, d.admin, models.CalendarRules{}, d.liSi.ID, today); err == nil {
 			t.Error("a status was shown without its audit row")
 		}
 		if n := failures.Load(); n != 1 {

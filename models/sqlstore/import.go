@@ -140,6 +140,7 @@ type rosterImport struct {
 	roster map[memberKey][]models.Member // the affected members already in the roster
 	known  map[memberKey]int             // members the sanctions may name: index into newMembers, or -1 (in the roster)
 	byKey  map[memberKey]uint64          // ids of the members in the roster, by key
+	rankOf map[memberKey]models.Rank     // their categories as the import leaves them: new sanctions record them
 
 	newMembers, updMembers     []models.Member
 	newSanctions, updSanctions []models.Sanction
@@ -158,7 +159,7 @@ func newRosterImport(tx *gorm.DB, actor models.Viewer) (*rosterImport, error) {
 		return nil, err
 	}
 	return &rosterImport{tx: tx, actor: actor, scope: sc, units: units, now: nowUTC(),
-		known: map[memberKey]int{}, byKey: map[memberKey]uint64{}}, nil
+		known: map[memberKey]int{}, byKey: map[memberKey]uint64{}, rankOf: map[memberKey]models.Rank{}}, nil
 }
 
 // run plans the import from the rows and the roster, then writes it.
@@ -211,8 +212,10 @@ func (im *rosterImport) write() error {
 	for i, key := range im.newSanctionOwner {
 		if idx := im.known[key]; idx >= 0 {
 			im.newSanctions[i].MemberID = im.newMembers[idx].ID
+			im.newSanctions[i].Category = im.newMembers[idx].Rank
 		} else {
 			im.newSanctions[i].MemberID = im.byKey[key]
+			im.newSanctions[i].Category = im.rankOf[key]
 		}
 	}
 	for _, ss := range [][]models.Sanction{im.newSanctions, im.updSanctions} {

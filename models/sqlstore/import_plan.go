@@ -198,7 +198,7 @@ func (im *rosterImport) planMembers(ms []acceptedMember) {
 			continue
 		}
 		m := existing[0]
-		im.known[a.key], im.byKey[a.key] = -1, m.ID
+		im.known[a.key], im.byKey[a.key], im.rankOf[a.key] = -1, m.ID, r.Rank
 		if m.Post == r.Post && m.Rank == r.Rank && m.Key == r.Key && m.KeyReason == r.KeyReason {
 			im.unchanged++
 			continue
@@ -249,7 +249,7 @@ func (im *rosterImport) owner(a acceptedSanction) (newIdx int, id uint64, ok boo
 	case 0:
 		im.reject(models.SheetSanctions, a.row.Row, "MemberName", models.RejectMemberNotFound)
 	case 1:
-		im.known[a.key], im.byKey[a.key] = -1, existing[0].ID
+		im.known[a.key], im.byKey[a.key], im.rankOf[a.key] = -1, existing[0].ID, existing[0].Rank
 		return -1, existing[0].ID, true
 	default:
 		im.reject(models.SheetSanctions, a.row.Row, "MemberName", models.RejectMemberAmbiguous)

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,8 +71,12 @@ func TestStore_ImportRoster(t *testing.T) {
 			t.Errorf("imported 陈一 = %+v", got)
 		}
 		_, _, sn, _ := s.MemberSanctions(ctx, r.admin, mustSearch(t, s, r.admin, "林二")[0].Member.ID)
-		if len(sn) != 1 || sn[0].PeriodEnd == nil || !sn[0].PeriodEnd.Equal(day(2028, 3, 10)) {
-			t.Errorf("林二's sanctions = %+v", sn)
+		if len(sn) != 1 || sn[0].PeriodEnd == nil || !sn[0].PeriodEnd.Equal(day(2028, 3, 10)) || sn[0].Category != models.RankCivilServant {
+			t.Errorf("林二's sanctions = %+v; want the category of the sheet recorded", sn)
+		}
+		_, _, liSi, _ := s.MemberSanctions(ctx, r.admin, r.liSi.ID)
+		if i := slices.IndexFunc(liSi, func(sn models.Sanction) bool { return sn.DecisionNo == "导〔2026〕3号" }); i < 0 || liSi[i].Category != models.RankOther {
+			t.Errorf("李四's sanctions = %+v; want the new one with his category recorded", liSi)
 		}
 		after := importTables(t, s)
 		if after["members"] != before["members"]+2 || after["sanctions"] != before["sanctions"]+3 {

@@ -20,7 +20,7 @@ func TestStore_Scope(t *testing.T) {
 		sees := func(v models.Viewer, m models.Member) bool {
 			t.Helper()
 			_, _, sanctions, err1 := s.MemberSanctions(ctx, v, m.ID)
-			_, err2 := s.MemberStatus(ctx, v, m.ID, today)
+			_, err2 := s.MemberStatus(ctx, v, models.CalendarRules{}, m.ID, today)
 			_, err3 := s.SearchMembers(ctx, v, strconv.FormatUint(m.ID, 10), 0)
 			if err1 == nil && err2 == nil && err3 == nil {
 				return true
@@ -217,32 +217,39 @@ func TestStore_MemberStatus(t *testing.T) {
 		ctx := context.Background()
 		d := loadDemo(t, s)
 		today := models.DateOf(time.Now())
-		st, err := s.MemberStatus(ctx, d.east1, d.wangWu.ID, today)
+		st, err := s.MemberStatus(ctx, d.east1, models.CalendarRules{}, d.wangWu.ID, today)
 		if err != nil {
 			t.Fatalf("MemberStatus: %v", err)
 		}
 		if st.VisitCount != 2 || st.LastVisit == nil || st.LastVisit.IdemKey != "demo:wangwu:2" {
 			t.Fatalf("visits: count %d, last %+v", st.VisitCount, st.LastVisit)
 		}
-		if st.LastAuthor != "演示回访员" || st.UnitName != "东湖镇机关党支部（演示）" || len(st.Sanctions) != 1 {
+		if st.LastAuthor != "演示回访人员" || st.UnitName != "东湖镇机关党支部（演示）" || len(st.Sanctions) != 1 {
 			t.Errorf("author %q, unit %q, %d sanctions", st.LastAuthor, st.UnitName, len(st.Sanctions))
 		}
 		if len(st.OpenFollowUps) != 1 || st.OpenFollowUps[0].ID != st.LastVisit.ID {
 			t.Errorf("open follow-ups = %+v", st.OpenFollowUps)
 		}
-		if want := models.AddMonths(today, 3); !st.NextDue.Equal(want) || st.NextReason != models.NextPlanned {
-			t.Errorf("next = %v %s, want %v planned", st.NextDue, st.NextReason, want)
+		// The date agreed at his last visit is his next visit.
+		if want := models.AddMonths(today, 3); !st.HasNext || !st.Next.Due.Equal(want) || st.Next.Reason != models.DueAgreed {
+			t.Errorf("next = %+v, want agreed on %v", st.Next, want)
+		}
+		if !st.Sanctions[0].Enforced || len(st.OpenProblems) != 0 {
+			t.Errorf("enforced %v, open problems %d: the second visit found the execution in order",
+				st.Sanctions[0].Enforced, len(st.OpenProblems))
 		}
 
-		// 张三 of 西山 has never been visited and his warning ends within 30 days.
-		st, err = s.MemberStatus(ctx, d.west1, d.zhangWest.ID, today)
+		// 张三 of 西山 has never been visited and his warning ends within 30
+		// days: the visit before its end is next, the one after it later.
+		st, err = s.MemberStatus(ctx, d.west1, models.CalendarRules{}, d.zhangWest.ID, today)
 		if err != nil {
 			t.Fatalf("MemberStatus: %v", err)
 		}
-		wantDue, wantReason := models.SuggestNextVisit(st.Member, st.Sanctions, today)
+		end := *st.Sanctions[0].PeriodEnd
 		if st.VisitCount != 0 || st.LastVisit != nil || st.LastAuthor != "" || len(st.OpenFollowUps) != 0 ||
-			!st.NextDue.Equal(wantDue) || st.NextReason != wantReason || wantReason != models.NextAfterExpiry {
-			t.Errorf("unvisited status = %+v, want next %v %s", st, wantDue, wantReason)
+			!st.HasNext || st.Next.Reason != models.DueBeforeExpiry || !st.Next.Due.Equal(end) ||
+			len(st.Later) == 0 || st.Later[0].Reason != models.DueAfterExpiry {
+			t.Errorf("unvisited status = %+v, want next before the end %v", st, end)
 		}
 		if n := count(t, s, "audit_events", "action = ? AND member_id = ?", models.AuditViewStatus, d.zhangWest.ID); n != 1 {
 			t.Errorf("view_status audit rows = %d, want 1", n)

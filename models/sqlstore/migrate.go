@@ -20,6 +20,14 @@ const mysqlTableOptions = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4
 // records their ids in the "migrations" table), so running it again is a
 // no-op.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.migrator(ctx).Migrate(); err != nil {
+		return fmt.Errorf("migrate %s: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// migrator is gormigrate over the store's migrations.
+func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
 	db := s.db.WithContext(ctx)
 	if s.dialect == DialectMySQL {
 		db = db.Set("gorm:table_options", mysqlTableOptions)
@@ -27,17 +35,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	// A new session, so that gormigrate's chained calls (Table("migrations"),
 	// ...) do not leak into the statements of the migrations themselves.
 	db = db.Session(&gorm.Session{})
-	m := gormigrate.New(db, &gormigrate.Options{
+	return gormigrate.New(db, &gormigrate.Options{
 		TableName:                 "migrations",
 		IDColumnName:              "id",
 		IDColumnSize:              64,
 		UseTransaction:            s.dialect == DialectSQLite, // MySQL DDL commits implicitly
 		ValidateUnknownMigrations: true,
 	}, migrations())
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("migrate %s: %w", s.dialect, err)
-	}
-	return nil
 }
 
 // migrations lists every schema change in order. A migration never changes
@@ -49,6 +53,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202611270002_roster", Migrate: migrateRoster, Rollback: rollbackRoster},
 		{ID: "202611270003_calendar", Migrate: migrateCalendar, Rollback: rollbackCalendar},
 		{ID: "202612010001_security", Migrate: migrateSecurity, Rollback: rollbackSecurity},
+		{ID: "202612030001_rules", Migrate: migrateRules, Rollback: rollbackRules},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/huifang/huifang/models"
 )
@@ -24,7 +25,8 @@ func prepareSanction(s *models.Sanction) error {
 // CreateSanction adds a sanction to a member of the actor's subtree, with
 // its "sanction_create" audit row in the same transaction. PeriodEnd is
 // computed; a zero EffectiveDate is the decision date; ProbationMonths
-// counts only for PartyProbation. Invalid fields are ErrInvalid, a member
+// counts only for PartyProbation; an empty Category is the member's
+// current one. Invalid fields are ErrInvalid, a member
 // outside the subtree ErrNotFound, a decision number already recorded
 // ErrDuplicate.
 func (s *Store) CreateSanction(ctx context.Context, actor models.Viewer, in models.SanctionInput) (models.Sanction, error) {
@@ -36,13 +38,17 @@ func (s *Store) CreateSanction(ctx context.Context, actor models.Viewer, in mode
 		return models.Sanction{}, fmt.Errorf("%s: %w", models.AuditSanctionCreate, err)
 	}
 	sn := models.Sanction{MemberID: in.MemberID, Kind: in.Kind, DecisionNo: in.DecisionNo, DecisionDate: in.DecisionDate,
-		EffectiveDate: in.EffectiveDate, ProbationMonths: in.ProbationMonths}
+		EffectiveDate: in.EffectiveDate, ProbationMonths: in.ProbationMonths, Category: in.Category}
 	if err := prepareSanction(&sn); err != nil {
 		return models.Sanction{}, fmt.Errorf("%s: %w", models.AuditSanctionCreate, err)
 	}
 	err := s.guarded(ctx, actor, models.AuditSanctionCreate, func(tx *gorm.DB) error {
-		if _, err := findMember(tx, actor, in.MemberID); err != nil {
+		row, err := findMember(tx, actor, in.MemberID)
+		if err != nil {
 			return err
+		}
+		if in.Category == "" {
+			sn.Category = row.Rank
 		}
 		taken, err := takenDecisionNos(tx, []string{in.DecisionNo})
 		if err != nil {
@@ -89,46 +95,90 @@ func takenDecisionNos(tx *gorm.DB, nos []string) (map[string]bool, error) {
 // lookupChunk bounds the values of one IN (...) list.
 const lookupChunk = 1000
 
-// LiftSanction records that a sanction of a member of the actor's subtree
-// was lifted (解除处分) or party rights restored (恢复党员权利) on a date,
-// by the decision decisionNo, with its "sanction_lift" audit row in the
-// same transaction. A sanction outside the subtree is ErrNotFound, one
-// lifted already ErrDuplicate; a date outside 2000..2100 or before the
-// decision, or a decision number empty or over 64 characters, ErrInvalid.
+// LiftSanction records the end of a sanction of a member of the actor's
+// subtree, with its "sanction_lift" audit row in the same transaction:
+// for a probation, party rights restored (恢复党员权利) on the day on by
+// the decision decisionNo; for a governmental sanction with a period, its
+// lifting (解除), which took effect by itself at the end of the period
+// (LiftedOn is the period's last day; on is the day it is recorded and
+// decisionNo may be empty). Either only on or after the period's last day
+// (ValidateLift); nothing else is lifted. A sanction outside the subtree
+// is ErrNotFound, one whose end is recorded already ErrDuplicate; any
+// other refusal ErrInvalid.
 func (s *Store) LiftSanction(ctx context.Context, actor models.Viewer, sanctionID uint64, on time.Time, decisionNo string) error {
 	if !rosterWriter(actor) {
 		return s.deny(ctx, actor, models.AuditSanctionLift, &denial{err: models.ErrForbidden})
 	}
 	decisionNo = strings.TrimSpace(decisionNo)
-	if err := models.ValidateLift(decisionNo, on); err != nil {
-		return fmt.Errorf("%s: %w", models.AuditSanctionLift, err)
-	}
 	on = models.DateOf(on)
 	return s.guarded(ctx, actor, models.AuditSanctionLift, func(tx *gorm.DB) error {
-		q, err := scopedSanctions(tx, actor)
+		sn, err := findSanction(tx, actor, sanctionID)
 		if err != nil {
 			return err
 		}
-		var found []models.Sanction
-		err = q.Select("sanctions.*").Where("sanctions.id = ?", sanctionID).Limit(1).Find(&found).Error
-		if err != nil {
-			return fmt.Errorf("find sanction %d: %w", sanctionID, err)
-		}
-		if len(found) == 0 {
-			return fmt.Errorf("sanction %d: %w", sanctionID, models.ErrNotFound)
-		}
-		sn := found[0]
-		sn.NormaliseDates()
-		switch {
-		case sn.LiftedOn != nil:
+		if sn.LiftedOn != nil {
 			return fmt.Errorf("sanction %d lifted already: %w", sanctionID, models.ErrDuplicate)
-		case on.Before(sn.DecisionDate):
-			return fmt.Errorf("on: before the decision: %w", models.ErrInvalid)
 		}
-		err = tx.Model(&models.Sanction{ID: sn.ID}).Updates(map[string]any{"lifted_on": on, "lift_decision_no": decisionNo}).Error
+		if err := models.ValidateLift(sn, decisionNo, on); err != nil {
+			return err
+		}
+		lifted := on
+		if models.EndingOf(sn.Kind) == models.EndsLifted {
+			lifted = *sn.End()
+		}
+		err = tx.Model(&models.Sanction{ID: sn.ID}).Updates(map[string]any{"lifted_on": lifted, "lift_decision_no": decisionNo}).Error
 		if err != nil {
 			return fmt.Errorf("lift sanction %d: %w", sanctionID, err)
 		}
 		return writeAudit(tx, actor, models.AuditSanctionLift, &sn.MemberID, nil, fmt.Sprintf("sanction=%d", sn.ID))
 	})
+}
+
+// ExtendProbation records the one extension, by a year, of a one-year
+// probation of a member of the actor's subtree, by the decision
+// decisionNo, with its "sanction_extend" audit row in the same
+// transaction; the period's end moves a year later. A sanction outside
+// the subtree is ErrNotFound; anything but a one-year probation not yet
+// extended or restored, or a decision number empty or over 64
+// characters, is ErrInvalid.
+func (s *Store) ExtendProbation(ctx context.Context, actor models.Viewer, sanctionID uint64, decisionNo string) error {
+	if !rosterWriter(actor) {
+		return s.deny(ctx, actor, models.AuditSanctionExtend, &denial{err: models.ErrForbidden})
+	}
+	decisionNo = strings.TrimSpace(decisionNo)
+	return s.guarded(ctx, actor, models.AuditSanctionExtend, func(tx *gorm.DB) error {
+		sn, err := findSanction(tx, actor, sanctionID)
+		if err != nil {
+			return err
+		}
+		if err := models.ValidateExtension(sn, decisionNo); err != nil {
+			return err
+		}
+		sn.ExtensionNo = decisionNo
+		sn.Normalise()
+		err = tx.Model(&models.Sanction{ID: sn.ID}).Updates(map[string]any{"extension_no": decisionNo, "period_end": sn.PeriodEnd}).Error
+		if err != nil {
+			return fmt.Errorf("extend sanction %d: %w", sanctionID, err)
+		}
+		return writeAudit(tx, actor, models.AuditSanctionExtend, &sn.MemberID, nil, fmt.Sprintf("sanction=%d", sn.ID))
+	})
+}
+
+// findSanction loads a sanction of the actor's scope, locked for update;
+// out of scope is ErrNotFound.
+func findSanction(tx *gorm.DB, actor models.Viewer, id uint64) (models.Sanction, error) {
+	q, err := scopedSanctions(tx, actor)
+	if err != nil {
+		return models.Sanction{}, err
+	}
+	var found []models.Sanction
+	err = q.Select("sanctions.*").Where("sanctions.id = ?", id).Clauses(clause.Locking{Strength: "UPDATE"}).Limit(1).Find(&found).Error
+	if err != nil {
+		return models.Sanction{}, fmt.Errorf("find sanction %d: %w", id, err)
+	}
+	if len(found) == 0 {
+		return models.Sanction{}, fmt.Errorf("sanction %d: %w", id, models.ErrNotFound)
+	}
+	found[0].NormaliseDates()
+	return found[0], nil
 }

@@ -288,7 +288,7 @@ func checkMemberViews(t *testing.T, s *sqlstore.Store, f *forest, v models.Viewe
 	t.Helper()
 	ctx := context.Background()
 	_, _, _, err1 := s.MemberSanctions(ctx, v, m)
-	_, err2 := s.MemberStatus(ctx, v, m, time.Now())
+	_, err2 := s.MemberStatus(ctx, v, models.CalendarRules{}, m, time.Now())
 	_, _, err3 := s.GetVisit(ctx, v, f.visits[m])
 	for i, err := range []error{err1, err2, err3} {
 		if want && err != nil || !want && !errors.Is(err, models.ErrNotFound) {

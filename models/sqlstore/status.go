@@ -10,14 +10,18 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// maxFollowUps bounds Status.OpenFollowUps.
-const maxFollowUps = 10
+// maxOpenVisits bounds each list of open tasks in a Status.
+const maxOpenVisits = 10
 
-// MemberStatus returns the status of a member v may see; out of scope is
-// ErrNotFound. The view is audited ("view_status") in the same transaction;
-// if the audit row cannot be written, nothing is returned.
-func (s *Store) MemberStatus(ctx context.Context, v models.Viewer, memberID uint64, today time.Time) (models.Status, error) {
-	var st models.Status
+// MemberStatus returns the status of a member v may see on today, with
+// the next visit the calendar (rules r; zero: the defaults) owes; out of
+// scope is ErrNotFound. The view is audited ("view_status") in the same
+// transaction; if the audit row cannot be written, nothing is returned.
+func (s *Store) MemberStatus(ctx context.Context, v models.Viewer, r models.CalendarRules, memberID uint64, today time.Time) (models.Status, error) {
+	var (
+		st  models.Status
+		cal models.MemberCalendar
+	)
 	err := s.viewAudited(ctx, v, models.AuditViewStatus, memberID, func(tx *gorm.DB) error {
 		st = models.Status{}
 		row, err := findMember(tx, v, memberID)
@@ -28,20 +32,50 @@ func (s *Store) MemberStatus(ctx context.Context, v models.Viewer, memberID uint
 		if st.Sanctions, err = memberSanctions(tx, memberID); err != nil {
 			return err
 		}
+		if cal, err = memberCalendar(tx, row.Member, st.Sanctions); err != nil {
+			return err
+		}
 		return loadVisitSummary(tx, &st)
 	})
 	if err != nil {
 		return models.Status{}, err
 	}
-	switch {
-	case st.LastVisit != nil && st.LastVisit.NextVisit != nil:
-		st.NextDue, st.NextReason = *st.LastVisit.NextVisit, models.NextPlanned
-	case st.LastVisit != nil:
-		st.NextDue, st.NextReason = models.SuggestNextVisit(st.Member, st.Sanctions, st.LastVisit.Date)
-	default:
-		st.NextDue, st.NextReason = models.SuggestNextVisit(st.Member, st.Sanctions, today)
+	for _, it := range models.Upcoming(r, cal, today) {
+		switch {
+		case !it.Reason.Visit():
+		case !st.HasNext:
+			st.Next, st.HasNext = it, true
+		default:
+			st.Later = append(st.Later, it)
+		}
 	}
 	return st, nil
+}
+
+// memberCalendar reads m's visits as the calendar pass reads them.
+func memberCalendar(tx *gorm.DB, m models.Member, sanctions []models.Sanction) (models.MemberCalendar, error) {
+	cal := models.MemberCalendar{Member: m, Sanctions: sanctions}
+	if m.AssignedAt != nil {
+		cal.Assigned = *m.AssignedAt
+	}
+	rows, err := tx.Table("visits").Select(visitMarkColumns).Where("visits.member_id = ?", m.ID).
+		Order("visits.date, visits.id").Rows()
+	if err != nil {
+		return cal, fmt.Errorf("load visits of member %d: %w", m.ID, err)
+	}
+	defer func() { _ = rows.Close() }()
+	scan := newVisitScan()
+	for rows.Next() {
+		var mark models.VisitMark
+		if _, err := scan.scan(rows, &mark); err != nil {
+			return cal, fmt.Errorf("scan visit of member %d: %w", m.ID, err)
+		}
+		cal.Visits = append(cal.Visits, mark)
+	}
+	if err := rows.Err(); err != nil {
+		return cal, fmt.Errorf("read visits of member %d: %w", m.ID, err)
+	}
+	return cal, nil
 }
 
 // loadVisitSummary fills the visit fields of st for st.Member.
@@ -72,13 +106,28 @@ func loadVisitSummary(tx *gorm.DB, st *models.Status) error {
 			st.LastAuthor = names[0]
 		}
 	}
-	err = tx.Where("member_id = ? AND (feedback_unit = ? OR branch_informed = ?)", id, false, false).
-		Order("date DESC, id DESC").Limit(maxFollowUps).Find(&st.OpenFollowUps).Error
-	if err != nil {
-		return fmt.Errorf("load open follow-ups of member %d: %w", id, err)
-	}
-	for i := range st.OpenFollowUps {
-		st.OpenFollowUps[i].NormaliseDates()
+	return loadOpenVisits(tx, st)
+}
+
+// loadOpenVisits fills the lists of visits with open tasks.
+func loadOpenVisits(tx *gorm.DB, st *models.Status) error {
+	for _, l := range []struct {
+		list *[]models.Visit
+		cond string
+		args []any
+	}{
+		{&st.OpenFollowUps, "feedback_unit = ? OR branch_informed = ?", []any{false, false}},
+		{&st.OpenProblems, "enforcement_ok = ? AND rectified_on IS NULL", []any{false}},
+		{&st.OpenRequests, "requests_open = ?", []any{true}},
+	} {
+		err := tx.Where("member_id = ?", st.Member.ID).Where(l.cond, l.args...).
+			Order("date DESC, id DESC").Limit(maxOpenVisits).Find(l.list).Error
+		if err != nil {
+			return fmt.Errorf("load open tasks of member %d: %w", st.Member.ID, err)
+		}
+		for i := range *l.list {
+			(*l.list)[i].NormaliseDates()
+		}
 	}
 	return nil
 }

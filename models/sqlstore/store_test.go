@@ -37,8 +37,8 @@ func TestStore_Migrate(t *testing.T) {
 				name string
 				s    *sqlstore.Store
 			}{{"fresh", fresh}, {"cloned", cloned}} {
-				if got := count(t, c.s, "migrations", ""); got != 4 {
-					t.Errorf("%s: migrations rows = %d, want 4", c.name, got)
+				if got := count(t, c.s, "migrations", ""); got != 5 {
+					t.Errorf("%s: migrations rows = %d, want 5", c.name, got)
 				}
 				if drift, err := sqlstore.SchemaDriftForTest(ctx, c.s); err != nil || len(drift) > 0 {
 					t.Errorf("%s: package models and the migrations disagree: %v %v", c.name, drift, err)
@@ -153,7 +153,7 @@ func TestStore_LoadDemo(t *testing.T) {
 		if diff := cmp.Diff(before, after); diff != "" {
 			t.Errorf("second LoadDemo changed row counts (-before +after):\n%s", diff)
 		}
-		want := map[string]int64{"units": 7, "users": 2, "members": 8, "visits": 2}
+		want := map[string]int64{"units": 7, "users": 2, "members": 10, "visits": 3}
 		for tb, n := range want {
 			if after[tb] != n {
 				t.Errorf("%s = %d, want %d", tb, after[tb], n)
@@ -170,7 +170,8 @@ func checkDemoSanctions(t *testing.T, s *sqlstore.Store, d demo) {
 	t.Helper()
 	today := models.DateOf(time.Now())
 	var soon, past, noPeriod, probation int
-	for _, name := range []string{"张三", "李四", "王五", "赵六", "钱七", "孙八", "周九"} {
+	kinds := map[models.SanctionKind]bool{}
+	for _, name := range []string{"张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "韩十", "冯十一"} {
 		for _, m := range mustSearch(t, s, d.admin, name) {
 			_, _, sanctions, err := s.MemberSanctions(context.Background(), d.admin, m.Member.ID)
 			if err != nil {
@@ -188,15 +189,17 @@ func checkDemoSanctions(t *testing.T, s *sqlstore.Store, d demo) {
 				if sn.Kind == models.PartyProbation && sn.ProbationMonths == 12 {
 					probation++
 				}
+				kinds[sn.Kind] = true
 				if !strings.HasSuffix(sn.DecisionNo, "号") {
 					t.Errorf("decision number %q", sn.DecisionNo)
 				}
 			}
 		}
 	}
-	if soon != 1 || past != 1 || noPeriod != 1 || probation != 1 {
-		t.Errorf("demo sanctions: ending soon %d, ended %d, no period %d, 12-month probation %d; want 1 each",
-			soon, past, noPeriod, probation)
+	// Ended: 赵六's warning and 韩十's demerit; no period: 钱七's two expulsions.
+	if soon != 1 || past != 2 || noPeriod != 2 || probation != 1 || len(kinds) != 11 {
+		t.Errorf("demo sanctions: ending soon %d, ended %d, no period %d, 12-month probation %d, %d kinds; want 1, 2, 2, 1, 11",
+			soon, past, noPeriod, probation, len(kinds))
 	}
 }
 
@@ -208,8 +211,8 @@ func TestStore_LoadDemoWithoutUsers(t *testing.T) {
 		if n := count(t, s, "users", ""); n != 0 {
 			t.Errorf("users = %d, want 0", n)
 		}
-		if n := count(t, s, "visits", "author_id = 0"); n != 2 {
-			t.Errorf("visits by unknown author = %d, want 2", n)
+		if n := count(t, s, "visits", "author_id = 0"); n != 3 {
+			t.Errorf("visits by unknown author = %d, want 3", n)
 		}
 	})
 }
@@ -248,7 +251,7 @@ func TestOpen_SQLiteMemory(t *testing.T) {
 	if err := s.LoadDemo(ctx, 1, 2); err != nil { // one connection: no self-deadlock in a transaction
 		t.Fatalf("LoadDemo: %v", err)
 	}
-	if u, err := s.FindUser(ctx, 2); err != nil || u.Name != "演示回访员" {
+	if u, err := s.FindUser(ctx, 2); err != nil || u.Name != "演示回访人员" {
 		t.Errorf("FindUser = %+v, %v", u, err)
 	}
 }

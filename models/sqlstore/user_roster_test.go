@@ -64,8 +64,8 @@ func TestStore_RevokeUser(t *testing.T) {
 			t.Errorf("revoked user rows = %d, want 1 (kept)", n)
 		}
 		// The revoked author still resolves in a member's status.
-		st, err := s.MemberStatus(ctx, r.admin, r.wangWu.ID, models.DateOf(u.CreatedAt))
-		if err != nil || st.LastAuthor != "演示回访员" {
+		st, err := s.MemberStatus(ctx, r.admin, models.CalendarRules{}, r.wangWu.ID, models.DateOf(u.CreatedAt))
+		if err != nil || st.LastAuthor != "演示回访人员" {
 			t.Errorf("LastAuthor after revoke = %q, %v", st.LastAuthor, err)
 		}
 		_, err = s.RevokeUser(ctx, r.eastSup, inspectorTG)

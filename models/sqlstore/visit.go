@@ -79,6 +79,8 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 		return fmt.Errorf("sanctions of member %d: %w", row.MemberID, models.ErrNotFound)
 	}
 	row.NormaliseDates()
+	row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = nil, nil, 0 // tasks are marked done later, never with the visit
+	row.RequestsOpen = row.RequestsPending()
 	if err := tx.Create(row).Error; err != nil {
 		if isDuplicate(err) {
 			return errIdemTaken
@@ -91,6 +93,9 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 	}
 	if err := tx.Create(&links).Error; err != nil {
 		return fmt.Errorf("link visit %d to sanctions: %w", row.ID, err)
+	}
+	if err := refreshEnforced(tx, ids); err != nil {
+		return err
 	}
 	return writeAudit(tx, v, models.AuditCreateVisit, &row.MemberID, &row.ID, "")
 }

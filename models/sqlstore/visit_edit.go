@@ -20,8 +20,10 @@ import (
 // editWindow is how long the author of a visit may edit it.
 const editWindow = 7 * 24 * time.Hour
 
-// visitFixed are the columns an edit never changes.
-var visitFixed = []string{"id", "idem_key", "member_id", "author_id", "created_at"}
+// visitFixed are the columns an edit never changes: identity, and the
+// marks of the tasks the visit left (MarkRectified, MarkRequestsMet).
+var visitFixed = []string{"id", "idem_key", "member_id", "author_id", "created_at", "requests_met_on", "requests_open",
+	"rectified_on", "rectified_fen"}
 
 // findVisit loads a visit of v's scope (locking its row when lock is set)
 // with its sanction ids; out of scope is ErrNotFound.
@@ -132,6 +134,8 @@ func (s *Store) UpdateVisit(ctx context.Context, actor models.Viewer, id uint64,
 		}
 		row := updated
 		row.ID, row.IdemKey, row.MemberID, row.AuthorID, row.CreatedAt = cur.ID, cur.IdemKey, cur.MemberID, cur.AuthorID, cur.CreatedAt
+		row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = cur.RequestsMetOn, cur.RectifiedOn, cur.RectifiedFen
+		row.RequestsOpen = row.RequestsPending()
 		if err := row.Validate(); err != nil {
 			return fmt.Errorf("%w: %w", models.ErrInvalid, err)
 		}
@@ -184,6 +188,14 @@ func editVisit(tx *gorm.DB, actor models.Viewer, cur models.Visit, curIDs []uint
 		if err := relinkVisit(tx, cur.ID, ids); err != nil {
 			return models.VisitRevision{}, err
 		}
+	}
+	if row.RequestsOpen != cur.RequestsOpen {
+		if err := tx.Table("visits").Where("id = ?", cur.ID).Update("requests_open", row.RequestsOpen).Error; err != nil {
+			return models.VisitRevision{}, fmt.Errorf("update visit %d: %w", cur.ID, err)
+		}
+	}
+	if err := refreshEnforced(tx, uniqueIDs(append(slices.Clone(curIDs), ids...))); err != nil {
+		return models.VisitRevision{}, err
 	}
 	detail := fmt.Sprintf("version=%d fields=%s", rev.Version, rev.Changed)
 	return rev, writeAudit(tx, actor, models.AuditVisitEdit, &cur.MemberID, &cur.ID, detail)

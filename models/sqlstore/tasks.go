@@ -1,0 +1,108 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/huifang/huifang/models"
+)
+
+// The tasks a visit leaves open besides its follow-ups (followup.go): the
+// enforcement problem it found, until corrected (整改), and the requests it
+// passed to the departments, until met (诉求落实). Whether a sanction is
+// enforced follows from its visits' checks.
+
+// maxRectifiedFen bounds the pay corrected, as the amounts of a visit
+// (10,000,000 yuan).
+const maxRectifiedFen = 1_000_000_000
+
+// MarkRectified records that the enforcement problem found at a visit v
+// may see (else ErrNotFound) was corrected on the day on, with fen of pay
+// corrected (in fen, 0..10,000,000 yuan), and updates whether its
+// sanctions are enforced. A visit without an open problem, a date outside
+// 2000..2100 or before the visit, or a bad amount, is ErrInvalid. Audited
+// ("rectified") in the same transaction.
+func (s *Store) MarkRectified(ctx context.Context, v models.Viewer, visitID uint64, on time.Time, fen int64) error {
+	on = models.DateOf(on)
+	if fen < 0 || fen > maxRectifiedFen || !models.DateInRange(on) {
+		return fmt.Errorf("%s %d: %w", models.AuditRectified, visitID, models.ErrInvalid)
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		visit, ids, err := findVisit(tx, v, visitID, true)
+		if err != nil {
+			return err
+		}
+		if visit.EnforcementOK || visit.RectifiedOn != nil || on.Before(visit.Date) {
+			return fmt.Errorf("no open problem corrected on that day: %w", models.ErrInvalid)
+		}
+		err = tx.Table("visits").Where("id = ?", visitID).Updates(map[string]any{"rectified_on": on, "rectified_fen": fen}).Error
+		if err != nil {
+			return fmt.Errorf("update visit: %w", err)
+		}
+		if err := refreshEnforced(tx, ids); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("on=%s fen=%d", on.Format(time.DateOnly), fen)
+		return writeAudit(tx, v, models.AuditRectified, &visit.MemberID, &visitID, detail)
+	})
+	if err != nil {
+		return fmt.Errorf("%s %d: %w", models.AuditRectified, visitID, err)
+	}
+	return nil
+}
+
+// MarkRequestsMet records that the requests passed on at a visit v may
+// see (else ErrNotFound) were met on the day on. A visit without open
+// requests, or a date outside 2000..2100 or before the visit, is
+// ErrInvalid. Audited ("requests_met") in the same transaction.
+func (s *Store) MarkRequestsMet(ctx context.Context, v models.Viewer, visitID uint64, on time.Time) error {
+	on = models.DateOf(on)
+	if !models.DateInRange(on) {
+		return fmt.Errorf("%s %d: %w", models.AuditRequestsMet, visitID, models.ErrInvalid)
+	}
+	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		visit, _, err := findVisit(tx, v, visitID, true)
+		if err != nil {
+			return err
+		}
+		if !visit.RequestsPending() || on.Before(visit.Date) {
+			return fmt.Errorf("no open requests met on that day: %w", models.ErrInvalid)
+		}
+		err = tx.Table("visits").Where("id = ?", visitID).Updates(map[string]any{"requests_met_on": on, "requests_open": false}).Error
+		if err != nil {
+			return fmt.Errorf("update visit: %w", err)
+		}
+		return writeAudit(tx, v, models.AuditRequestsMet, &visit.MemberID, &visitID, "on="+on.Format(time.DateOnly))
+	})
+	if err != nil {
+		return fmt.Errorf("%s %d: %w", models.AuditRequestsMet, visitID, err)
+	}
+	return nil
+}
+
+// refreshEnforced sets whether each sanction of ids is enforced from its
+// latest visit (by date, then id): its check found the execution in
+// order, or the problem it found was corrected since. A sanction no visit
+// is about is not.
+func refreshEnforced(tx *gorm.DB, ids []uint64) error {
+	for _, id := range ids {
+		var last []struct {
+			EnforcementOK bool
+			RectifiedOn   *time.Time
+		}
+		err := tx.Table("visits").Select("visits.enforcement_ok, visits.rectified_on").
+			Joins("JOIN visit_sanctions ON visit_sanctions.visit_id = visits.id").
+			Where("visit_sanctions.sanction_id = ?", id).Order("visits.date DESC, visits.id DESC").Limit(1).Scan(&last).Error
+		if err != nil {
+			return fmt.Errorf("last check of sanction %d: %w", id, err)
+		}
+		enforced := len(last) == 1 && (last[0].EnforcementOK || last[0].RectifiedOn != nil)
+		if err := tx.Model(&models.Sanction{}).Where("id = ?", id).Update("enforced", enforced).Error; err != nil {
+			return fmt.Errorf("set enforcement of sanction %d: %w", id, err)
+		}
+	}
+	return nil
+}
