@@ -37,6 +37,18 @@ func TestAccess_Redeem(t *testing.T) {
 		c.Say("/start " + code)
 		c.Expect("您已经是注册用户")
 	})
+	t.Run("FormulaName", func(t *testing.T) {
+		acIn(t, admin)
+		code := acInvite(t, admin, "inspector "+acDonghu)
+		r := acStranger(app, 560, "=cmd|' /C calc'!A0", "", "/start "+code)
+		acExpectIn(t, acText(r), "欢迎，cmd|")
+		if u, err := store.FindUser(ctx, 560); err != nil || u.Name != "cmd|' /C calc'!A0" {
+			t.Fatalf("registered user = %+v, %v", u, err)
+		}
+		code = acInvite(t, admin, "inspector "+acDonghu)
+		r = acStranger(app, 561, "＝＋", "", "/start "+code)
+		acExpectIn(t, acText(r), "欢迎，用户561")
+	})
 	t.Run("BareCode", func(t *testing.T) {
 		acIn(t, admin)
 		for i, text := range []string{"%s", "  %s ", "/start@huifang_bot %s", "/START %s"} {

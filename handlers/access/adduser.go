@@ -29,6 +29,10 @@ func (a *Access) cmdAddUser(t *kit.Turn, args string) error {
 		t.Say("adduser_usage")
 		return nil
 	}
+	if models.StartsFormula(name) {
+		t.Say("text_formula")
+		return nil
+	}
 	unit, err := a.db.FindUnitByName(t.Ctx, f[2])
 	switch {
 	case errors.Is(err, models.ErrNotFound):

@@ -64,9 +64,10 @@ func inviteCode(text string) string {
 }
 
 // inviteeName is the name a new user is registered with: their Telegram
-// first name, or 用户<id> without one.
+// first name, or 用户<id> without one. What would make the name start a
+// spreadsheet formula is left out (a profile name cannot be refused).
 func inviteeName(in kit.Input) string {
-	name := strings.TrimSpace(in.FirstName)
+	name := strings.TrimSpace(models.TrimFormula(in.FirstName))
 	if name == "" {
 		return "用户" + strconv.FormatInt(in.UserID, 10)
 	}
