@@ -39,6 +39,7 @@ const (
 	MinPollTimeout   = time.Second
 	MaxPollTimeout   = 50 * time.Second
 	MaxWindowDays    = 366  // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
+	MinWebhookSecret = 32   // TELEGRAM_WEBHOOK_SECRET: long enough not to be guessed (about 190 bits from its alphabet)
 	MaxWebhookSecret = 256  // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
 	MaxBulkRate      = 1000 // HUIFANG_BULK_RATE, _CHAT_RATE and _GROUP_RATE: far above what Telegram allows
 
@@ -120,7 +121,7 @@ func settings() []setting {
 		{"HUIFANG_SCHEDULER", "scheduler", "on", "on or off: whether serve sends reminders and digests (off: another replica or nobody does)", parseScheduler},
 		{"TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL Telegram posts updates to (TLS ends at a reverse proxy); empty: long polling", parseWebhookURL},
 		{"HUIFANG_WEBHOOK_LISTEN", "webhook-listen", DefaultWebhookListen, "host:port the webhook server listens on, used when TELEGRAM_WEBHOOK_URL is set", parseWebhookListen},
-		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 1-256 of A-Z a-z 0-9 _ -; required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
+		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 32-256 of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32); required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
 		{"HUIFANG_BULK_RATE", "bulk-rate", strconv.Itoa(DefaultBulkRate), "bulk messages (reminders, digests, notices to others) a second overall; replies are not paced", parseBulkRate},
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
@@ -212,6 +213,11 @@ func (c Config) Validate() error {
 	}
 	if c.MySQLDSN == "" && strings.TrimSpace(c.SQLitePath) == "" {
 		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
+	}
+	if c.MySQLDSN != "" {
+		if err := checkDSNCharset(c.MySQLDSN); err != nil {
+			bad("MYSQL_DSN", "%v", err)
+		}
 	}
 	for _, id := range c.Admins {
 		if id <= 0 {
@@ -324,7 +330,7 @@ func (c Config) attrs() []slog.Attr {
 	}
 	return []slog.Attr{
 		slog.String("telegram_token", RedactToken(c.TelegramToken)),
-		slog.String("telegram_endpoint", c.TelegramEndpoint),
+		slog.String("telegram_endpoint", RedactEndpoint(c.TelegramEndpoint)),
 		slog.String("mysql_dsn", RedactDSN(c.MySQLDSN)),
 		slog.String("sqlite_path", c.SQLitePath),
 		slog.String("redis_url", RedactRedisURL(c.RedisURL)),

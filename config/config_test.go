@@ -28,6 +28,9 @@ func mustLocation(tb testing.TB, name string) *time.Location {
 	return loc
 }
 
+// secret32 is a webhook secret of the shortest length allowed.
+const secret32 = "hook_SECRET-0123456789abcdefghij"
+
 // defaults is the Config Load returns for an empty environment.
 func defaults(tb testing.TB) config.Config {
 	tb.Helper()
@@ -113,12 +116,18 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.Scheduler = false }},
 		{"SchedulerFalse", map[string]string{"HUIFANG_SCHEDULER": "false"}, nil,
 			func(c *config.Config) { c.Scheduler = false }},
-		{"Webhook", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"}, nil,
-			func(c *config.Config) { c.WebhookURL = "https://bot.example.org/tg"; c.WebhookSecret = "abc_DEF-123" }},
+		{"Webhook", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil,
+			func(c *config.Config) { c.WebhookURL = "https://bot.example.org/tg"; c.WebhookSecret = secret32 }},
 		{"WebhookListen", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "127.0.0.1:8443"}, nil,
 			func(c *config.Config) { c.WebhookListen = "127.0.0.1:8443" }},
-		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "abc"}, nil,
-			func(c *config.Config) { c.WebhookSecret = "abc" }},
+		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32}, nil,
+			func(c *config.Config) { c.WebhookSecret = secret32 }},
+		{"DSNCharsetUTF8MB4", map[string]string{"MYSQL_DSN": "u:p@tcp(h)/d?parseTime=True&charset=UTF8MB4&collation=utf8mb4_unicode_ci"}, nil,
+			func(c *config.Config) {
+				c.MySQLDSN = "u:p@tcp(h)/d?parseTime=True&charset=UTF8MB4&collation=utf8mb4_unicode_ci"
+			}},
+		{"DSNPasswordWithQuery", map[string]string{"MYSQL_DSN": "u:p?charset=latin1@tcp(h)/d?charset=utf8mb4"}, nil,
+			func(c *config.Config) { c.MySQLDSN = "u:p?charset=latin1@tcp(h)/d?charset=utf8mb4" }},
 		{"BulkRates", map[string]string{"HUIFANG_BULK_RATE": "25", "HUIFANG_BULK_CHAT_RATE": "0.5", "HUIFANG_BULK_GROUP_RATE": "10"}, nil,
 			func(c *config.Config) { c.BulkRate, c.BulkChatRate, c.BulkGroupRate = 25, 0.5, 10 }},
 		{"BulkRateFlags", nil, []string{"-bulk-rate=5", "-bulk-chat-rate=2", "-bulk-group-rate=3"},
@@ -134,7 +143,7 @@ func TestLoad(t *testing.T) {
 			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
-			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=s-1_A",
+			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=" + secret32,
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
@@ -142,7 +151,7 @@ func TestLoad(t *testing.T) {
 				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
 				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
-				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s-1_A",
+				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: secret32,
 				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
 			}
 		}},
@@ -218,11 +227,17 @@ func TestLoad_Errors(t *testing.T) {
 		{"ExpiryWindowUnit", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "30d"}, nil, []string{"HUIFANG_EXPIRY_WINDOW_DAYS:"}},
 		{"KeyEveryLong", map[string]string{"HUIFANG_KEY_EVERY_DAYS": "367"}, nil, []string{"HUIFANG_KEY_EVERY_DAYS:"}},
 		{"Scheduler", map[string]string{"HUIFANG_SCHEDULER": "maybe"}, nil, []string{`HUIFANG_SCHEDULER: "maybe" is not on or off`}},
-		{"WebhookHTTP", map[string]string{"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:", "https"}},
-		{"WebhookNoHost", map[string]string{"TELEGRAM_WEBHOOK_URL": "https:///tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:"}},
+		{"WebhookHTTP", map[string]string{"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil, []string{"TELEGRAM_WEBHOOK_URL:", "https"}},
+		{"WebhookNoHost", map[string]string{"TELEGRAM_WEBHOOK_URL": "https:///tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil, []string{"TELEGRAM_WEBHOOK_URL:"}},
 		{"WebhookWithoutSecret", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET: must be set"}},
-		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
-		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "1 to 256"}},
+		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw" + secret32}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
+		{"WebhookSecretOneChar", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "x"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256", "not 1"}},
+		{"WebhookSecretShort", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32[:31]}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
+		{"DSNCharsetLatin1", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=latin1"}, nil, []string{"MYSQL_DSN:", `charset "latin1" is not utf8mb4`}},
+		{"DSNCharsetUTF8", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?parseTime=true&charset=utf8"}, nil, []string{"MYSQL_DSN:", "utf8mb4"}},
+		{"DSNCharsetFallback", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=utf8mb4,utf8"}, nil, []string{"MYSQL_DSN:", "not utf8mb4"}},
+		{"DSNCollation", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?collation=latin1_swedish_ci"}, nil, []string{"MYSQL_DSN:", "collation"}},
+		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
 		{"WebhookListenNoPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "localhost"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"WebhookListenBadPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": ":http"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"BulkRateZero", map[string]string{"HUIFANG_BULK_RATE": "0"}, nil, []string{"HUIFANG_BULK_RATE: 0 is not above 0"}},
@@ -316,11 +331,17 @@ func TestConfig_Validate(t *testing.T) {
 		{"ExpiryWindowDays", func(c *config.Config) { c.ExpiryWindowDays = 0 }, "HUIFANG_EXPIRY_WINDOW_DAYS:"},
 		{"KeyEveryDays", func(c *config.Config) { c.KeyEveryDays = 400 }, "HUIFANG_KEY_EVERY_DAYS:"},
 		{"SchedulerOff", func(c *config.Config) { c.Scheduler = false }, ""},
-		{"Webhook", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x" }, ""},
+		{"Webhook", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = secret32 }, ""},
+		{"WebhookShortSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_SECRET: must be 32 to 256"},
+		{"DSNCharset", func(c *config.Config) { c.MySQLDSN = "u@tcp(h)/d?charset=latin1" }, "MYSQL_DSN: charset"},
 		{"WebhookNoSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg" }, "TELEGRAM_WEBHOOK_SECRET: must be set"},
 		{"WebhookBadSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "a b" }, "TELEGRAM_WEBHOOK_SECRET:"},
-		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_URL:"},
-		{"WebhookNoListen", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x"; c.WebhookListen = "" }, "HUIFANG_WEBHOOK_LISTEN:"},
+		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = secret32 }, "TELEGRAM_WEBHOOK_URL:"},
+		{"WebhookNoListen", func(c *config.Config) {
+			c.WebhookURL = "https://h/tg"
+			c.WebhookSecret = secret32
+			c.WebhookListen = ""
+		}, "HUIFANG_WEBHOOK_LISTEN:"},
 		{"PollingIgnoresListen", func(c *config.Config) { c.WebhookListen = "" }, ""},
 		{"BulkRateZero", func(c *config.Config) { c.BulkRate = 0 }, "HUIFANG_BULK_RATE:"},
 		{"BulkChatRateNegative", func(c *config.Config) { c.BulkChatRate = -1 }, "HUIFANG_BULK_CHAT_RATE:"},
@@ -362,16 +383,17 @@ func TestConfig_Redaction(t *testing.T) {
 	c.Admins = []int64{1, 2}
 	c.WebhookURL = "https://bot.example.org/tg"
 	c.WebhookSecret = "hookSECRETvalue"
+	c.TelegramEndpoint = "http://apiuser:apiPASSWORD@tg-proxy:8081/bot%s/%s"
 
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
 	for name, s := range map[string]string{"String": c.String(), "LogValue": logged.String()} {
-		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue"} {
+		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue", "apiuser", "apiPASSWORD"} {
 			if strings.Contains(s, secret) {
 				t.Errorf("%s leaks %q: %s", name, secret, s)
 			}
 		}
-		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx"} {
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx", "telegram_endpoint=http://xxxxx@tg-proxy:8081/bot%s/%s"} {
 			if !strings.Contains(s, kept) {
 				t.Errorf("%s lacks %q: %s", name, kept, s)
 			}
@@ -430,6 +452,23 @@ func TestRedactRedisURL(t *testing.T) {
 	for in, want := range tests {
 		if got := config.RedactRedisURL(in); got != want {
 			t.Errorf("RedactRedisURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedactEndpoint(t *testing.T) {
+	tests := map[string]string{
+		"https://api.telegram.org/bot%s/%s": "https://api.telegram.org/bot%s/%s",
+		"http://u:p@h:8081/bot%s/%s":        "http://xxxxx@h:8081/bot%s/%s",
+		"http://u@h/bot%s/%s":               "http://xxxxx@h/bot%s/%s",
+		"http://u:p@ss@h/bot%s/%s":          "http://xxxxx@h/bot%s/%s",
+		"http://h/bot%s/%s?key=a@b":         "http://h/bot%s/%s?key=a@b",
+		"https://u:p@h?x=1&bot=%s&m=%s":     "https://xxxxx@h?x=1&bot=%s&m=%s",
+		"not a url %s %s":                   "not a url %s %s",
+	}
+	for in, want := range tests {
+		if got := config.RedactEndpoint(in); got != want {
+			t.Errorf("RedactEndpoint(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -50,8 +50,40 @@ func parseMySQLDSN(c *Config, v string) error {
 		if !strings.Contains(v, "/") {
 			return errors.New("missing the '/' before the database name: user:pass@tcp(host:3306)/db")
 		}
+		if err := checkDSNCharset(v); err != nil {
+			return err
+		}
 	}
 	c.MySQLDSN = v
+	return nil
+}
+
+// checkDSNCharset refuses a DSN whose connection would not speak utf8mb4:
+// MySQL's utf8 (utf8mb3) and latin1 turn emoji and rarer Chinese
+// characters of names into "?" or errors. Without charset and collation
+// the store asks for utf8mb4 itself. The parameters follow the last '/',
+// as the driver reads them (a password may hold '/' or '?'); errors quote
+// only the parameter's value.
+func checkDSNCharset(dsn string) error {
+	_, query, _ := strings.Cut(dsn[strings.LastIndexByte(dsn, '/')+1:], "?")
+	for _, kv := range strings.Split(query, "&") {
+		key, value, _ := strings.Cut(kv, "=")
+		if unescaped, err := url.QueryUnescape(value); err == nil {
+			value = unescaped
+		}
+		switch key {
+		case "charset":
+			for _, cs := range strings.Split(value, ",") {
+				if !strings.EqualFold(cs, "utf8mb4") {
+					return fmt.Errorf("charset %q is not utf8mb4 (Chinese names and emoji need charset=utf8mb4)", value)
+				}
+			}
+		case "collation":
+			if !strings.HasPrefix(strings.ToLower(value), "utf8mb4_") {
+				return fmt.Errorf("collation %q is not a utf8mb4 collation (Chinese names and emoji need utf8mb4)", value)
+			}
+		}
+	}
 	return nil
 }
 
@@ -303,12 +335,13 @@ func parseWebhookSecret(c *Config, v string) error {
 	return nil
 }
 
-// checkWebhookSecret applies Telegram's rule for secret_token (the one
-// definition: bot.RunWebhook takes the secret as checked here). Its errors
-// never quote the secret.
+// checkWebhookSecret applies Telegram's rule for secret_token, and ours
+// that it be at least MinWebhookSecret long: anyone who guesses it can post
+// updates as any user (the one definition: bot.RunWebhook takes the
+// secret as checked here). Its errors never quote the secret.
 func checkWebhookSecret(v string) error {
-	if len(v) < 1 || len(v) > MaxWebhookSecret {
-		return fmt.Errorf("must be 1 to %d characters, not %d", MaxWebhookSecret, len(v))
+	if len(v) < MinWebhookSecret || len(v) > MaxWebhookSecret {
+		return fmt.Errorf("must be %d to %d characters, not %d (make one with openssl rand -hex 32)", MinWebhookSecret, MaxWebhookSecret, len(v))
 	}
 	for _, r := range v {
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
