@@ -67,8 +67,8 @@ const (
 
 // Draft is the roster's part of the conversation state: what is being
 // done, about whom, and the answers of its form (wizard.State). It holds
-// ids and short answers only; an import keeps the Telegram file id and
-// downloads the file again on confirm.
+// ids and short answers only; an import keeps the Telegram file id (its
+// parse is kept in process, see parse.go).
 type Draft struct {
 	wizard.State
 	Kind       string `json:"k"`
@@ -95,6 +95,7 @@ type Roster struct {
 	member, memberEdit *wizard.Form[*Draft]
 	sanction           *wizard.Form[*Draft]
 	assign, lift       *wizard.Form[*Draft]
+	parsed             parsedFiles // import previews' parses, for their confirm
 }
 
 // New builds the roster feature over db.
@@ -241,7 +242,10 @@ func (r *Roster) picked(t *kit.Turn, d *Draft, arg string) error {
 }
 
 // cancel ends whatever the roster flow was doing; nothing is saved.
-func (r *Roster) cancel(t *kit.Turn, _ *Draft) error {
+func (r *Roster) cancel(t *kit.Turn, d *Draft) error {
+	if d != nil && d.Kind == kindImport {
+		r.parsed.drop(parsedKeyOf(t, d))
+	}
 	end(t)
 	t.Show(kit.Message{Text: t.T.T("ro_cancelled")})
 	return nil
