@@ -173,11 +173,28 @@ func openState(ctx context.Context, cfg config.Config) (models.StateStore, error
 	if cfg.RedisURL == "" {
 		return models.NewMemoryState(), nil
 	}
-	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:")
+	keys, err := keyring(redisstate.Purpose, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("HUIFANG_STATE_KEY: %w", err)
+	}
+	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:", keys)
 	if err != nil {
 		return nil, fmt.Errorf("open redis: %w", err)
 	}
 	return st, nil
+}
+
+// keyring is the keyring for purpose over the state keys (the current one,
+// and the old one during a rotation), or nil without a state key.
+func keyring(purpose string, cfg config.Config) (*models.Keyring, error) {
+	if cfg.StateKey == nil {
+		return nil, nil
+	}
+	var old [][]byte
+	if cfg.StateKeyOld != nil {
+		old = append(old, cfg.StateKeyOld)
+	}
+	return models.NewKeyring(purpose, cfg.StateKey, old...)
 }
 
 // services are what a process opens: the database, the chat state and

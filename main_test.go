@@ -39,6 +39,7 @@ func TestRun_BadInput(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "TELEGRAM_BOT_TOKEN"},
 		{[]string{"console"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "--user"},
 		{[]string{"console", "--user", "x"}, nil, "not a Telegram user id"},
+		{[]string{"serve"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "HUIFANG_STATE_KEY: must be set when REDIS_URL is set"},
 	} {
 		var out bytes.Buffer
 		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), &out, &out)

@@ -55,6 +55,11 @@ type Config struct {
 	MySQLDSN         string         // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
 	SQLitePath       string         // HUIFANG_SQLITE_PATH, -sqlite-path
 	RedisURL         string         // REDIS_URL, -redis-url; empty keeps chat state in process
+	// HUIFANG_STATE_KEY, -state-key: 32 random bytes (base64 in the
+	// setting) that chat states in Redis are encrypted with; required
+	// with RedisURL. StateKeyOld (HUIFANG_STATE_KEY_OLD, -state-key-old)
+	// is the key before a rotation, only read.
+	StateKey, StateKeyOld []byte
 	Admins           []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
 	Timezone         *time.Location // HUIFANG_TIMEZONE, -timezone
 	DraftTTL         time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
@@ -108,6 +113,8 @@ func settings() []setting {
 		{"MYSQL_DSN", "mysql-dsn", "", "MySQL/MariaDB DSN, user:pass@tcp(host:3306)/db?charset=utf8mb4&parseTime=True&loc=UTC; empty: embedded SQLite", parseMySQLDSN},
 		{"HUIFANG_SQLITE_PATH", "sqlite-path", DefaultSQLitePath, "SQLite database file, used when MYSQL_DSN is empty", parseSQLitePath},
 		{"REDIS_URL", "redis-url", "", "Redis URL for chat state, redis://[:pass@]host:6379/0; empty: kept in process", parseRedisURL},
+		{"HUIFANG_STATE_KEY", "state-key", "", "32 random bytes in base64 (openssl rand -base64 32) encrypting chat state in Redis; required with REDIS_URL", parseStateKey},
+		{"HUIFANG_STATE_KEY_OLD", "state-key-old", "", "the previous HUIFANG_STATE_KEY during a rotation: states sealed with it are still read", parseStateKeyOld},
 		{"HUIFANG_ADMINS", "admins", "", "comma-separated Telegram user ids of the administrators", parseAdmins},
 		{"HUIFANG_TIMEZONE", "timezone", DefaultTimezone, "IANA time zone for dates, reminders and digests", parseTimezone},
 		{"HUIFANG_DRAFT_TTL", "draft-ttl", DefaultDraftTTL.String(), "how long an unfinished form is kept (Go duration, at least 1h)", parseDraftTTL},
@@ -214,6 +221,7 @@ func (c Config) Validate() error {
 	if c.MySQLDSN == "" && strings.TrimSpace(c.SQLitePath) == "" {
 		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
 	}
+	c.validateStateKey(bad)
 	if c.MySQLDSN != "" {
 		if err := checkDSNCharset(c.MySQLDSN); err != nil {
 			bad("MYSQL_DSN", "%v", err)
@@ -271,6 +279,21 @@ func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	}
 	if c.AuditRetentionMonths != 0 && c.AuditRetentionMonths < MinAuditRetentionMonths {
 		bad("HUIFANG_AUDIT_RETENTION", "%d months is below the minimum of %d", c.AuditRetentionMonths, MinAuditRetentionMonths)
+	}
+}
+
+// validateStateKey requires the state key with Redis: drafts hold
+// findings about people, and Redis keeps them for days.
+func (c Config) validateStateKey(bad func(env, format string, args ...any)) {
+	switch {
+	case c.RedisURL != "" && c.StateKey == nil:
+		bad("HUIFANG_STATE_KEY", "must be set when REDIS_URL is set: chat state is kept in Redis only encrypted; make a key with openssl rand -base64 32 and give every replica the same one")
+	case c.StateKey != nil && len(c.StateKey) != stateKeySize:
+		bad("HUIFANG_STATE_KEY", "must be %d bytes, not %d", stateKeySize, len(c.StateKey))
+	case c.StateKeyOld != nil && len(c.StateKeyOld) != stateKeySize:
+		bad("HUIFANG_STATE_KEY_OLD", "must be %d bytes, not %d", stateKeySize, len(c.StateKeyOld))
+	case c.StateKeyOld != nil && c.StateKey == nil:
+		bad("HUIFANG_STATE_KEY_OLD", "is only read beside a current HUIFANG_STATE_KEY")
 	}
 }
 
@@ -334,6 +357,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("mysql_dsn", RedactDSN(c.MySQLDSN)),
 		slog.String("sqlite_path", c.SQLitePath),
 		slog.String("redis_url", RedactRedisURL(c.RedisURL)),
+		slog.String("state_key", RedactSecret(string(c.StateKey))),
+		slog.String("state_key_old", RedactSecret(string(c.StateKeyOld))),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("timezone", tz),
 		slog.String("draft_ttl", c.DraftTTL.String()),

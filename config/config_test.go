@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"log/slog"
@@ -27,6 +28,15 @@ func mustLocation(tb testing.TB, name string) *time.Location {
 	}
 	return loc
 }
+
+// stateKey is a state key, stateKeyB64 the same in standard base64;
+// oldKey is another, oldKeyURL it in unpadded URL-safe base64.
+var (
+	stateKey    = []byte("0123456789abcdef0123456789ABCDEF")
+	stateKeyB64 = base64.StdEncoding.EncodeToString(stateKey)
+	oldKey      = []byte{0xfb, 0xff, 0xfe, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29}
+	oldKeyURL   = base64.RawURLEncoding.EncodeToString(oldKey)
+)
 
 // secret32 is a webhook secret of the shortest length allowed.
 const secret32 = "hook_SECRET-0123456789abcdefghij"
@@ -70,12 +80,14 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.MySQLDSN = "u:p@tcp(db:3306)/huifang?parseTime=True" }},
 		{"SQLitePath", map[string]string{"HUIFANG_SQLITE_PATH": "/data/h.db"}, nil,
 			func(c *config.Config) { c.SQLitePath = "/data/h.db" }},
-		{"RedisURL", map[string]string{"REDIS_URL": "redis://:pw@127.0.0.1:6379/1"}, nil,
-			func(c *config.Config) { c.RedisURL = "redis://:pw@127.0.0.1:6379/1" }},
-		{"RedisURLTLS", map[string]string{"REDIS_URL": "rediss://cache:6380"}, nil,
-			func(c *config.Config) { c.RedisURL = "rediss://cache:6380" }},
-		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock"}, nil,
-			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock" }},
+		{"RedisURL", map[string]string{"REDIS_URL": "redis://:pw@127.0.0.1:6379/1", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "redis://:pw@127.0.0.1:6379/1"; c.StateKey = stateKey }},
+		{"RedisURLTLS", map[string]string{"REDIS_URL": "rediss://cache:6380", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "rediss://cache:6380"; c.StateKey = stateKey }},
+		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock"; c.StateKey = stateKey }},
+		{"StateKeyRotation", map[string]string{"HUIFANG_STATE_KEY": stateKeyB64, "HUIFANG_STATE_KEY_OLD": oldKeyURL}, nil,
+			func(c *config.Config) { c.StateKey, c.StateKeyOld = stateKey, oldKey }},
 		{"Admins", map[string]string{"HUIFANG_ADMINS": " 12, 34,,12 ,"}, nil,
 			func(c *config.Config) { c.Admins = []int64{12, 34} }},
 		{"Timezone", map[string]string{"HUIFANG_TIMEZONE": "Europe/Paris"}, nil,
@@ -140,14 +152,14 @@ func TestLoad(t *testing.T) {
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
 			"-telegram-token=1:t", "-telegram-api-endpoint=http://x/bot%s/%s", "-mysql-dsn=u@tcp(h)/d",
-			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
+			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-state-key=" + stateKeyB64, "-admins=7", "-timezone=UTC",
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
 			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=" + secret32,
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
-				SQLitePath: "a.db", RedisURL: "redis://r:6379", Admins: []int64{7}, Timezone: time.UTC,
+				SQLitePath: "a.db", RedisURL: "redis://r:6379", StateKey: stateKey, Admins: []int64{7}, Timezone: time.UTC,
 				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
 				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
@@ -233,6 +245,10 @@ func TestLoad_Errors(t *testing.T) {
 		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw" + secret32}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
 		{"WebhookSecretOneChar", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "x"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256", "not 1"}},
 		{"WebhookSecretShort", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32[:31]}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
+		{"RedisWithoutStateKey", map[string]string{"REDIS_URL": "redis://r:6379"}, nil, []string{"HUIFANG_STATE_KEY: must be set when REDIS_URL is set", "openssl rand -base64 32"}},
+		{"StateKeyShort", map[string]string{"HUIFANG_STATE_KEY": base64.StdEncoding.EncodeToString(stateKey[:16])}, nil, []string{"HUIFANG_STATE_KEY:", "16 bytes, not 32"}},
+		{"StateKeyNotBase64", map[string]string{"HUIFANG_STATE_KEY": "secret!!"}, nil, []string{"HUIFANG_STATE_KEY:", "not base64"}},
+		{"StateKeyOldAlone", map[string]string{"HUIFANG_STATE_KEY_OLD": stateKeyB64}, nil, []string{"HUIFANG_STATE_KEY_OLD:", "beside a current"}},
 		{"DSNCharsetLatin1", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=latin1"}, nil, []string{"MYSQL_DSN:", `charset "latin1" is not utf8mb4`}},
 		{"DSNCharsetUTF8", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?parseTime=true&charset=utf8"}, nil, []string{"MYSQL_DSN:", "utf8mb4"}},
 		{"DSNCharsetFallback", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=utf8mb4,utf8"}, nil, []string{"MYSQL_DSN:", "not utf8mb4"}},
@@ -384,16 +400,17 @@ func TestConfig_Redaction(t *testing.T) {
 	c.WebhookURL = "https://bot.example.org/tg"
 	c.WebhookSecret = "hookSECRETvalue"
 	c.TelegramEndpoint = "http://apiuser:apiPASSWORD@tg-proxy:8081/bot%s/%s"
+	c.StateKey, c.StateKeyOld = stateKey, oldKey
 
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
 	for name, s := range map[string]string{"String": c.String(), "LogValue": logged.String()} {
-		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue", "apiuser", "apiPASSWORD"} {
+		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue", "apiuser", "apiPASSWORD", string(stateKey), stateKeyB64, oldKeyURL, "0123456789"} {
 			if strings.Contains(s, secret) {
 				t.Errorf("%s leaks %q: %s", name, secret, s)
 			}
 		}
-		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx", "telegram_endpoint=http://xxxxx@tg-proxy:8081/bot%s/%s"} {
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx", "telegram_endpoint=http://xxxxx@tg-proxy:8081/bot%s/%s", "state_key=xxxxx", "state_key_old=xxxxx"} {
 			if !strings.Contains(s, kept) {
 				t.Errorf("%s lacks %q: %s", name, kept, s)
 			}

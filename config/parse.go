@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -114,6 +115,36 @@ func parseRedisURL(c *Config, v string) error {
 	}
 	c.RedisURL = v
 	return nil
+}
+
+// stateKeySize is the size of a state key (AES-256).
+const stateKeySize = 32
+
+func parseStateKey(c *Config, v string) (err error) {
+	c.StateKey, err = parseKey(v)
+	return err
+}
+
+func parseStateKeyOld(c *Config, v string) (err error) {
+	c.StateKeyOld, err = parseKey(v)
+	return err
+}
+
+// parseKey reads a key of stateKeySize bytes in base64 (standard or URL
+// alphabet, padded or not); "" is no key. Its errors never quote the key.
+func parseKey(v string) ([]byte, error) {
+	if v == "" {
+		return nil, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if key, err := enc.DecodeString(v); err == nil {
+			if len(key) != stateKeySize {
+				return nil, fmt.Errorf("decodes to %d bytes, not %d (make one with openssl rand -base64 32)", len(key), stateKeySize)
+			}
+			return key, nil
+		}
+	}
+	return nil, errors.New("is not base64 (make one with openssl rand -base64 32)")
 }
 
 func parseAdmins(c *Config, v string) error {
