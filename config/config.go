@@ -50,22 +50,22 @@ const (
 
 // Config is every setting Huifang reads at start-up.
 type Config struct {
-	TelegramToken    string         // TELEGRAM_BOT_TOKEN, -telegram-token; empty unless serving
-	TelegramEndpoint string         // TELEGRAM_API_ENDPOINT, -telegram-api-endpoint; two %s: token, method
-	MySQLDSN         string         // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
-	SQLitePath       string         // HUIFANG_SQLITE_PATH, -sqlite-path
-	RedisURL         string         // REDIS_URL, -redis-url; empty keeps chat state in process
+	TelegramToken    string // TELEGRAM_BOT_TOKEN, -telegram-token; empty unless serving
+	TelegramEndpoint string // TELEGRAM_API_ENDPOINT, -telegram-api-endpoint; two %s: token, method
+	MySQLDSN         string // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
+	SQLitePath       string // HUIFANG_SQLITE_PATH, -sqlite-path
+	RedisURL         string // REDIS_URL, -redis-url; empty keeps chat state in process
 	// HUIFANG_STATE_KEY, -state-key: 32 random bytes (base64 in the
 	// setting) that chat states in Redis are encrypted with; required
 	// with RedisURL. StateKeyOld (HUIFANG_STATE_KEY_OLD, -state-key-old)
 	// is the key before a rotation, only read.
 	StateKey, StateKeyOld []byte
-	Admins           []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
-	Timezone         *time.Location // HUIFANG_TIMEZONE, -timezone
-	DraftTTL         time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
-	PollTimeout      time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
-	LogLevel         slog.Level     // HUIFANG_LOG_LEVEL, -log-level
-	LogFormat        string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
+	Admins                []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
+	Timezone              *time.Location // HUIFANG_TIMEZONE, -timezone
+	DraftTTL              time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
+	PollTimeout           time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
+	LogLevel              slog.Level     // HUIFANG_LOG_LEVEL, -log-level
+	LogFormat             string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
 
 	// HUIFANG_REMINDER_TIME, -reminder-time: "HH:MM" in Timezone, when
 	// reminders and digests go out on workdays.
