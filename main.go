@@ -27,6 +27,7 @@ import (
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/redisstate"
@@ -81,6 +82,9 @@ Commands:
   audit verify                 check the audit trail's hash chain; names the first broken link
   audit prune                  delete audit rows older than HUIFANG_AUDIT_RETENTION (run as the
                                database's owner: the application may not delete audit rows)
+  2fa reset ID                 remove the second factor of the administrator with Telegram id ID
+                               (a lost authenticator, or a changed HUIFANG_STATE_KEY); they set
+                               it up again at their next administrator's action
 
 `
 
@@ -101,11 +105,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "2fa":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, 2fa)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -128,6 +132,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, log, ca.grant, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, log, ca.pos, stdout)
+	case "2fa":
+		return runFactorReset(ctx, cfg, log, ca.pos, stdout)
 	case "demo":
 		if err := loadDemo(ctx, cfg, log); err != nil {
 			return err
@@ -184,6 +190,19 @@ func openState(ctx context.Context, cfg config.Config) (models.StateStore, error
 	return st, nil
 }
 
+// factorKeyring seals administrators' TOTP secrets with the state key;
+// without one they are stored as they are, which is said at start-up.
+func factorKeyring(cfg config.Config, log *slog.Logger) (*models.Keyring, error) {
+	keys, err := keyring(factor.Purpose, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("HUIFANG_STATE_KEY: %w", err)
+	}
+	if keys == nil && cfg.AdminFactor {
+		log.Warn("administrators' second-factor secrets are stored unencrypted: set HUIFANG_STATE_KEY to encrypt them")
+	}
+	return keys, nil
+}
+
 // keyring is the keyring for purpose over the state keys (the current one,
 // and the old one during a rotation), or nil without a state key.
 func keyring(purpose string, cfg config.Config) (*models.Keyring, error) {
@@ -226,12 +245,18 @@ func openServices(ctx context.Context, cfg config.Config, log *slog.Logger) (*se
 			log.Warn("close database", "err", err)
 		}
 	}}
+	factorKeys, err := factorKeyring(cfg, log)
+	if err != nil {
+		svc.close()
+		return nil, err
+	}
 	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
 		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg),
 		// Webhooks may reach several replicas at once; they take each
 		// chat in turn through Redis.
 		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
+		AdminFactor:    cfg.AdminFactor, AdminFactorPeriod: cfg.AdminFactorEvery, FactorKeys: factorKeys,
 	})
 	if err != nil {
 		svc.close()
@@ -374,6 +399,7 @@ func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []s
 		return err
 	}
 	cfg.Admins = append(cfg.Admins, cliActorID)
+	cfg.AdminFactor = false // run on the server, as the console
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -502,6 +528,9 @@ func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons c
 	if cons.user == 0 {
 		return errors.New("console: give --user ID (a registered Telegram id) or --demo")
 	}
+	// The console runs on the server: whoever types there is past what a
+	// second factor guards (a Telegram account taken over).
+	cfg.AdminFactor = false
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ const (
 	DefaultBulkChatRate     = 1  // about one message a second to one chat
 	DefaultBulkGroupRate    = 20 // messages a minute to one group
 	DefaultAuditRetention   = "keep"
+	DefaultAdminFactorEvery = 12 * time.Hour
 )
 
 // Limits enforced by Validate.
@@ -46,6 +47,11 @@ const (
 	// MinAuditRetentionMonths is the shortest HUIFANG_AUDIT_RETENTION;
 	// the store refuses to prune younger rows whatever the setting.
 	MinAuditRetentionMonths = 6
+
+	// HUIFANG_ADMIN_2FA_EVERY: no shorter than a minute (a code every
+	// action) and no longer than a working day.
+	MinAdminFactorEvery = time.Minute
+	MaxAdminFactorEvery = 24 * time.Hour
 )
 
 // Config is every setting Huifang reads at start-up.
@@ -93,6 +99,12 @@ type Config struct {
 	// HUIFANG_AUDIT_RETENTION, -audit-retention: months of audit rows
 	// `huifang audit prune` keeps; 0 ("keep", the default) keeps them all.
 	AuditRetentionMonths int
+
+	// HUIFANG_ADMIN_2FA, -admin-2fa: "on" (the default) makes serve ask
+	// administrators for a second factor before their actions, once every
+	// AdminFactorEvery (HUIFANG_ADMIN_2FA_EVERY, -admin-2fa-every).
+	AdminFactor      bool
+	AdminFactorEvery time.Duration
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -133,6 +145,8 @@ func settings() []setting {
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
 		{"HUIFANG_AUDIT_RETENTION", "audit-retention", DefaultAuditRetention, "keep, or the months of audit rows `huifang audit prune` keeps (at least 6)", parseAuditRetention},
+		{"HUIFANG_ADMIN_2FA", "admin-2fa", "on", "on or off: whether serve asks administrators for a second factor (a TOTP code, /2fa) before their actions", parseAdminFactor},
+		{"HUIFANG_ADMIN_2FA_EVERY", "admin-2fa-every", DefaultAdminFactorEvery.String(), "how long an administrator's code lasts (Go duration, 1m to 24h)", parseAdminFactorEvery},
 	}
 }
 
@@ -222,6 +236,9 @@ func (c Config) Validate() error {
 		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
 	}
 	c.validateStateKey(bad)
+	if c.AdminFactorEvery < MinAdminFactorEvery || c.AdminFactorEvery > MaxAdminFactorEvery {
+		bad("HUIFANG_ADMIN_2FA_EVERY", "%s is not from %s to %s", c.AdminFactorEvery, MinAdminFactorEvery, MaxAdminFactorEvery)
+	}
 	if c.MySQLDSN != "" {
 		if err := checkDSNCharset(c.MySQLDSN); err != nil {
 			bad("MYSQL_DSN", "%v", err)
@@ -377,6 +394,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.Float64("bulk_chat_rate", c.BulkChatRate),
 		slog.Float64("bulk_group_rate", c.BulkGroupRate),
 		slog.Int("audit_retention_months", c.AuditRetentionMonths),
+		slog.Bool("admin_2fa", c.AdminFactor),
+		slog.String("admin_2fa_every", c.AdminFactorEvery.String()),
 	}
 }
 

@@ -57,6 +57,7 @@ func defaults(tb testing.TB) config.Config {
 		ExpiryWindowDays: 30, KeyEveryDays: 90, Scheduler: true,
 		WebhookListen: ":8080",
 		BulkRate:      30, BulkChatRate: 1, BulkGroupRate: 20,
+		AdminFactor: true, AdminFactorEvery: 12 * time.Hour,
 	}
 }
 
@@ -86,6 +87,8 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.RedisURL = "rediss://cache:6380"; c.StateKey = stateKey }},
 		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
 			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock"; c.StateKey = stateKey }},
+		{"AdminFactorOff", map[string]string{"HUIFANG_ADMIN_2FA": "off", "HUIFANG_ADMIN_2FA_EVERY": "8h"}, nil,
+			func(c *config.Config) { c.AdminFactor, c.AdminFactorEvery = false, 8*time.Hour }},
 		{"StateKeyRotation", map[string]string{"HUIFANG_STATE_KEY": stateKeyB64, "HUIFANG_STATE_KEY_OLD": oldKeyURL}, nil,
 			func(c *config.Config) { c.StateKey, c.StateKeyOld = stateKey, oldKey }},
 		{"Admins", map[string]string{"HUIFANG_ADMINS": " 12, 34,,12 ,"}, nil,
@@ -156,6 +159,7 @@ func TestLoad(t *testing.T) {
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
 			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=" + secret32,
+			"-admin-2fa=off", "-admin-2fa-every=30m",
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
@@ -165,6 +169,7 @@ func TestLoad(t *testing.T) {
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
 				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: secret32,
 				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
+				AdminFactor: false, AdminFactorEvery: 30 * time.Minute,
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -245,6 +250,9 @@ func TestLoad_Errors(t *testing.T) {
 		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw" + secret32}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
 		{"WebhookSecretOneChar", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "x"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256", "not 1"}},
 		{"WebhookSecretShort", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32[:31]}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
+		{"AdminFactorWord", map[string]string{"HUIFANG_ADMIN_2FA": "sometimes"}, nil, []string{`HUIFANG_ADMIN_2FA: "sometimes" is not on or off`}},
+		{"AdminFactorEveryLong", map[string]string{"HUIFANG_ADMIN_2FA_EVERY": "48h"}, nil, []string{"HUIFANG_ADMIN_2FA_EVERY: 48h0m0s is not from 1m0s to 24h0m0s"}},
+		{"AdminFactorEveryShort", map[string]string{"HUIFANG_ADMIN_2FA_EVERY": "30s"}, nil, []string{"HUIFANG_ADMIN_2FA_EVERY:"}},
 		{"RedisWithoutStateKey", map[string]string{"REDIS_URL": "redis://r:6379"}, nil, []string{"HUIFANG_STATE_KEY: must be set when REDIS_URL is set", "openssl rand -base64 32"}},
 		{"StateKeyShort", map[string]string{"HUIFANG_STATE_KEY": base64.StdEncoding.EncodeToString(stateKey[:16])}, nil, []string{"HUIFANG_STATE_KEY:", "16 bytes, not 32"}},
 		{"StateKeyNotBase64", map[string]string{"HUIFANG_STATE_KEY": "secret!!"}, nil, []string{"HUIFANG_STATE_KEY:", "not base64"}},

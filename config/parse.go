@@ -316,6 +316,30 @@ func parseScheduler(c *Config, v string) error {
 	return nil
 }
 
+func parseAdminFactor(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "on", "true", "1":
+		c.AdminFactor = true
+	case "off", "false", "0":
+		c.AdminFactor = false
+	default:
+		return fmt.Errorf("%q is not on or off", v)
+	}
+	return nil
+}
+
+func parseAdminFactorEvery(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 12h", v)
+	}
+	if d < MinAdminFactorEvery || d > MaxAdminFactorEvery {
+		return fmt.Errorf("%s is not from %s to %s", d, MinAdminFactorEvery, MaxAdminFactorEvery)
+	}
+	c.AdminFactorEvery = d
+	return nil
+}
+
 func parseWebhookURL(c *Config, v string) error {
 	if v != "" {
 		if err := checkWebhookURL(v); err != nil {

@@ -123,7 +123,11 @@ func (r *Roster) Feature() kit.Feature {
 		NS: NS, Button: r.button,
 		Flows: []string{Flow}, Text: r.text,
 		Document: r.document,
-		Locales:  locales,
+		// Imports are an administrator's action: the file and its
+		// confirmation.
+		AdminDocument: true,
+		AdminButton:   func(cb kit.Callback) bool { return cb.Action == actImport },
+		Locales:       locales,
 	}
 }
 
