@@ -27,10 +27,8 @@ import (
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
-	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/models"
-	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
 )
@@ -172,48 +170,6 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlst
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
 	return store, nil
-}
-
-// openState opens Redis when configured, else the in-process store.
-func openState(ctx context.Context, cfg config.Config) (models.StateStore, error) {
-	if cfg.RedisURL == "" {
-		return models.NewMemoryState(), nil
-	}
-	keys, err := keyring(redisstate.Purpose, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("HUIFANG_STATE_KEY: %w", err)
-	}
-	st, err := redisstate.Open(ctx, cfg.RedisURL, "huifang:", keys)
-	if err != nil {
-		return nil, fmt.Errorf("open redis: %w", err)
-	}
-	return st, nil
-}
-
-// factorKeyring seals administrators' TOTP secrets with the state key;
-// without one they are stored as they are, which is said at start-up.
-func factorKeyring(cfg config.Config, log *slog.Logger) (*models.Keyring, error) {
-	keys, err := keyring(factor.Purpose, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("HUIFANG_STATE_KEY: %w", err)
-	}
-	if keys == nil && cfg.AdminFactor {
-		log.Warn("administrators' second-factor secrets are stored unencrypted: set HUIFANG_STATE_KEY to encrypt them")
-	}
-	return keys, nil
-}
-
-// keyring is the keyring for purpose over the state keys (the current one,
-// and the old one during a rotation), or nil without a state key.
-func keyring(purpose string, cfg config.Config) (*models.Keyring, error) {
-	if cfg.StateKey == nil {
-		return nil, nil
-	}
-	var old [][]byte
-	if cfg.StateKeyOld != nil {
-		old = append(old, cfg.StateKeyOld)
-	}
-	return models.NewKeyring(purpose, cfg.StateKey, old...)
 }
 
 // services are what a process opens: the database, the chat state and

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -59,35 +58,6 @@ func parseMySQLDSN(c *Config, v string) error {
 	return nil
 }
 
-// checkDSNCharset refuses a DSN whose connection would not speak utf8mb4:
-// MySQL's utf8 (utf8mb3) and latin1 turn emoji and rarer Chinese
-// characters of names into "?" or errors. Without charset and collation
-// the store asks for utf8mb4 itself. The parameters follow the last '/',
-// as the driver reads them (a password may hold '/' or '?'); errors quote
-// only the parameter's value.
-func checkDSNCharset(dsn string) error {
-	_, query, _ := strings.Cut(dsn[strings.LastIndexByte(dsn, '/')+1:], "?")
-	for _, kv := range strings.Split(query, "&") {
-		key, value, _ := strings.Cut(kv, "=")
-		if unescaped, err := url.QueryUnescape(value); err == nil {
-			value = unescaped
-		}
-		switch key {
-		case "charset":
-			for _, cs := range strings.Split(value, ",") {
-				if !strings.EqualFold(cs, "utf8mb4") {
-					return fmt.Errorf("charset %q is not utf8mb4 (Chinese names and emoji need charset=utf8mb4)", value)
-				}
-			}
-		case "collation":
-			if !strings.HasPrefix(strings.ToLower(value), "utf8mb4_") {
-				return fmt.Errorf("collation %q is not a utf8mb4 collation (Chinese names and emoji need utf8mb4)", value)
-			}
-		}
-	}
-	return nil
-}
-
 func parseSQLitePath(c *Config, v string) error {
 	c.SQLitePath = v
 	return nil
@@ -115,36 +85,6 @@ func parseRedisURL(c *Config, v string) error {
 	}
 	c.RedisURL = v
 	return nil
-}
-
-// stateKeySize is the size of a state key (AES-256).
-const stateKeySize = 32
-
-func parseStateKey(c *Config, v string) (err error) {
-	c.StateKey, err = parseKey(v)
-	return err
-}
-
-func parseStateKeyOld(c *Config, v string) (err error) {
-	c.StateKeyOld, err = parseKey(v)
-	return err
-}
-
-// parseKey reads a key of stateKeySize bytes in base64 (standard or URL
-// alphabet, padded or not); "" is no key. Its errors never quote the key.
-func parseKey(v string) ([]byte, error) {
-	if v == "" {
-		return nil, nil
-	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if key, err := enc.DecodeString(v); err == nil {
-			if len(key) != stateKeySize {
-				return nil, fmt.Errorf("decodes to %d bytes, not %d (make one with openssl rand -base64 32)", len(key), stateKeySize)
-			}
-			return key, nil
-		}
-	}
-	return nil, errors.New("is not base64 (make one with openssl rand -base64 32)")
 }
 
 func parseAdmins(c *Config, v string) error {
@@ -313,30 +253,6 @@ func parseScheduler(c *Config, v string) error {
 	default:
 		return fmt.Errorf("%q is not on or off", v)
 	}
-	return nil
-}
-
-func parseAdminFactor(c *Config, v string) error {
-	switch strings.ToLower(v) {
-	case "on", "true", "1":
-		c.AdminFactor = true
-	case "off", "false", "0":
-		c.AdminFactor = false
-	default:
-		return fmt.Errorf("%q is not on or off", v)
-	}
-	return nil
-}
-
-func parseAdminFactorEvery(c *Config, v string) error {
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return fmt.Errorf("%q is not a duration such as 12h", v)
-	}
-	if d < MinAdminFactorEvery || d > MaxAdminFactorEvery {
-		return fmt.Errorf("%s is not from %s to %s", d, MinAdminFactorEvery, MaxAdminFactorEvery)
-	}
-	c.AdminFactorEvery = d
 	return nil
 }
 
