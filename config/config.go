@@ -235,15 +235,7 @@ func (c Config) Validate() error {
 	if c.MySQLDSN == "" && strings.TrimSpace(c.SQLitePath) == "" {
 		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
 	}
-	c.validateStateKey(bad)
-	if c.AdminFactorEvery < MinAdminFactorEvery || c.AdminFactorEvery > MaxAdminFactorEvery {
-		bad("HUIFANG_ADMIN_2FA_EVERY", "%s is not from %s to %s", c.AdminFactorEvery, MinAdminFactorEvery, MaxAdminFactorEvery)
-	}
-	if c.MySQLDSN != "" {
-		if err := checkDSNCharset(c.MySQLDSN); err != nil {
-			bad("MYSQL_DSN", "%v", err)
-		}
-	}
+	c.validateSecurity(bad)
 	for _, id := range c.Admins {
 		if id <= 0 {
 			bad("HUIFANG_ADMINS", "%d is not a Telegram user id", id)
@@ -296,21 +288,6 @@ func (c Config) validateCalendar(bad func(env, format string, args ...any)) {
 	}
 	if c.AuditRetentionMonths != 0 && c.AuditRetentionMonths < MinAuditRetentionMonths {
 		bad("HUIFANG_AUDIT_RETENTION", "%d months is below the minimum of %d", c.AuditRetentionMonths, MinAuditRetentionMonths)
-	}
-}
-
-// validateStateKey requires the state key with Redis: drafts hold
-// findings about people, and Redis keeps them for days.
-func (c Config) validateStateKey(bad func(env, format string, args ...any)) {
-	switch {
-	case c.RedisURL != "" && c.StateKey == nil:
-		bad("HUIFANG_STATE_KEY", "must be set when REDIS_URL is set: chat state is kept in Redis only encrypted; make a key with openssl rand -base64 32 and give every replica the same one")
-	case c.StateKey != nil && len(c.StateKey) != stateKeySize:
-		bad("HUIFANG_STATE_KEY", "must be %d bytes, not %d", stateKeySize, len(c.StateKey))
-	case c.StateKeyOld != nil && len(c.StateKeyOld) != stateKeySize:
-		bad("HUIFANG_STATE_KEY_OLD", "must be %d bytes, not %d", stateKeySize, len(c.StateKeyOld))
-	case c.StateKeyOld != nil && c.StateKey == nil:
-		bad("HUIFANG_STATE_KEY_OLD", "is only read beside a current HUIFANG_STATE_KEY")
 	}
 }
 

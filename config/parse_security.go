@@ -1,7 +1,7 @@
 package config
 
-// The parse functions of the security settings: the state keys, the
-// administrators' second factor, and the MySQL connection's charset.
+// The security settings: the state keys, the administrators' second
+// factor and the MySQL connection's charset, parsed and checked.
 
 import (
 	"encoding/base64"
@@ -93,4 +93,33 @@ func checkDSNCharset(dsn string) error {
 		}
 	}
 	return nil
+}
+
+// validateSecurity checks the state keys, the MySQL connection's charset
+// and the administrators' second factor.
+func (c Config) validateSecurity(bad func(env, format string, args ...any)) {
+	c.validateStateKey(bad)
+	if c.AdminFactorEvery < MinAdminFactorEvery || c.AdminFactorEvery > MaxAdminFactorEvery {
+		bad("HUIFANG_ADMIN_2FA_EVERY", "%s is not from %s to %s", c.AdminFactorEvery, MinAdminFactorEvery, MaxAdminFactorEvery)
+	}
+	if c.MySQLDSN != "" {
+		if err := checkDSNCharset(c.MySQLDSN); err != nil {
+			bad("MYSQL_DSN", "%v", err)
+		}
+	}
+}
+
+// validateStateKey requires the state key with Redis: drafts hold
+// findings about people, and Redis keeps them for days.
+func (c Config) validateStateKey(bad func(env, format string, args ...any)) {
+	switch {
+	case c.RedisURL != "" && c.StateKey == nil:
+		bad("HUIFANG_STATE_KEY", "must be set when REDIS_URL is set: chat state is kept in Redis only encrypted; make a key with openssl rand -base64 32 and give every replica the same one")
+	case c.StateKey != nil && len(c.StateKey) != stateKeySize:
+		bad("HUIFANG_STATE_KEY", "must be %d bytes, not %d", stateKeySize, len(c.StateKey))
+	case c.StateKeyOld != nil && len(c.StateKeyOld) != stateKeySize:
+		bad("HUIFANG_STATE_KEY_OLD", "must be %d bytes, not %d", stateKeySize, len(c.StateKeyOld))
+	case c.StateKeyOld != nil && c.StateKey == nil:
+		bad("HUIFANG_STATE_KEY_OLD", "is only read beside a current HUIFANG_STATE_KEY")
+	}
 }
