@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/huifang/huifang/config"
+	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/sqlstore"
 )
 
@@ -73,5 +75,32 @@ func pruneAudit(ctx context.Context, cfg config.Config, store *sqlstore.Store, s
 	}
 	fmt.Fprintf(stdout, "pruned %d audit events dated before %s; the chain now starts after seq %d\n",
 		p.Events, before.UTC().Format(time.DateOnly), p.ThroughSeq)
+	return nil
+}
+
+// runFactorReset runs `2fa reset ID`: the administrator's second factor
+// is removed (audited as done from the command line), so that they enrol
+// again.
+func runFactorReset(ctx context.Context, cfg config.Config, log *slog.Logger, pos []string, stdout io.Writer) error {
+	var id int64
+	if len(pos) == 2 && pos[0] == "reset" {
+		id, _ = strconv.ParseInt(pos[1], 10, 64)
+	}
+	if id <= 0 {
+		return errors.New("usage: huifang 2fa reset TELEGRAM_ID")
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = store.Close() }()
+	err = store.ResetSecondFactor(ctx, models.Viewer{TelegramID: cliActorID, Role: models.RoleAdmin}, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return fmt.Errorf("2fa reset: %d has no second factor", id)
+	}
+	if err != nil {
+		return fmt.Errorf("2fa reset: %w", err)
+	}
+	fmt.Fprintf(stdout, "second factor of %d removed: they set it up again at their next administrator's action\n", id)
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 // commandArgs are a command's own arguments, apart from the settings.
 type commandArgs struct {
 	cons   consoleFlags
-	pos    []string // positional arguments of import, template and audit
+	pos    []string // positional arguments of import, template, audit and 2fa
 	remind []string // remind's own flags
 	grant  string   // migrate's --grant
 	ready  bool     // healthcheck --ready
@@ -24,7 +24,7 @@ func splitCommandArgs(cmd string, args []string) (commandArgs, []string, error) 
 		args, err = ca.cons.parse(args)
 	case "migrate":
 		ca.grant, args, err = splitGrant(args)
-	case "import", "template", "audit":
+	case "import", "template", "audit", "2fa":
 		ca.pos, args = splitPositional(args)
 	case "remind":
 		ca.remind, args = splitRemindArgs(args)

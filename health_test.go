@@ -90,7 +90,7 @@ func TestServe_Metrics(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": e2eToken, "TELEGRAM_API_ENDPOINT": fake.Endpoint(), "MYSQL_DSN": db.FormatDSN(),
-			"REDIS_URL": redisURL, "HUIFANG_ADMINS": "424242", "HUIFANG_POLL_TIMEOUT": "1s", "HUIFANG_LOG_LEVEL": "warn",
+			"REDIS_URL": redisURL, "HUIFANG_STATE_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "HUIFANG_ADMINS": "424242", "HUIFANG_POLL_TIMEOUT": "1s", "HUIFANG_LOG_LEVEL": "warn",
 			"HUIFANG_METRICS_LISTEN": addr,
 		}), strings.NewReader(""), io.Discard, io.Discard)
 	}()

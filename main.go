@@ -99,6 +99,9 @@ Commands:
   healthcheck [--ready]        ask the running bot's /healthz (or /readyz) on
                                HUIFANG_METRICS_LISTEN: exit 0 when it answers 200 (for
                                Docker's HEALTHCHECK: the image has no shell or curl)
+  2fa reset ID                 remove the second factor of the administrator with Telegram id ID
+                               (a lost authenticator, or a changed HUIFANG_STATE_KEY); they set
+                               it up again at their next administrator's action
 
 `
 
@@ -119,11 +122,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -149,6 +152,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, log, ca.grant, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, log, ca.pos, stdout)
+	case "2fa":
+		return runFactorReset(ctx, cfg, log, ca.pos, stdout)
 	case "demo":
 		if err := loadDemo(ctx, cfg, log); err != nil {
 			return err
@@ -211,12 +216,18 @@ func openServicesObserved(ctx context.Context, cfg config.Config, log *slog.Logg
 			log.Warn("close database", "err", err)
 		}
 	}}
+	factorKeys, err := factorKeyring(cfg, log)
+	if err != nil {
+		svc.close()
+		return nil, err
+	}
 	svc.app, err = handlers.New(handlers.Options{
 		Store: store, State: state, Admins: cfg.Admins, Location: cfg.Timezone,
 		DraftTTL: cfg.DraftTTL, Logger: log, Rules: calendarRules(cfg), Observer: obs,
 		// Webhooks may reach several replicas at once; they take each
 		// chat in turn through Redis.
 		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
+		AdminFactor:    cfg.AdminFactor, AdminFactorPeriod: cfg.AdminFactorEvery, FactorKeys: factorKeys,
 	})
 	if err != nil {
 		svc.close()
@@ -366,6 +377,7 @@ func runImport(ctx context.Context, cfg config.Config, log *slog.Logger, pos []s
 		return err
 	}
 	cfg.Admins = append(cfg.Admins, cliActorID)
+	cfg.AdminFactor = false // run on the server, as the console
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -494,6 +506,9 @@ func runConsole(ctx context.Context, cfg config.Config, log *slog.Logger, cons c
 	if cons.user == 0 {
 		return errors.New("console: give --user ID (a registered Telegram id) or --demo")
 	}
+	// The console runs on the server: whoever types there is past what a
+	// second factor guards (a Telegram account taken over).
+	cfg.AdminFactor = false
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err

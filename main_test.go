@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/sqlstore"
 )
 
 func env(m map[string]string) func(string) string {
@@ -39,6 +42,7 @@ func TestRun_BadInput(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "TELEGRAM_BOT_TOKEN"},
 		{[]string{"console"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "--user"},
 		{[]string{"console", "--user", "x"}, nil, "not a Telegram user id"},
+		{[]string{"serve"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "HUIFANG_STATE_KEY: must be set when REDIS_URL is set"},
 	} {
 		var out bytes.Buffer
 		err := run(context.Background(), tc.args, env(tc.env), strings.NewReader(""), &out, &out)
@@ -194,5 +198,40 @@ func TestRun_Audit(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"audit", "bogus", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err == nil {
 		t.Error("audit bogus: no error")
+	}
+}
+
+// TestRun_FactorReset: `huifang 2fa reset ID` removes an administrator's
+// second factor from the server (a lost phone, a lost state key).
+func TestRun_FactorReset(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "huifang.db")
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, "", db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := models.Viewer{TelegramID: 4242, Role: models.RoleAdmin}
+	if err := store.EnrolSecondFactor(ctx, admin, []byte("SECRET"), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out, logs bytes.Buffer
+	if err := run(ctx, []string{"2fa", "reset", "4242", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err != nil {
+		t.Fatalf("2fa reset: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(out.String(), "second factor of 4242 removed") {
+		t.Errorf("2fa reset said %q", out.String())
+	}
+	err = run(ctx, []string{"2fa", "reset", "4242", "-sqlite-path=" + db}, env(nil), nil, &out, &logs)
+	if err == nil || !strings.Contains(err.Error(), "has no second factor") {
+		t.Errorf("second reset: %v", err)
+	}
+	if err := run(ctx, []string{"2fa", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Errorf("2fa without reset: %v", err)
 	}
 }

@@ -202,6 +202,7 @@ func runRemind(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	if !ra.dryRun && cfg.TelegramToken == "" {
 		return errors.New("remind: TELEGRAM_BOT_TOKEN is not set: sending needs it (or pass --dry-run)")
 	}
+	cfg.AdminFactor = false // renders and sends; takes no one's actions
 	svc, err := openServices(ctx, cfg, log)
 	if err != nil {
 		return err

@@ -117,9 +117,13 @@ func openState(ctx context.Context, cfg config.Config, w startupWait) (models.St
 	if cfg.RedisURL == "" {
 		return models.NewMemoryState(), nil
 	}
+	keys, err := keyring(redisstate.Purpose, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("HUIFANG_STATE_KEY: %w", err)
+	}
 	var st *redisstate.Store
-	err := w.until(ctx, "redis", func(ctx context.Context) (err error) {
-		st, err = redisstate.Open(ctx, cfg.RedisURL, "huifang:")
+	err = w.until(ctx, "redis", func(ctx context.Context) (err error) {
+		st, err = redisstate.Open(ctx, cfg.RedisURL, "huifang:", keys)
 		return err
 	})
 	if err != nil {

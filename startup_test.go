@@ -168,7 +168,7 @@ func TestOpenState_WaitsForRedis(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	w, slept := testWait(time.Minute, log, late, 1)
-	st, err := openState(t.Context(), config.Config{RedisURL: "redis://" + late.addr + "/0"}, w)
+	st, err := openState(t.Context(), config.Config{RedisURL: "redis://" + late.addr + "/0", StateKey: make([]byte, 32)}, w)
 	if err != nil {
 		t.Fatalf("openState: %v\n%s", err, logs.String())
 	}

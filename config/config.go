@@ -32,6 +32,7 @@ const (
 	DefaultBulkGroupRate    = 20 // messages a minute to one group
 	DefaultAuditRetention   = "keep"
 	DefaultStartupWait      = 2 * time.Minute
+	DefaultAdminFactorEvery = 12 * time.Hour
 )
 
 // Limits enforced by Validate.
@@ -40,6 +41,7 @@ const (
 	MinPollTimeout   = time.Second
 	MaxPollTimeout   = 50 * time.Second
 	MaxWindowDays    = 366  // HUIFANG_EXPIRY_WINDOW_DAYS and HUIFANG_KEY_EVERY_DAYS
+	MinWebhookSecret = 32   // TELEGRAM_WEBHOOK_SECRET: long enough not to be guessed (about 190 bits from its alphabet)
 	MaxWebhookSecret = 256  // TELEGRAM_WEBHOOK_SECRET, Telegram's limit for secret_token
 	MaxBulkRate      = 1000 // HUIFANG_BULK_RATE, _CHAT_RATE and _GROUP_RATE: far above what Telegram allows
 
@@ -47,21 +49,31 @@ const (
 	// the store refuses to prune younger rows whatever the setting.
 	MinAuditRetentionMonths = 6
 	MaxStartupWait          = time.Hour
+
+	// HUIFANG_ADMIN_2FA_EVERY: no shorter than a minute (a code every
+	// action) and no longer than a working day.
+	MinAdminFactorEvery = time.Minute
+	MaxAdminFactorEvery = 24 * time.Hour
 )
 
 // Config is every setting Huifang reads at start-up.
 type Config struct {
-	TelegramToken    string         // TELEGRAM_BOT_TOKEN, -telegram-token; empty unless serving
-	TelegramEndpoint string         // TELEGRAM_API_ENDPOINT, -telegram-api-endpoint; two %s: token, method
-	MySQLDSN         string         // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
-	SQLitePath       string         // HUIFANG_SQLITE_PATH, -sqlite-path
-	RedisURL         string         // REDIS_URL, -redis-url; empty keeps chat state in process
-	Admins           []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
-	Timezone         *time.Location // HUIFANG_TIMEZONE, -timezone
-	DraftTTL         time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
-	PollTimeout      time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
-	LogLevel         slog.Level     // HUIFANG_LOG_LEVEL, -log-level
-	LogFormat        string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
+	TelegramToken    string // TELEGRAM_BOT_TOKEN, -telegram-token; empty unless serving
+	TelegramEndpoint string // TELEGRAM_API_ENDPOINT, -telegram-api-endpoint; two %s: token, method
+	MySQLDSN         string // MYSQL_DSN, -mysql-dsn; empty selects the embedded SQLite
+	SQLitePath       string // HUIFANG_SQLITE_PATH, -sqlite-path
+	RedisURL         string // REDIS_URL, -redis-url; empty keeps chat state in process
+	// HUIFANG_STATE_KEY, -state-key: 32 random bytes (base64 in the
+	// setting) that chat states in Redis are encrypted with; required
+	// with RedisURL. StateKeyOld (HUIFANG_STATE_KEY_OLD, -state-key-old)
+	// is the key before a rotation, only read.
+	StateKey, StateKeyOld []byte
+	Admins                []int64        // HUIFANG_ADMINS, -admins; Telegram user ids
+	Timezone              *time.Location // HUIFANG_TIMEZONE, -timezone
+	DraftTTL              time.Duration  // HUIFANG_DRAFT_TTL, -draft-ttl; how long an unfinished form is kept
+	PollTimeout           time.Duration  // HUIFANG_POLL_TIMEOUT, -poll-timeout; Telegram long-poll timeout
+	LogLevel              slog.Level     // HUIFANG_LOG_LEVEL, -log-level
+	LogFormat             string         // HUIFANG_LOG_FORMAT, -log-format: "text" or "json"
 
 	// HUIFANG_REMINDER_TIME, -reminder-time: "HH:MM" in Timezone, when
 	// reminders and digests go out on workdays.
@@ -96,6 +108,12 @@ type Config struct {
 	// MetricsListen (HUIFANG_METRICS_LISTEN, -metrics-listen) is where
 	// /healthz, /readyz and /metrics are served; empty (the default): not.
 	MetricsListen string
+
+	// HUIFANG_ADMIN_2FA, -admin-2fa: "on" (the default) makes serve ask
+	// administrators for a second factor before their actions, once every
+	// AdminFactorEvery (HUIFANG_ADMIN_2FA_EVERY, -admin-2fa-every).
+	AdminFactor      bool
+	AdminFactorEvery time.Duration
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -116,6 +134,8 @@ func settings() []setting {
 		{"MYSQL_DSN", "mysql-dsn", "", "MySQL/MariaDB DSN, user:pass@tcp(host:3306)/db?charset=utf8mb4&parseTime=True&loc=UTC; empty: embedded SQLite", parseMySQLDSN},
 		{"HUIFANG_SQLITE_PATH", "sqlite-path", DefaultSQLitePath, "SQLite database file, used when MYSQL_DSN is empty", parseSQLitePath},
 		{"REDIS_URL", "redis-url", "", "Redis URL for chat state, redis://[:pass@]host:6379/0; empty: kept in process", parseRedisURL},
+		{"HUIFANG_STATE_KEY", "state-key", "", "32 random bytes in base64 (openssl rand -base64 32) encrypting chat state in Redis; required with REDIS_URL", parseStateKey},
+		{"HUIFANG_STATE_KEY_OLD", "state-key-old", "", "the previous HUIFANG_STATE_KEY during a rotation: states sealed with it are still read", parseStateKeyOld},
 		{"HUIFANG_ADMINS", "admins", "", "comma-separated Telegram user ids of the administrators", parseAdmins},
 		{"HUIFANG_TIMEZONE", "timezone", DefaultTimezone, "IANA time zone for dates, reminders and digests", parseTimezone},
 		{"HUIFANG_DRAFT_TTL", "draft-ttl", DefaultDraftTTL.String(), "how long an unfinished form is kept (Go duration, at least 1h)", parseDraftTTL},
@@ -129,13 +149,15 @@ func settings() []setting {
 		{"HUIFANG_SCHEDULER", "scheduler", "on", "on or off: whether serve sends reminders and digests (off: another replica or nobody does)", parseScheduler},
 		{"TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL Telegram posts updates to (TLS ends at a reverse proxy); empty: long polling", parseWebhookURL},
 		{"HUIFANG_WEBHOOK_LISTEN", "webhook-listen", DefaultWebhookListen, "host:port the webhook server listens on, used when TELEGRAM_WEBHOOK_URL is set", parseWebhookListen},
-		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 1-256 of A-Z a-z 0-9 _ -; required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
+		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 32-256 of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32); required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
 		{"HUIFANG_BULK_RATE", "bulk-rate", strconv.Itoa(DefaultBulkRate), "bulk messages (reminders, digests, notices to others) a second overall; replies are not paced", parseBulkRate},
 		{"HUIFANG_BULK_CHAT_RATE", "bulk-chat-rate", strconv.Itoa(DefaultBulkChatRate), "bulk messages a second to one chat (bursts of 3)", parseBulkChatRate},
 		{"HUIFANG_BULK_GROUP_RATE", "bulk-group-rate", strconv.Itoa(DefaultBulkGroupRate), "bulk messages a minute to one group (bursts of 3)", parseBulkGroupRate},
 		{"HUIFANG_AUDIT_RETENTION", "audit-retention", DefaultAuditRetention, "keep, or the months of audit rows `huifang audit prune` keeps (at least 6)", parseAuditRetention},
 		{"HUIFANG_STARTUP_WAIT", "startup-wait", DefaultStartupWait.String(), "how long start-up retries MySQL and Redis before giving up (Go duration, 0 to 1h; 0: no retry)", parseStartupWait},
 		{"HUIFANG_METRICS_LISTEN", "metrics-listen", "", "host:port serving /healthz, /readyz and /metrics (Prometheus); empty: off", parseMetricsListen},
+		{"HUIFANG_ADMIN_2FA", "admin-2fa", "on", "on or off: whether serve asks administrators for a second factor (a TOTP code, /2fa) before their actions", parseAdminFactor},
+		{"HUIFANG_ADMIN_2FA_EVERY", "admin-2fa-every", DefaultAdminFactorEvery.String(), "how long an administrator's code lasts (Go duration, 1m to 24h)", parseAdminFactorEvery},
 	}
 }
 
@@ -224,6 +246,7 @@ func (c Config) Validate() error {
 	if c.MySQLDSN == "" && strings.TrimSpace(c.SQLitePath) == "" {
 		bad("HUIFANG_SQLITE_PATH", "must be set when MYSQL_DSN is empty")
 	}
+	c.validateSecurity(bad)
 	for _, id := range c.Admins {
 		if id <= 0 {
 			bad("HUIFANG_ADMINS", "%d is not a Telegram user id", id)
@@ -343,10 +366,12 @@ func (c Config) attrs() []slog.Attr {
 	}
 	return []slog.Attr{
 		slog.String("telegram_token", RedactToken(c.TelegramToken)),
-		slog.String("telegram_endpoint", c.TelegramEndpoint),
+		slog.String("telegram_endpoint", RedactEndpoint(c.TelegramEndpoint)),
 		slog.String("mysql_dsn", RedactDSN(c.MySQLDSN)),
 		slog.String("sqlite_path", c.SQLitePath),
 		slog.String("redis_url", RedactRedisURL(c.RedisURL)),
+		slog.String("state_key", RedactSecret(string(c.StateKey))),
+		slog.String("state_key_old", RedactSecret(string(c.StateKeyOld))),
 		slog.String("admins", strings.Join(admins, ",")),
 		slog.String("timezone", tz),
 		slog.String("draft_ttl", c.DraftTTL.String()),
@@ -367,6 +392,8 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("audit_retention_months", c.AuditRetentionMonths),
 		slog.String("startup_wait", c.StartupWait.String()),
 		slog.String("metrics_listen", c.MetricsListen),
+		slog.Bool("admin_2fa", c.AdminFactor),
+		slog.String("admin_2fa_every", c.AdminFactorEvery.String()),
 	}
 }
 

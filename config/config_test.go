@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"log/slog"
@@ -28,6 +29,18 @@ func mustLocation(tb testing.TB, name string) *time.Location {
 	return loc
 }
 
+// stateKey is a state key, stateKeyB64 the same in standard base64;
+// oldKey is another, oldKeyURL it in unpadded URL-safe base64.
+var (
+	stateKey    = []byte("0123456789abcdef0123456789ABCDEF")
+	stateKeyB64 = base64.StdEncoding.EncodeToString(stateKey)
+	oldKey      = []byte{0xfb, 0xff, 0xfe, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29}
+	oldKeyURL   = base64.RawURLEncoding.EncodeToString(oldKey)
+)
+
+// secret32 is a webhook secret of the shortest length allowed.
+const secret32 = "hook_SECRET-0123456789abcdefghij"
+
 // defaults is the Config Load returns for an empty environment.
 func defaults(tb testing.TB) config.Config {
 	tb.Helper()
@@ -45,6 +58,7 @@ func defaults(tb testing.TB) config.Config {
 		WebhookListen: ":8080",
 		BulkRate:      30, BulkChatRate: 1, BulkGroupRate: 20,
 		StartupWait: 2 * time.Minute,
+		AdminFactor: true, AdminFactorEvery: 12 * time.Hour,
 	}
 }
 
@@ -68,12 +82,16 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.MySQLDSN = "u:p@tcp(db:3306)/huifang?parseTime=True" }},
 		{"SQLitePath", map[string]string{"HUIFANG_SQLITE_PATH": "/data/h.db"}, nil,
 			func(c *config.Config) { c.SQLitePath = "/data/h.db" }},
-		{"RedisURL", map[string]string{"REDIS_URL": "redis://:pw@127.0.0.1:6379/1"}, nil,
-			func(c *config.Config) { c.RedisURL = "redis://:pw@127.0.0.1:6379/1" }},
-		{"RedisURLTLS", map[string]string{"REDIS_URL": "rediss://cache:6380"}, nil,
-			func(c *config.Config) { c.RedisURL = "rediss://cache:6380" }},
-		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock"}, nil,
-			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock" }},
+		{"RedisURL", map[string]string{"REDIS_URL": "redis://:pw@127.0.0.1:6379/1", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "redis://:pw@127.0.0.1:6379/1"; c.StateKey = stateKey }},
+		{"RedisURLTLS", map[string]string{"REDIS_URL": "rediss://cache:6380", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "rediss://cache:6380"; c.StateKey = stateKey }},
+		{"RedisURLUnix", map[string]string{"REDIS_URL": "unix:///run/redis.sock", "HUIFANG_STATE_KEY": stateKeyB64}, nil,
+			func(c *config.Config) { c.RedisURL = "unix:///run/redis.sock"; c.StateKey = stateKey }},
+		{"AdminFactorOff", map[string]string{"HUIFANG_ADMIN_2FA": "off", "HUIFANG_ADMIN_2FA_EVERY": "8h"}, nil,
+			func(c *config.Config) { c.AdminFactor, c.AdminFactorEvery = false, 8*time.Hour }},
+		{"StateKeyRotation", map[string]string{"HUIFANG_STATE_KEY": stateKeyB64, "HUIFANG_STATE_KEY_OLD": oldKeyURL}, nil,
+			func(c *config.Config) { c.StateKey, c.StateKeyOld = stateKey, oldKey }},
 		{"Admins", map[string]string{"HUIFANG_ADMINS": " 12, 34,,12 ,"}, nil,
 			func(c *config.Config) { c.Admins = []int64{12, 34} }},
 		{"Timezone", map[string]string{"HUIFANG_TIMEZONE": "Europe/Paris"}, nil,
@@ -114,12 +132,18 @@ func TestLoad(t *testing.T) {
 			func(c *config.Config) { c.Scheduler = false }},
 		{"SchedulerFalse", map[string]string{"HUIFANG_SCHEDULER": "false"}, nil,
 			func(c *config.Config) { c.Scheduler = false }},
-		{"Webhook", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "abc_DEF-123"}, nil,
-			func(c *config.Config) { c.WebhookURL = "https://bot.example.org/tg"; c.WebhookSecret = "abc_DEF-123" }},
+		{"Webhook", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil,
+			func(c *config.Config) { c.WebhookURL = "https://bot.example.org/tg"; c.WebhookSecret = secret32 }},
 		{"WebhookListen", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "127.0.0.1:8443"}, nil,
 			func(c *config.Config) { c.WebhookListen = "127.0.0.1:8443" }},
-		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "abc"}, nil,
-			func(c *config.Config) { c.WebhookSecret = "abc" }},
+		{"WebhookSecretWithoutURL", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32}, nil,
+			func(c *config.Config) { c.WebhookSecret = secret32 }},
+		{"DSNCharsetUTF8MB4", map[string]string{"MYSQL_DSN": "u:p@tcp(h)/d?parseTime=True&charset=UTF8MB4&collation=utf8mb4_unicode_ci"}, nil,
+			func(c *config.Config) {
+				c.MySQLDSN = "u:p@tcp(h)/d?parseTime=True&charset=UTF8MB4&collation=utf8mb4_unicode_ci"
+			}},
+		{"DSNPasswordWithQuery", map[string]string{"MYSQL_DSN": "u:p?charset=latin1@tcp(h)/d?charset=utf8mb4"}, nil,
+			func(c *config.Config) { c.MySQLDSN = "u:p?charset=latin1@tcp(h)/d?charset=utf8mb4" }},
 		{"BulkRates", map[string]string{"HUIFANG_BULK_RATE": "25", "HUIFANG_BULK_CHAT_RATE": "0.5", "HUIFANG_BULK_GROUP_RATE": "10"}, nil,
 			func(c *config.Config) { c.BulkRate, c.BulkChatRate, c.BulkGroupRate = 25, 0.5, 10 }},
 		{"BulkRateFlags", nil, []string{"-bulk-rate=5", "-bulk-chat-rate=2", "-bulk-group-rate=3"},
@@ -138,21 +162,24 @@ func TestLoad(t *testing.T) {
 			func(*config.Config) {}},
 		{"FlagsOnly", nil, []string{
 			"-telegram-token=1:t", "-telegram-api-endpoint=http://x/bot%s/%s", "-mysql-dsn=u@tcp(h)/d",
-			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-admins=7", "-timezone=UTC",
+			"-sqlite-path=a.db", "-redis-url=redis://r:6379", "-state-key=" + stateKeyB64, "-admins=7", "-timezone=UTC",
 			"-draft-ttl=2h", "-poll-timeout", "10s", "-log-level=debug", "--log-format=json",
 			"-reminder-time=07:45", "-annual-deadline=03-31", "-expiry-window-days=10", "-key-every-days=60", "-scheduler=off",
 			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=s-1_A",
 			"-startup-wait=5s", "-metrics-listen=:9090",
+			"-telegram-webhook-url=https://h.example/tg", "-webhook-listen=127.0.0.1:9000", "-telegram-webhook-secret=" + secret32,
+			"-admin-2fa=off", "-admin-2fa-every=30m",
 		}, func(c *config.Config) {
 			*c = config.Config{
 				TelegramToken: "1:t", TelegramEndpoint: "http://x/bot%s/%s", MySQLDSN: "u@tcp(h)/d",
-				SQLitePath: "a.db", RedisURL: "redis://r:6379", Admins: []int64{7}, Timezone: time.UTC,
+				SQLitePath: "a.db", RedisURL: "redis://r:6379", StateKey: stateKey, Admins: []int64{7}, Timezone: time.UTC,
 				DraftTTL: 2 * time.Hour, PollTimeout: 10 * time.Second, LogLevel: slog.LevelDebug, LogFormat: "json",
 				ReminderHour: 7, ReminderMinute: 45, AnnualDeadlineMonth: time.March, AnnualDeadlineDay: 31,
 				ExpiryWindowDays: 10, KeyEveryDays: 60, Scheduler: false,
-				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: "s-1_A",
+				WebhookURL: "https://h.example/tg", WebhookListen: "127.0.0.1:9000", WebhookSecret: secret32,
 				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
 				StartupWait: 5 * time.Second, MetricsListen: ":9090",
+				AdminFactor: false, AdminFactorEvery: 30 * time.Minute,
 			}
 		}},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
@@ -227,11 +254,24 @@ func TestLoad_Errors(t *testing.T) {
 		{"ExpiryWindowUnit", map[string]string{"HUIFANG_EXPIRY_WINDOW_DAYS": "30d"}, nil, []string{"HUIFANG_EXPIRY_WINDOW_DAYS:"}},
 		{"KeyEveryLong", map[string]string{"HUIFANG_KEY_EVERY_DAYS": "367"}, nil, []string{"HUIFANG_KEY_EVERY_DAYS:"}},
 		{"Scheduler", map[string]string{"HUIFANG_SCHEDULER": "maybe"}, nil, []string{`HUIFANG_SCHEDULER: "maybe" is not on or off`}},
-		{"WebhookHTTP", map[string]string{"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:", "https"}},
-		{"WebhookNoHost", map[string]string{"TELEGRAM_WEBHOOK_URL": "https:///tg", "TELEGRAM_WEBHOOK_SECRET": "a"}, nil, []string{"TELEGRAM_WEBHOOK_URL:"}},
+		{"WebhookHTTP", map[string]string{"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil, []string{"TELEGRAM_WEBHOOK_URL:", "https"}},
+		{"WebhookNoHost", map[string]string{"TELEGRAM_WEBHOOK_URL": "https:///tg", "TELEGRAM_WEBHOOK_SECRET": secret32}, nil, []string{"TELEGRAM_WEBHOOK_URL:"}},
 		{"WebhookWithoutSecret", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET: must be set"}},
-		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
-		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "1 to 256"}},
+		{"WebhookSecretCharset", map[string]string{"TELEGRAM_WEBHOOK_SECRET": "secret!pw" + secret32}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "only A-Z"}},
+		{"WebhookSecretOneChar", map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg", "TELEGRAM_WEBHOOK_SECRET": "x"}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256", "not 1"}},
+		{"WebhookSecretShort", map[string]string{"TELEGRAM_WEBHOOK_SECRET": secret32[:31]}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
+		{"AdminFactorWord", map[string]string{"HUIFANG_ADMIN_2FA": "sometimes"}, nil, []string{`HUIFANG_ADMIN_2FA: "sometimes" is not on or off`}},
+		{"AdminFactorEveryLong", map[string]string{"HUIFANG_ADMIN_2FA_EVERY": "48h"}, nil, []string{"HUIFANG_ADMIN_2FA_EVERY: 48h0m0s is not from 1m0s to 24h0m0s"}},
+		{"AdminFactorEveryShort", map[string]string{"HUIFANG_ADMIN_2FA_EVERY": "30s"}, nil, []string{"HUIFANG_ADMIN_2FA_EVERY:"}},
+		{"RedisWithoutStateKey", map[string]string{"REDIS_URL": "redis://r:6379"}, nil, []string{"HUIFANG_STATE_KEY: must be set when REDIS_URL is set", "openssl rand -base64 32"}},
+		{"StateKeyShort", map[string]string{"HUIFANG_STATE_KEY": base64.StdEncoding.EncodeToString(stateKey[:16])}, nil, []string{"HUIFANG_STATE_KEY:", "16 bytes, not 32"}},
+		{"StateKeyNotBase64", map[string]string{"HUIFANG_STATE_KEY": "secret!!"}, nil, []string{"HUIFANG_STATE_KEY:", "not base64"}},
+		{"StateKeyOldAlone", map[string]string{"HUIFANG_STATE_KEY_OLD": stateKeyB64}, nil, []string{"HUIFANG_STATE_KEY_OLD:", "beside a current"}},
+		{"DSNCharsetLatin1", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=latin1"}, nil, []string{"MYSQL_DSN:", `charset "latin1" is not utf8mb4`}},
+		{"DSNCharsetUTF8", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?parseTime=true&charset=utf8"}, nil, []string{"MYSQL_DSN:", "utf8mb4"}},
+		{"DSNCharsetFallback", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?charset=utf8mb4,utf8"}, nil, []string{"MYSQL_DSN:", "not utf8mb4"}},
+		{"DSNCollation", map[string]string{"MYSQL_DSN": "u:secret@tcp(h)/d?collation=latin1_swedish_ci"}, nil, []string{"MYSQL_DSN:", "collation"}},
+		{"WebhookSecretLong", map[string]string{"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("secret", 43)}, nil, []string{"TELEGRAM_WEBHOOK_SECRET:", "32 to 256"}},
 		{"WebhookListenNoPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": "localhost"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"WebhookListenBadPort", map[string]string{"HUIFANG_WEBHOOK_LISTEN": ":http"}, nil, []string{"HUIFANG_WEBHOOK_LISTEN:"}},
 		{"BulkRateZero", map[string]string{"HUIFANG_BULK_RATE": "0"}, nil, []string{"HUIFANG_BULK_RATE: 0 is not above 0"}},
@@ -328,11 +368,17 @@ func TestConfig_Validate(t *testing.T) {
 		{"ExpiryWindowDays", func(c *config.Config) { c.ExpiryWindowDays = 0 }, "HUIFANG_EXPIRY_WINDOW_DAYS:"},
 		{"KeyEveryDays", func(c *config.Config) { c.KeyEveryDays = 400 }, "HUIFANG_KEY_EVERY_DAYS:"},
 		{"SchedulerOff", func(c *config.Config) { c.Scheduler = false }, ""},
-		{"Webhook", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x" }, ""},
+		{"Webhook", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = secret32 }, ""},
+		{"WebhookShortSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_SECRET: must be 32 to 256"},
+		{"DSNCharset", func(c *config.Config) { c.MySQLDSN = "u@tcp(h)/d?charset=latin1" }, "MYSQL_DSN: charset"},
 		{"WebhookNoSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg" }, "TELEGRAM_WEBHOOK_SECRET: must be set"},
 		{"WebhookBadSecret", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "a b" }, "TELEGRAM_WEBHOOK_SECRET:"},
-		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = "x" }, "TELEGRAM_WEBHOOK_URL:"},
-		{"WebhookNoListen", func(c *config.Config) { c.WebhookURL = "https://h/tg"; c.WebhookSecret = "x"; c.WebhookListen = "" }, "HUIFANG_WEBHOOK_LISTEN:"},
+		{"WebhookHTTP", func(c *config.Config) { c.WebhookURL = "http://h/tg"; c.WebhookSecret = secret32 }, "TELEGRAM_WEBHOOK_URL:"},
+		{"WebhookNoListen", func(c *config.Config) {
+			c.WebhookURL = "https://h/tg"
+			c.WebhookSecret = secret32
+			c.WebhookListen = ""
+		}, "HUIFANG_WEBHOOK_LISTEN:"},
 		{"PollingIgnoresListen", func(c *config.Config) { c.WebhookListen = "" }, ""},
 		{"BulkRateZero", func(c *config.Config) { c.BulkRate = 0 }, "HUIFANG_BULK_RATE:"},
 		{"BulkChatRateNegative", func(c *config.Config) { c.BulkChatRate = -1 }, "HUIFANG_BULK_CHAT_RATE:"},
@@ -374,16 +420,18 @@ func TestConfig_Redaction(t *testing.T) {
 	c.Admins = []int64{1, 2}
 	c.WebhookURL = "https://bot.example.org/tg"
 	c.WebhookSecret = "hookSECRETvalue"
+	c.TelegramEndpoint = "http://apiuser:apiPASSWORD@tg-proxy:8081/bot%s/%s"
+	c.StateKey, c.StateKeyOld = stateKey, oldKey
 
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "config", c)
 	for name, s := range map[string]string{"String": c.String(), "LogValue": logged.String()} {
-		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue"} {
+		for _, secret := range []string{"AAHsecretTOKEN", "s3cr", "pw@", "redispass", "querypass", "hookSECRETvalue", "apiuser", "apiPASSWORD", string(stateKey), stateKeyB64, oldKeyURL, "0123456789"} {
 			if strings.Contains(s, secret) {
 				t.Errorf("%s leaks %q: %s", name, secret, s)
 			}
 		}
-		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx"} {
+		for _, kept := range []string{"123456:xxxxx", "huifang:xxxxx@tcp(mysql:3306)/huifang", "redis:6379/0", "admins=1,2", "Asia/Shanghai", "log_level=info", "reminder_time=09:00", "annual_deadline=06-30", "scheduler=true", "webhook_url=https://bot.example.org/tg", "webhook_listen=:8080", "webhook_secret=xxxxx", "telegram_endpoint=http://xxxxx@tg-proxy:8081/bot%s/%s", "state_key=xxxxx", "state_key_old=xxxxx"} {
 			if !strings.Contains(s, kept) {
 				t.Errorf("%s lacks %q: %s", name, kept, s)
 			}
@@ -442,6 +490,23 @@ func TestRedactRedisURL(t *testing.T) {
 	for in, want := range tests {
 		if got := config.RedactRedisURL(in); got != want {
 			t.Errorf("RedactRedisURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedactEndpoint(t *testing.T) {
+	tests := map[string]string{
+		"https://api.telegram.org/bot%s/%s": "https://api.telegram.org/bot%s/%s",
+		"http://u:p@h:8081/bot%s/%s":        "http://xxxxx@h:8081/bot%s/%s",
+		"http://u@h/bot%s/%s":               "http://xxxxx@h/bot%s/%s",
+		"http://u:p@ss@h/bot%s/%s":          "http://xxxxx@h/bot%s/%s",
+		"http://h/bot%s/%s?key=a@b":         "http://h/bot%s/%s?key=a@b",
+		"https://u:p@h?x=1&bot=%s&m=%s":     "https://xxxxx@h?x=1&bot=%s&m=%s",
+		"not a url %s %s":                   "not a url %s %s",
+	}
+	for in, want := range tests {
+		if got := config.RedactEndpoint(in); got != want {
+			t.Errorf("RedactEndpoint(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -50,6 +50,9 @@ func parseMySQLDSN(c *Config, v string) error {
 		if !strings.Contains(v, "/") {
 			return errors.New("missing the '/' before the database name: user:pass@tcp(host:3306)/db")
 		}
+		if err := checkDSNCharset(v); err != nil {
+			return err
+		}
 	}
 	c.MySQLDSN = v
 	return nil
@@ -303,12 +306,13 @@ func parseWebhookSecret(c *Config, v string) error {
 	return nil
 }
 
-// checkWebhookSecret applies Telegram's rule for secret_token (the one
-// definition: bot.RunWebhook takes the secret as checked here). Its errors
-// never quote the secret.
+// checkWebhookSecret applies Telegram's rule for secret_token, and ours
+// that it be at least MinWebhookSecret long: anyone who guesses it can post
+// updates as any user (the one definition: bot.RunWebhook takes the
+// secret as checked here). Its errors never quote the secret.
 func checkWebhookSecret(v string) error {
-	if len(v) < 1 || len(v) > MaxWebhookSecret {
-		return fmt.Errorf("must be 1 to %d characters, not %d", MaxWebhookSecret, len(v))
+	if len(v) < MinWebhookSecret || len(v) > MaxWebhookSecret {
+		return fmt.Errorf("must be %d to %d characters, not %d (make one with openssl rand -hex 32)", MinWebhookSecret, MaxWebhookSecret, len(v))
 	}
 	for _, r := range v {
 		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {

@@ -61,3 +61,22 @@ func RedactRedisURL(raw string) string {
 
 // The parse functions store one setting's text, already trimmed and
 // defaulted, into c. Their errors omit the variable's name; Load adds it.
+
+// RedactEndpoint hides the user info (user name and password of HTTP
+// basic authentication) of a Bot API URL pattern:
+// "http://user:pass@host/bot%s/%s" becomes "http://xxxxx@host/bot%s/%s".
+func RedactEndpoint(pattern string) string {
+	scheme, rest, ok := strings.Cut(pattern, "://")
+	if !ok {
+		return pattern
+	}
+	authority, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return pattern
+	}
+	return scheme + "://" + redacted + authority[at:] + path
+}

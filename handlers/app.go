@@ -11,6 +11,7 @@ import (
 
 	"github.com/huifang/huifang/handlers/access"
 	"github.com/huifang/huifang/handlers/audit"
+	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/remind"
 	"github.com/huifang/huifang/handlers/roster"
@@ -31,6 +32,7 @@ type Store interface {
 	access.Store
 	remind.Store
 	audit.Store
+	factor.Store
 }
 
 // Options configure an App.
@@ -53,6 +55,12 @@ type Options struct {
 	// replicas receive webhooks; a single poller orders chats itself.
 	SerializeChats bool
 	Observer       Observer // hears of failed updates and state conflicts; nil: nobody
+	// AdminFactor asks administrators for a second factor (a TOTP code,
+	// /2fa) before their actions, once every AdminFactorPeriod (default
+	// 12h); FactorKeys seals the stored secrets (nil: stored as they are).
+	AdminFactor       bool
+	AdminFactorPeriod time.Duration
+	FactorKeys        *models.Keyring
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -114,9 +122,11 @@ func New(o Options) (*App, error) {
 	visits := visit.New(store)
 	a.access = access.New(store, o.State, o.Admins)
 	a.remind = remind.New(store, visits)
+	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},
+		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), status.New(store).Feature(),
-		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature()}
-	reg, err := newRegistry(features)
+		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature()}
+	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 )
 
@@ -20,11 +21,12 @@ type registry struct {
 	ns       map[string]int // callback namespace → feature index
 	flows    map[string]int // flow → feature index
 	menu     []string
+	gate     *factor.Factor // asks administrators for a second factor (gate.go)
 }
 
-func newRegistry(features []kit.Feature) (*registry, error) {
+func newRegistry(features []kit.Feature, gate *factor.Factor) (*registry, error) {
 	r := &registry{features: features, cmds: map[string]kit.Cmd{}, owner: map[string]int{},
-		ns: map[string]int{}, flows: map[string]int{}, menu: menu}
+		ns: map[string]int{}, flows: map[string]int{}, menu: menu, gate: gate}
 	claim := func(m map[string]int, kind, key string, i int) error {
 		if j, ok := m[key]; ok {
 			return fmt.Errorf("handlers: %s %q claimed by %s and %s", kind, key, features[j].Name, features[i].Name)
@@ -71,13 +73,7 @@ func (r *registry) dispatch(t *kit.Turn) error {
 		name, args := splitCommand(text)
 		return r.command(t, name, args)
 	case t.In.Document != nil:
-		for _, f := range r.features {
-			if f.Document != nil {
-				return f.Document(t)
-			}
-		}
-		t.Say("document_unsupported")
-		return nil
+		return r.document(t)
 	case text == "":
 		t.Say("empty_input")
 		return nil
@@ -85,9 +81,31 @@ func (r *registry) dispatch(t *kit.Turn) error {
 		return nil
 	}
 	if i, ok := r.flows[t.St.Flow]; ok {
+		if r.features[i].AdminText {
+			if stop, err := r.guard(t, factor.Pending{Text: text}); stop {
+				return err
+			}
+		}
 		return r.features[i].Text(t, text)
 	}
 	return r.idleHint(t)
+}
+
+// document hands a file to the feature that takes files.
+func (r *registry) document(t *kit.Turn) error {
+	for _, f := range r.features {
+		if f.Document == nil {
+			continue
+		}
+		if f.AdminDocument {
+			if stop, err := r.guard(t, factor.Pending{Doc: t.In.Document}); stop {
+				return err
+			}
+		}
+		return f.Document(t)
+	}
+	t.Say("document_unsupported")
+	return nil
 }
 
 // cutWindow is how long after a text cut by Telegram its other parts may
@@ -140,6 +158,11 @@ func (r *registry) callback(t *kit.Turn) error {
 		return nil
 	}
 	t.St.Seq++
+	if f := r.features[i]; f.AdminButton != nil && f.AdminButton(cb) {
+		if stop, err := r.guard(t, factor.Pending{Data: t.In.Callback, Msg: t.In.MessageID}); stop {
+			return err
+		}
+	}
 	return r.features[i].Button(t, cb)
 }
 
@@ -160,6 +183,11 @@ func (r *registry) command(t *kit.Turn, name, args string) error {
 			}
 		}
 	}
+	if c.Admin {
+		if stop, err := r.guard(t, factor.Pending{Cmd: name, Args: args}); stop {
+			return err
+		}
+	}
 	if !c.Aside {
 		return c.Run(t, args)
 	}
@@ -178,6 +206,11 @@ func (r *registry) command(t *kit.Turn, name, args string) error {
 // runCommand runs a command as if typed, without the unsaved-work question.
 func (r *registry) runCommand(t *kit.Turn, name, args string) error {
 	if c, ok := r.cmds[name]; ok {
+		if c.Admin {
+			if stop, err := r.guard(t, factor.Pending{Cmd: name, Args: args}); stop {
+				return err
+			}
+		}
 		return c.Run(t, args)
 	}
 	t.Say("unknown_command")

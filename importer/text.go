@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/huifang/huifang/models"
 )
 
 // CleanText is how every typed or imported text is tidied: full-width
@@ -154,15 +156,10 @@ func collapseSpaces(s string) string {
 }
 
 // isFormula reports whether a cell would turn into a formula when written
-// to a spreadsheet: its text, after leading spaces, tabs or line breaks,
-// starts with =, +, - or @, full-width forms included.
+// to a spreadsheet (models.StartsFormula), as typed, cleaned, or with its
+// look-alikes folded (﹦ reads as =).
 func isFormula(raw, clean string) bool {
-	t := strings.TrimLeftFunc(raw, unicode.IsSpace)
-	return startsFormula(t) || startsFormula(clean) || startsFormula(cleanValue(raw))
-}
-
-func startsFormula(s string) bool {
-	return s != "" && strings.IndexByte("=+-@", s[0]) >= 0
+	return models.StartsFormula(raw) || models.StartsFormula(clean) || models.StartsFormula(cleanValue(raw))
 }
 
 // isBlank reports whether a cell holds nothing but spaces and invisible

@@ -138,6 +138,9 @@ type rig struct {
 	users    []int64
 }
 
+// loadStateKey encrypts the load tests' chat state in Redis (32 bytes).
+const loadStateKey = "bG9hZC10ZXN0LXN0YXRlLWtleS0zMi1ieXRlcy0hISE="
+
 // newRig builds and starts the bot with n users numbered from first and
 // the Redis database redisDB (one these tests alone use).
 func newRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...string) *rig {
@@ -161,7 +164,7 @@ func prepareRig(t *testing.T, n int, first int64, redisDB int, extraEnv ...strin
 	clearState(t, redisURL)
 	r.env = append(os.Environ(),
 		"TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+r.px.endpoint(),
-		"MYSQL_DSN="+r.dsn, "REDIS_URL="+redisURL,
+		"MYSQL_DSN="+r.dsn, "REDIS_URL="+redisURL, "HUIFANG_STATE_KEY="+loadStateKey,
 		"HUIFANG_ADMINS="+strings.Join(ids, ","), "HUIFANG_POLL_TIMEOUT=5s", "HUIFANG_LOG_LEVEL=warn")
 	r.env = append(r.env, extraEnv...)
 	run(t, r.bin, r.env, "demo")

@@ -21,7 +21,7 @@ import (
 //	go test -tags load -run TestLoadWebhook -v -timeout 10m ./loadtest/
 func TestLoadWebhook(t *testing.T) {
 	addr := freeAddr(t)
-	const secret = "load-test-secret"
+	const secret = "load-test-secret-of-32-characters-at-least"
 	rig := newRig(t, 30, 500001, 13, "TELEGRAM_WEBHOOK_URL=https://huifang.invalid/tg",
 		"HUIFANG_WEBHOOK_LISTEN="+addr, "TELEGRAM_WEBHOOK_SECRET="+secret)
 	measure(t, rig, &webhookClient{t: t, url: "http://" + addr + "/tg", secret: secret}, loadBudget)

@@ -35,6 +35,7 @@ const (
 	RejectMemberAmbiguous         = "member_ambiguous"  // the roster holds several members of that name in that unit
 	RejectDuplicateInFile         = "duplicate_in_file" // the same member or decision number again (second occurrence)
 	RejectDecisionNoOtherMember   = "decision_no_other_member"
+	RejectFormula                 = "formula" // starts with = + - @ (StartsFormula)
 )
 
 // The years of the dates the roster accepts.
@@ -214,9 +215,14 @@ func (r ImportSanction) Check() (ImportSanction, []FieldIssue) {
 }
 
 // ValidateUnitName checks a unit's name, already trimmed: 1-128
-// characters. Errors wrap ErrInvalid.
+// characters, not starting a formula (StartsFormula). Errors wrap
+// ErrInvalid.
 func ValidateUnitName(name string) error {
-	return invalidErr(lengthIssue("name", name, 1, maxUnitNameRunes))
+	issues := lengthIssue("name", name, 1, maxUnitNameRunes)
+	if StartsFormula(name) {
+		issues = append(issues, FieldIssue{"name", RejectFormula})
+	}
+	return invalidErr(issues)
 }
 
 // ValidateLift checks the recording of a sanction's end on a day: party

@@ -85,16 +85,19 @@ func New(db Store, states States, admins []int64) *Access {
 func (a *Access) Feature() kit.Feature {
 	return kit.Feature{
 		Name: "access",
+		// Every command, button and typed answer here is an
+		// administrator's action (users, units, invitations).
 		Cmds: []kit.Cmd{
-			{Name: "units", Run: a.command(a.cmdUnits), Menu: true},
-			{Name: "invite", Run: a.command(a.cmdInvite), Menu: true},
-			{Name: "users", Run: a.command(a.cmdUsers), Menu: true},
-			{Name: "revoke", Run: a.command(a.cmdRevoke)},
-			{Name: "adduser", Run: a.command(a.cmdAddUser)},
-			{Name: "rename", Run: a.command(a.cmdRename)},
+			{Name: "units", Run: a.command(a.cmdUnits), Menu: true, Admin: true},
+			{Name: "invite", Run: a.command(a.cmdInvite), Menu: true, Admin: true},
+			{Name: "users", Run: a.command(a.cmdUsers), Menu: true, Admin: true},
+			{Name: "revoke", Run: a.command(a.cmdRevoke), Admin: true},
+			{Name: "adduser", Run: a.command(a.cmdAddUser), Admin: true},
+			{Name: "rename", Run: a.command(a.cmdRename), Admin: true},
 		},
 		NS: NS, Button: a.button,
 		Flows: []string{Flow}, Text: a.text,
+		AdminButton: kit.AllButtons, AdminText: true,
 		Locales: locales,
 	}
 }

@@ -39,6 +39,24 @@ func TestAccess_Redeem(t *testing.T) {
 		c.Say("/start " + code)
 		c.Expect("您已经是注册用户")
 	})
+	t.Run("FormulaName", func(t *testing.T) {
+		// The real name typed at joining may not start a spreadsheet
+		// formula; the newcomer is asked again, nothing is registered.
+		acIn(t, admin)
+		code := acInvite(t, admin, "inspector "+acDonghu)
+		n := acNewChat(t, app, 560, "=cmd|' /C calc'!A0", "")
+		n.Say("/start " + code)
+		n.Say("=cmd|' /C calc'!A0")
+		n.Expect("不能以 =、+、-、@")
+		if _, err := store.FindUser(ctx, 560); err == nil {
+			t.Fatal("registered with a formula for a name")
+		}
+		n.Say("王六")
+		n.Press("✅")
+		if u, err := store.FindUser(ctx, 560); err != nil || u.Name != "王六" {
+			t.Fatalf("registered user = %+v, %v", u, err)
+		}
+	})
 	t.Run("BareCode", func(t *testing.T) {
 		acIn(t, admin)
 		for i, text := range []string{"%s", "  %s ", "/start@huifang_bot %s", "/START %s"} {

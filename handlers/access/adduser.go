@@ -36,6 +36,10 @@ func (a *Access) cmdAddUser(t *kit.Turn, args string) error {
 		t.Say("adduser_usage")
 		return nil
 	}
+	if models.StartsFormula(name) {
+		t.Say("text_formula")
+		return nil
+	}
 	return a.open(t, &draft{Kind: kindAddUser, Role: string(role), UserID: id, UserName: name}, f[2])
 }
 

@@ -18,6 +18,8 @@ func TestApp_AddUser(t *testing.T) {
 	admin.Expect("没有找到单位")
 	admin.Say("/adduser 555 boss 东湖镇（演示） 新人")
 	admin.Expect("用法")
+	admin.Say("/adduser 555 inspector 东湖镇（演示） ＝cmd|'/C calc'!A0")
+	admin.Expect("不能以 =、+、-、@（含全角）开头")
 	admin.Say("/adduser 555 inspector 东湖镇（演示） 新人 <i>")
 	admin.Expect("已添加用户：新人 &lt;i&gt;")
 	admin.Say("/adduser 555 inspector 东湖镇（演示） 新人")

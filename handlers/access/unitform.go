@@ -265,7 +265,7 @@ func topShortcut(t *kit.Turn, d *draft) []wizard.Option {
 func parseUnitName(_ *draft, text string, _ time.Time) (string, error) {
 	name := strings.TrimSpace(text)
 	if name == "" || kit.RuneLen(name) > maxUnitName || strings.IndexFunc(name, unicode.IsControl) >= 0 ||
-		strings.Trim(name, "0123456789") == "" {
+		strings.Trim(name, "0123456789") == "" || models.StartsFormula(name) {
 		return "", kit.Refuse("ac_unit_name_invalid", "Max", maxUnitName)
 	}
 	return name, nil

@@ -97,6 +97,9 @@ func TestUnitForms_Apply(t *testing.T) {
 		{name: "name too long", kind: kindAdd, field: fName, answer: strings.Repeat("很", 65), refused: "ac_unit_name_invalid"},
 		{name: "name of 64", kind: kindAdd, field: fName, answer: strings.Repeat("很", 64), want: strings.Repeat("很", 64)},
 		{name: "name two lines", kind: kindRename, field: fName, answer: "东湖\n支部", refused: "ac_unit_name_invalid"},
+		{name: "name formula", kind: kindAdd, field: fName, answer: "=HYPERLINK(\"x\")", refused: "ac_unit_name_invalid"},
+		{name: "name full-width formula", kind: kindRename, field: fName, answer: "＠东湖", refused: "ac_unit_name_invalid"},
+		{name: "name with a hyphen", kind: kindAdd, field: fName, answer: "东湖-一村", want: "东湖-一村"},
 		{name: "confirm typed", kind: kindDelete, field: fConfirm, answer: "好的", refused: "ac_use_buttons"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,9 +44,10 @@ func New(db Store) *Audit { return &Audit{db: db} }
 func (a *Audit) Feature() kit.Feature {
 	return kit.Feature{
 		Name: "audit",
-		Cmds: []kit.Cmd{{Name: "audit", Run: a.cmdAudit}},
+		Cmds: []kit.Cmd{{Name: "audit", Run: a.cmdAudit, Admin: true}},
 		NS:   NS, Button: a.button,
-		Locales: locales,
+		AdminButton: kit.AllButtons,
+		Locales:     locales,
 	}
 }
 

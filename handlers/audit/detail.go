@@ -44,7 +44,7 @@ var detailKeys = map[string]valueKind{
 	"invitations_revoked": vNumber, "members_new": vNumber, "members_updated": vNumber,
 	"sanctions_new": vNumber, "sanctions_updated": vNumber, "unchanged": vNumber, "rejected": vNumber,
 	"year": vNumber, "off": vNumber, "work": vNumber, "through_seq": vNumber, "events": vNumber,
-	"on": vDate, "fen": vFen,
+	"on": vDate, "fen": vFen, "of": vUser,
 }
 
 // detailText renders the detail of a row of action in tr's language.

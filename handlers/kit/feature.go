@@ -16,6 +16,12 @@ type Cmd struct {
 	Aside bool
 	// Menu puts the command in Telegram's "/" menu (description: cmd_<name>).
 	Menu bool
+	// Admin marks an administrator's action (users, units, invitations,
+	// imports, exports, the audit trail): for an administrator it runs
+	// only after a second factor given within the period, which the
+	// dispatcher asks for first (handlers/factor). Other roles are not
+	// asked; the feature and the store decide what they may do.
+	Admin bool
 }
 
 // Feature is one part of the bot as the dispatcher sees it: the commands
@@ -47,4 +53,16 @@ type Feature struct {
 	// Replay renders again an answer the feature marked Replayable.
 	Replay  func(t *Turn, arg string) error
 	Locales fs.FS
+
+	// What else needs an administrator's fresh second factor (see
+	// Cmd.Admin): AdminButton picks the feature's buttons that do,
+	// AdminText marks typed text in its flows, AdminDocument the files
+	// it takes.
+	AdminButton   func(cb Callback) bool
+	AdminText     bool
+	AdminDocument bool
 }
+
+// AllButtons is an AdminButton for a feature all of whose buttons are an
+// administrator's actions.
+func AllButtons(Callback) bool { return true }

@@ -2,7 +2,8 @@ package roster
 
 // /template and roster files sent to the bot: a preview of what the import
 // would do, then, on confirm, the import in one transaction. The draft
-// keeps the Telegram file id only; confirm downloads the file again.
+// keeps the Telegram file id only; the confirm takes the preview's parse
+// kept in process, or downloads and parses the file again (parse.go).
 
 import (
 	"errors"
@@ -75,10 +76,10 @@ func (r *Roster) refuseImport(t *kit.Turn) error {
 	return nil
 }
 
-// runImport downloads and parses the file, then previews the import or,
-// when apply is true, writes it in one transaction.
+// runImport reads the file (parse.go), then previews the import or, when
+// apply is true, writes it in one transaction.
 func (r *Roster) runImport(t *kit.Turn, d *Draft, apply bool) error {
-	res, ok, err := parseImport(t, d.FileID, d.FileName)
+	res, ok, err := r.parseImport(t, d, apply)
 	if err != nil || !ok {
 		end(t)
 		return err
@@ -94,6 +95,7 @@ func (r *Roster) runImport(t *kit.Turn, d *Draft, apply bool) error {
 	}
 	rejected := append(append([]models.ImportRejection{}, res.Rejected...), out.Rejected...)
 	if apply {
+		r.parsed.drop(parsedKeyOf(t, d))
 		end(t)
 		t.Ack("saved_short")
 		t.Show(kit.Message{Text: t.T.T("ro_import_done", importCounts(out, rejected)...)})
@@ -101,42 +103,6 @@ func (r *Roster) runImport(t *kit.Turn, d *Draft, apply bool) error {
 	}
 	showPreview(t, d.FileName, out, rejected)
 	return nil
-}
-
-// parseErrors map the importer's refusals of a whole file to their
-// messages.
-var parseErrors = []struct {
-	err error
-	id  string
-}{
-	{importer.ErrFileType, "ro_file_type"}, {importer.ErrEmpty, "ro_file_empty"},
-	{importer.ErrHeaders, "ro_file_headers"}, {importer.ErrTooLarge, "ro_file_too_big"},
-}
-
-// parseImport fetches and parses an import file; ok is false when the
-// user has been told why it cannot be imported.
-func parseImport(t *kit.Turn, fileID, name string) (importer.Result, bool, error) {
-	if t.Env.Files == nil {
-		t.Say("ro_download_unavailable")
-		return importer.Result{}, false, nil
-	}
-	data, err := t.Env.Files.GetFile(t.Ctx, fileID)
-	if err != nil {
-		t.Env.Log.Warn("download import file", "chat_id", t.In.ChatID, "err", err)
-		t.Say("ro_download_failed")
-		return importer.Result{}, false, nil
-	}
-	res, err := importer.Parse(name, data, t.Today())
-	for _, e := range parseErrors {
-		if errors.Is(err, e.err) {
-			t.Say(e.id, "Limit", byteSize(int64(importer.MaxFileBytes)))
-			return importer.Result{}, false, nil
-		}
-	}
-	if err != nil {
-		return importer.Result{}, false, fmt.Errorf("parse import file: %w", err)
-	}
-	return res, true, nil
 }
 
 // importCounts is the template data of the counts of an import.

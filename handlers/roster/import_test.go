@@ -1,9 +1,11 @@
 package roster_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -128,8 +130,8 @@ func TestRoster_ImportPreviewConfirm(t *testing.T) {
 	}
 	c.Press("确认导入")
 	c.Expect("导入完成", "新增人员 1 人，更新 1 人；新增处分 1 项")
-	if files.gets != 2 {
-		t.Fatalf("downloads = %d, want 2 (preview and confirm)", files.gets)
+	if files.gets != 1 {
+		t.Fatalf("downloads = %d, want 1: the confirm takes the preview's parse", files.gets)
 	}
 	m, sanctions := mustMember(t, store, "新人甲")
 	if m.Post != "村文书" || len(sanctions) != 1 || sanctions[0].Kind != models.GovDemerit || sanctions[0].PeriodEnd == nil {
@@ -186,6 +188,105 @@ func TestRoster_ImportRefusals(t *testing.T) {
 	if n := deniedAudits(t, store, apptest.DemoInspector); n != 1 {
 		t.Fatalf("denied audit rows = %d, want 1", n)
 	}
+}
+
+// TestRoster_ImportConfirmElsewhere: a confirm handled where the
+// preview's parse is not kept (another replica, a restart) downloads and
+// parses the file again; one kept is not used for another user's file.
+func TestRoster_ImportConfirmElsewhere(t *testing.T) {
+	app, store, state := apptest.NewApp(t)
+	files := &fakeFiles{files: map[string][]byte{}}
+	app.SetTransport("huifang_test_bot", files)
+	other := apptest.MustApp(t, store, state)
+	other.SetTransport("huifang_test_bot", files)
+	c := kittest.NewChat(t, app, apptest.DemoAdmin)
+	sendFile(c, files, "F1", "a.csv", []byte("姓名,单位,职务,职级,是否重点,重点原因\n新人戊,东湖村党支部（演示）,,,,\n"))
+	c.Expect("新增人员 1 人", "确认导入")
+	c.H = other
+	c.Press("确认导入")
+	c.Expect("导入完成", "新增人员 1 人")
+	if files.gets != 2 {
+		t.Fatalf("downloads = %d, want 2", files.gets)
+	}
+	mustMember(t, store, "新人戊")
+}
+
+// TestRoster_ImportRefusalWords: each limit of the importer is named in
+// its own words, not as a wrong file type or a file too large.
+func TestRoster_ImportRefusalWords(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	files := &fakeFiles{files: map[string][]byte{}}
+	app.SetTransport("huifang_test_bot", files)
+	c := kittest.NewChat(t, app, apptest.DemoAdmin)
+	header := "姓名,单位,职务,职级,是否重点,重点原因\n"
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"Rows", "a.csv", []byte(header + strings.Repeat(",,,,,\n", importer.MaxSheetRows) + "张三,东湖镇,,,,\n"), "行数超过上限，没有导入：每个工作表（或 CSV 文件）最多 20000 行数据"},
+		{"Width", "a.csv", []byte(header + strings.Repeat(",", importer.MaxColumns+10) + "x\n"), "表格右侧很远处（第 256 列以后）还有内容"},
+		{"Encoding", "a.csv", []byte(header + "张三,东湖镇,,,,\n\xff\xfe张三,东湖镇\n"), "无法识别这个 CSV 文件的文字编码"},
+		{"Sheets", "a.xlsx", manySheets(t, importer.MaxSheets+1), "结构太复杂（超过 64 个工作表"},
+		{"Unpacked", "a.xlsx", bombXLSX(t, importer.MaxUnpackedBytes+1), "解压后超过 16 MB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c.T = t
+			sendFile(c, files, "F"+tc.name, tc.file, tc.data)
+			c.Expect(tc.want)
+			c.Refute("只能导入 .xlsx 或 .csv")
+			c.Refute("文件太大了")
+			c.Refute("确认导入")
+		})
+	}
+}
+
+// manySheets is the template workbook with sheets added up to n.
+func manySheets(t *testing.T, n int) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(workbook(t, [][]any{{"新人甲", village, "", "", "", ""}}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i := len(f.GetSheetList()); i < n; i++ {
+		if _, err := f.NewSheet(fmt.Sprintf("备注%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// bombXLSX is the template workbook with a part that unpacks to size
+// bytes of zeros (a few KB packed).
+func bombXLSX(t *testing.T, size int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(workbook(t, nil, nil)), int64(len(workbook(t, nil, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.Create("xl/media/image1.png")
+	if err == nil {
+		_, err = w.Write(make([]byte, size))
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestRoster_ImportBySupervisor checks that a supervisor imports only

@@ -71,8 +71,8 @@ const (
 
 // Draft is the roster's part of the conversation state: what is being
 // done, about whom, and the answers of its form (wizard.State). It holds
-// ids and short answers only; an import keeps the Telegram file id and
-// downloads the file again on confirm.
+// ids and short answers only; an import keeps the Telegram file id (its
+// parse is kept in process, see parse.go).
 type Draft struct {
 	wizard.State
 	Kind       string `json:"k"`
@@ -104,6 +104,7 @@ type Roster struct {
 	sanction           *wizard.Form[*Draft]
 	assign, appraise   *wizard.Form[*Draft]
 	ends               map[string]*wizard.Form[*Draft] // by Draft.End
+	parsed             parsedFiles                     // import previews' parses, for their confirm
 }
 
 // New builds the roster feature over db.
@@ -132,7 +133,11 @@ func (r *Roster) Feature() kit.Feature {
 		NS: NS, Button: r.button,
 		Flows: []string{Flow}, Text: r.text,
 		Document: r.document,
-		Locales:  locales,
+		// Imports are an administrator's action: the file and its
+		// confirmation.
+		AdminDocument: true,
+		AdminButton:   func(cb kit.Callback) bool { return cb.Action == actImport },
+		Locales:       locales,
 	}
 }
 
@@ -253,7 +258,10 @@ func (r *Roster) picked(t *kit.Turn, d *Draft, arg string) error {
 }
 
 // cancel ends whatever the roster flow was doing; nothing is saved.
-func (r *Roster) cancel(t *kit.Turn, _ *Draft) error {
+func (r *Roster) cancel(t *kit.Turn, d *Draft) error {
+	if d != nil && d.Kind == kindImport {
+		r.parsed.drop(parsedKeyOf(t, d))
+	}
 	end(t)
 	t.Show(kit.Message{Text: t.T.T("ro_cancelled")})
 	return nil

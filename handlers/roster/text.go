@@ -7,6 +7,7 @@ import (
 
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/models"
 )
 
 // cleanLine checks a one-line answer: it collapses runs of white space and
@@ -19,7 +20,7 @@ func cleanLine(text string, limit int) (string, error) {
 		return "", kit.Refuse("ro_empty")
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
 		return "", kit.Refuse("ro_bad_chars")
-	case strings.ContainsRune("=+-@＝＋－＠", []rune(v)[0]):
+	case models.StartsFormula(v):
 		return "", kit.Refuse("ro_formula")
 	}
 	if n := kit.RuneLen(v); n > limit {

@@ -133,6 +133,11 @@ func (v *Visits) typedEditReason(t *kit.Turn, d *Draft, text string) error {
 		t.Send(v.editReasonPrompt(t, d))
 		return nil
 	}
+	if models.StartsFormula(text) {
+		t.Say("text_formula") // the reason is kept with the revision, which may be exported
+		t.Send(v.editReasonPrompt(t, d))
+		return nil
+	}
 	rec, sel := toVisit(d)
 	rev, err := v.db.UpdateVisit(t.Ctx, t.Viewer, d.EditOf, rec, sel, text, t.Env.Now())
 	if refusal := editRefusal(err); refusal != "" {

@@ -9,16 +9,24 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/models"
 )
 
 // Apply is the pure core of answering: the value typed text gives field fd
 // of draft d on date today, checked against the rest of the draft, stored,
 // and every answer that no longer fits cleared. A refusal is a
 // *kit.Problem and leaves d unchanged.
+//
+// Every typed text answer is kept from starting a spreadsheet formula
+// (models.StartsFormula), as typed and as kept: any of them may be
+// exported, and a list such as the inspectors may be split into cells.
 func (f *Form[D]) Apply(d D, fd *Field[D], text string, today time.Time) error {
 	v, err := fd.parse(d, text, today)
 	if err != nil {
 		return err
+	}
+	if fd.Kind == Text && (models.StartsFormula(v) || models.StartsFormula(text)) {
+		return kit.Refuse("text_formula")
 	}
 	return f.put(d, fd, v, today)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
 )
@@ -143,14 +144,45 @@ func openStore(tb testing.TB, dsn, path string) *sqlstore.Store {
 }
 
 // OpenRedis opens a redisstate.Store on HUIFANG_TEST_REDIS_URL with a
-// unique key prefix and deletes every key under that prefix when tb ends.
+// unique key prefix and a random state key, and deletes every key under
+// that prefix when tb ends.
 func OpenRedis(tb testing.TB) *redisstate.Store {
 	tb.Helper()
-	url := env("HUIFANG_TEST_REDIS_URL", DefaultRedisURL)
-	prefix := "huifang_test:" + randomHex(tb) + ":"
+	return OpenRedisAt(tb, "huifang_test:"+randomHex(tb)+":", StateKeyring(tb, NewStateKey(tb)))
+}
+
+// RedisURL is the Redis the tests use (HUIFANG_TEST_REDIS_URL).
+func RedisURL() string { return env("HUIFANG_TEST_REDIS_URL", DefaultRedisURL) }
+
+// NewStateKey is a random state key (models.KeySize bytes).
+func NewStateKey(tb testing.TB) []byte {
+	tb.Helper()
+	key := make([]byte, models.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		tb.Fatal(err)
+	}
+	return key
+}
+
+// StateKeyring is the keyring of chat states over current and old keys,
+// as main builds it.
+func StateKeyring(tb testing.TB, current []byte, old ...[]byte) *models.Keyring {
+	tb.Helper()
+	k, err := models.NewKeyring(redisstate.Purpose, current, old...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return k
+}
+
+// OpenRedisAt opens a redisstate.Store under prefix sealing with keys, and
+// deletes every key under prefix when tb ends.
+func OpenRedisAt(tb testing.TB, prefix string, keys *models.Keyring) *redisstate.Store {
+	tb.Helper()
+	url := RedisURL()
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	st, err := redisstate.Open(ctx, url, prefix)
+	st, err := redisstate.Open(ctx, url, prefix, keys)
 	if err != nil {
 		unavailable(tb, "Redis", "HUIFANG_TEST_REDIS_URL", err)
 	}

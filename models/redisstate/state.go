@@ -16,6 +16,10 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
+// Purpose is what the keyring of chat states is for (models.NewKeyring):
+// its AES key is derived from the state key and this text.
+const Purpose = "huifang chat state v1"
+
 // redisPingTimeout bounds the ping Open makes.
 const redisPingTimeout = 5 * time.Second
 
@@ -44,16 +48,27 @@ return 0
 // Store is a models.StateStore in Redis, shared by every replica. Each state
 // is a hash {v: version, d: data} at "<prefix>state:<chat>:<user>" with a
 // ttl; writes are compare-and-set Lua scripts, one round trip each.
+//
+// Data is sealed (AES-256-GCM, models.Keyring) bound to its key, so that
+// the drafts in Redis, which hold findings about people, are unreadable
+// without the state key and cannot be moved to another chat. A state no
+// key opens (written before sealing, under a key since dropped, or
+// altered) loads as empty data with its version: the handlers discard it
+// and the chat starts over, as with any state they cannot read.
 type Store struct {
 	rdb    *redis.Client
 	prefix string
+	keys   *models.Keyring
 }
 
 // Open connects to the Redis at redisURL
 // (redis://[user:password@]host:port[/db], or rediss:// for TLS) and pings
-// it. keyPrefix starts every key, e.g. "huifang:". Errors never contain
-// the password.
-func Open(ctx context.Context, redisURL, keyPrefix string) (*Store, error) {
+// it. keyPrefix starts every key, e.g. "huifang:"; keys seals the states
+// and is required. Errors never contain the password.
+func Open(ctx context.Context, redisURL, keyPrefix string, keys *models.Keyring) (*Store, error) {
+	if keys == nil {
+		return nil, errors.New("open redis: no state key: chat state is kept in Redis only encrypted")
+	}
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
 		var ue *url.Error
@@ -68,7 +83,7 @@ func Open(ctx context.Context, redisURL, keyPrefix string) (*Store, error) {
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		return nil, errors.Join(fmt.Errorf("ping redis at %s: %w", opt.Addr, err), rdb.Close())
 	}
-	return &Store{rdb: rdb, prefix: keyPrefix}, nil
+	return &Store{rdb: rdb, prefix: keyPrefix, keys: keys}, nil
 }
 
 func (r *Store) key(chatID, userID int64) string {
@@ -84,7 +99,7 @@ func (r *Store) Load(ctx context.Context, chatID, userID int64) ([]byte, int64, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, err)
 	}
-	return decodeState(chatID, vals)
+	return r.decodeState(chatID, userID, vals)
 }
 
 // LoadEpoch implements models.StateStore: the state and the epoch in one
@@ -106,7 +121,7 @@ func (r *Store) LoadEpoch(ctx context.Context, chatID, userID int64) ([]byte, in
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, 0, 0, fmt.Errorf("load users epoch: %w", err)
 	}
-	data, version, err := decodeState(chatID, hm.Val())
+	data, version, err := r.decodeState(chatID, userID, hm.Val())
 	return data, version, epoch, err
 }
 
@@ -118,8 +133,8 @@ func (r *Store) UsersChanged(ctx context.Context) error {
 	return nil
 }
 
-// decodeState reads the {v, d} of a state hash.
-func decodeState(chatID int64, vals []any) ([]byte, int64, error) {
+// decodeState reads and opens the {v, d} of a state hash.
+func (r *Store) decodeState(chatID, userID int64, vals []any) ([]byte, int64, error) {
 	if len(vals) < 2 {
 		return nil, 0, fmt.Errorf("load state of chat %d: %w", chatID, models.ErrNotFound)
 	}
@@ -131,8 +146,12 @@ func decodeState(chatID int64, vals []any) ([]byte, int64, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("load state of chat %d: bad version: %w", chatID, err)
 	}
-	data, _ := vals[1].(string)
-	return []byte(data), version, nil
+	sealed, _ := vals[1].(string)
+	data, _, err := r.keys.Open([]byte(sealed), []byte(r.key(chatID, userID)))
+	if err != nil {
+		return []byte{}, version, nil // unreadable: discarded by the handlers (see Store)
+	}
+	return data, version, nil
 }
 
 // Save implements models.StateStore.
@@ -141,7 +160,9 @@ func (r *Store) Save(ctx context.Context, chatID, userID int64, data []byte, ver
 		return 0, errors.New("save state: ttl must be positive")
 	}
 	ms := max(ttl.Milliseconds(), 1)
-	nv, err := saveScript.Run(ctx, r.rdb, []string{r.key(chatID, userID)}, version, data, ms).Int64()
+	key := r.key(chatID, userID)
+	sealed := r.keys.Seal(data, []byte(key))
+	nv, err := saveScript.Run(ctx, r.rdb, []string{key}, version, sealed, ms).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("save state of chat %d: %w", chatID, err)
 	}

@@ -205,7 +205,7 @@ func TestOpen_ErrorHidesPassword(t *testing.T) {
 		"redis://user:s3cr3t-pw@127.0.0.1:1/0",
 		"http://user:s3cr3t-pw@127.0.0.1/",
 	} {
-		_, err := redisstate.Open(ctx, url, "x:")
+		_, err := redisstate.Open(ctx, url, "x:", modelstest.StateKeyring(t, modelstest.NewStateKey(t)))
 		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
 			t.Errorf("Open error = %v", err)
 		}

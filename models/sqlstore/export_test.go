@@ -97,7 +97,7 @@ func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v models.
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {
 	var missing []string
 	m := s.db.WithContext(ctx).Migrator()
-	for _, model := range []any{&models.Unit{}, &models.User{}, &models.Member{}, &models.Sanction{}, &models.Visit{}, &models.VisitSanction{}, &models.AuditEvent{}, &models.Invitation{}, &models.VisitRevision{}, &models.Delivery{}, &snooze{}, &workdayOverride{}, &auditHead{}, &auditMember{}} {
+	for _, model := range []any{&models.Unit{}, &models.User{}, &models.Member{}, &models.Sanction{}, &models.Visit{}, &models.VisitSanction{}, &models.AuditEvent{}, &models.Invitation{}, &models.VisitRevision{}, &models.Delivery{}, &snooze{}, &workdayOverride{}, &auditHead{}, &auditMember{}, &factorRow{}} {
 		stmt := &gorm.Statement{DB: s.db}
 		if err := stmt.Parse(model); err != nil {
 			return nil, err

@@ -54,6 +54,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202611270003_calendar", Migrate: migrateCalendar, Rollback: rollbackCalendar},
 		{ID: "202612010001_security", Migrate: migrateSecurity, Rollback: rollbackSecurity},
 		{ID: "202612030001_rules", Migrate: migrateRules, Rollback: rollbackRules},
+		{ID: "202612030001_second_factor", Migrate: migrateSecondFactor, Rollback: rollbackSecondFactor},
 	}
 }
 

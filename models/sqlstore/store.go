@@ -59,18 +59,11 @@ func Open(ctx context.Context, mysqlDSN, sqlitePath string, log *slog.Logger) (*
 		}
 		dial, dialect = gormmysql.Open(dsn), DialectMySQL
 	} else {
-		if sqlitePath == "" {
-			return nil, errors.New("open store: neither a mysql dsn nor a sqlite path")
+		var err error
+		if dial, err = sqliteDialector(sqlitePath, log); err != nil {
+			return nil, err
 		}
-		if strings.ContainsRune(sqlitePath, '?') {
-			return nil, errors.New("open sqlite: path must not contain '?'")
-		}
-		if dir := filepath.Dir(sqlitePath); sqlitePath != ":memory:" {
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return nil, fmt.Errorf("open sqlite: folder %q does not exist (HUIFANG_SQLITE_PATH)", dir)
-			}
-		}
-		dial, dialect = sqlite.Open(sqliteDSN(sqlitePath)), DialectSQLite
+		dialect = DialectSQLite
 	}
 	db, err := gorm.Open(dial, &gorm.Config{
 		Logger:         &gormLogger{log: log},
@@ -123,6 +116,57 @@ func mysqlDSNWithDefaults(dsn string) (string, error) {
 		cfg.Params["charset"] = "utf8mb4"
 	}
 	return cfg.FormatDSN(), nil
+}
+
+// sqliteDialector checks the SQLite path and makes the file private
+// before SQLite opens it.
+func sqliteDialector(path string, log *slog.Logger) (gorm.Dialector, error) {
+	if path == "" {
+		return nil, errors.New("open store: neither a mysql dsn nor a sqlite path")
+	}
+	if strings.ContainsRune(path, '?') {
+		return nil, errors.New("open sqlite: path must not contain '?'")
+	}
+	if path != ":memory:" {
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return nil, fmt.Errorf("open sqlite: folder %q does not exist (HUIFANG_SQLITE_PATH)", dir)
+		}
+		if err := privateFiles(path, log); err != nil {
+			return nil, err
+		}
+	}
+	return sqlite.Open(sqliteDSN(path)), nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// privateFiles creates the database file readable and writable by its
+// owner only (0600): it holds personal data, and SQLite would create it
+// 0644. SQLite gives the -wal, -shm and -journal files it creates the
+// mode of the database file. Files left by an earlier version with wider
+// modes are narrowed; where that is not allowed (another owner), a
+// warning says so.
+func privateFiles(path string, log *slog.Logger) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().Perm()&0o077 == 0 {
+			continue // absent, or private already
+		}
+		if err := os.Chmod(p, 0o600); err != nil {
+			log.Warn("sqlite file readable by others; make it 0600", "file", filepath.Base(p), "err", err)
+		}
+	}
+	return nil
 }
 
 // sqliteDSN adds the pragmas: WAL (readers do not block the writer),
