@@ -36,18 +36,17 @@ func newDispatcher(handle func(context.Context, tgbotapi.Update)) *dispatcher {
 }
 
 // dispatch queues the updates not seen before (Telegram returns those in
-// hand again until they are confirmed) and reports how many were new.
+// hand again until they are confirmed).
 // Updates without a chat go to chat 0, handled like any other.
-func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, chatOf func(tgbotapi.Update) int64) int {
+func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, chatOf func(tgbotapi.Update) int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	n, highest := 0, 0
+	highest := 0
 	for _, u := range updates {
 		highest = max(highest, u.UpdateID)
 		if d.inHand[u.UpdateID] || d.finished[u.UpdateID] {
 			continue
 		}
-		n++
 		d.inHand[u.UpdateID] = true
 		chat := chatOf(u)
 		d.queues[chat] = append(d.queues[chat], u)
@@ -61,7 +60,6 @@ func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, ch
 		// restart ids lower, and the offset must follow.
 		d.next = highest + 1
 	}
-	return n
 }
 
 // seen records an update that needs no handling (undecodable).
@@ -133,15 +131,25 @@ func (d *dispatcher) offset() int {
 	return d.floor()
 }
 
-// waitProgress waits until an update finishes, ctx ends or max passes.
-// It waits for an event, not for time to pass, so it uses no clock.
-func (d *dispatcher) waitProgress(ctx context.Context, max time.Duration) {
+// waitIdle waits until no update is in hand, ctx ends or max passes. It
+// waits for events, not for time to pass, so it uses no clock.
+func (d *dispatcher) waitIdle(ctx context.Context, max time.Duration) {
 	timer := time.NewTimer(max)
 	defer timer.Stop()
-	select {
-	case <-d.progress:
-	case <-ctx.Done():
-	case <-timer.C:
+	for {
+		d.mu.Lock()
+		idle := len(d.inHand) == 0
+		d.mu.Unlock()
+		if idle {
+			return
+		}
+		select {
+		case <-d.progress:
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			return
+		}
 	}
 }
 

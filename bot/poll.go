@@ -19,7 +19,10 @@ const (
 	// the first came back empty.
 	minPollGap    = time.Second
 	pollRetryBase = 500 * time.Millisecond
-	pollRetryCap  = 30 * time.Second
+	// settleWait is how long the poll loop waits for the updates in hand
+	// before it polls again.
+	settleWait   = 200 * time.Millisecond
+	pollRetryCap = 30 * time.Second
 )
 
 // allowedUpdates are the only update kinds the bot asks Telegram for.
@@ -114,17 +117,20 @@ func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.
 			continue
 		}
 		st.failures = 0
-		fresh := t.disp.dispatch(work, b.updates, chatOf)
+		t.disp.dispatch(work, b.updates, chatOf)
 		if b.highest > 0 {
 			t.disp.seen(b.highest) // undecodable ones are confirmed as handled
 		}
 		t.advance(t.disp.offset())
 		switch {
-		case len(b.updates) > 0 && fresh == 0:
-			// Only updates still in hand came back: wait for one to finish
-			// rather than asking again at once.
-			t.disp.waitProgress(held, minPollGap)
-		case len(b.updates) > 0 || b.highest > 0:
+		case len(b.updates) > 0:
+			// Wait for what is in hand, but not for long: the next poll
+			// gets Telegram's unconfirmed updates again with the new ones,
+			// so polling at every finished update would decode the same
+			// backlog over and over, while a slow chat (a stalled
+			// database) must not hold the others for more than a moment.
+			t.disp.waitIdle(held, settleWait)
+		case b.highest > 0:
 		default:
 			// An empty answer before the long-poll timeout (a proxy that
 			// ignores it, a server in trouble) would make the loop spin.

@@ -207,8 +207,9 @@ type AuditEvent struct {
 	MemberID *uint64   `gorm:"index"` // the one member the action concerned; several are in Members
 	VisitID  *uint64
 	Detail   string `gorm:"size:255;not null;default:''"`
-	Seq      uint64 `gorm:"not null;default:0;uniqueIndex"` // position in the chain, from 1
-	Hash     string `gorm:"size:64;not null;default:''"`    // hex SHA-256, see sqlstore's auditHash
+	Chain    uint16 `gorm:"not null;default:1;uniqueIndex:idx_audit_events_chain_seq,priority:1"` // which of the hash chains (by actor)
+	Seq      uint64 `gorm:"not null;default:0;uniqueIndex:idx_audit_events_chain_seq,priority:2"` // position in the chain, from 1
+	Hash     string `gorm:"size:64;not null;default:''"`                                          // hex SHA-256, see sqlstore's auditHash
 
 	// Members are the members an action showed or changed when it named
 	// more than one (kept in their own table, audit_members).

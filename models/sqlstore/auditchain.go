@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
@@ -16,10 +17,13 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// The audit hash chain. Every audit row gets the next sequence number and
-// a hash over its own fields, the members it names and the previous row's
-// hash; the head of the chain (last sequence number and hash) is one row
-// of audit_chain. A transaction that writes an audit row locks that row
+// The audit hash chains. Every audit row belongs to the chain of its actor
+// (auditChains of them, so that different users' audited transactions do
+// not wait for each other's commit) and gets that chain's next sequence
+// number and a hash over its own fields, the members it names and the
+// previous row's hash; the head of each chain (last sequence number and
+// hash) is one row of audit_chain, whose id is the chain's number. A
+// transaction that writes an audit row locks that row
 // (SELECT … FOR UPDATE on MySQL; SQLite runs one write transaction at a
 // time anyway), so rows are chained in commit order across replicas, and
 // a rolled-back transaction leaves the head as it was. Every audited
@@ -31,8 +35,19 @@ import (
 // genesisHash is the "previous hash" of the first row.
 const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
-// auditHeadID is the id of the one row of audit_chain.
-const auditHeadID = 1
+// auditChains is how many chains new events are spread over. Each event
+// keeps its chain's number, so a different number later changes nothing
+// of what was written (verification walks the chains that exist).
+const auditChains = 16
+
+// chainOf is the chain of an actor's events.
+func chainOf(actorID int64) uint16 {
+	n := uint64(actorID)
+	if actorID < 0 {
+		n = uint64(-actorID)
+	}
+	return uint16(1 + n%auditChains)
+}
 
 // auditHead is the head of the chain, and where it starts after a prune:
 // rows up to FloorSeq were deleted, the last of them had FloorHash.
@@ -113,11 +128,11 @@ func hashCode(code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// lockAuditHead locks and returns the head of the chain. A schema copied
-// without its rows has none: the chain then starts at the genesis hash (if
-// events exist nonetheless, the first insert collides with their seq 1 and
-// fails, closed).
-func lockAuditHead(tx *gorm.DB) (auditHead, error) {
+// lockAuditHead locks and returns the head of chain. A chain not used yet
+// (or a schema copied without its rows) has none: the chain then starts at
+// the genesis hash (if its events exist nonetheless, the first insert
+// collides with their seq 1 and fails, closed).
+func lockAuditHead(tx *gorm.DB, chain uint16) (auditHead, error) {
 	// Plain SQL: this runs in every audited transaction, under the lock.
 	query := "SELECT seq, hash, floor_seq, floor_hash FROM audit_chain WHERE id = ?"
 	if tx.Dialector.Name() == DialectMySQL {
@@ -125,16 +140,16 @@ func lockAuditHead(tx *gorm.DB) (auditHead, error) {
 	}
 	var head auditHead
 	lock := func() error {
-		err := tx.Raw(query, auditHeadID).Row().Scan(&head.Seq, &head.Hash, &head.FloorSeq, &head.FloorHash)
+		err := tx.Raw(query, chain).Row().Scan(&head.Seq, &head.Hash, &head.FloorSeq, &head.FloorHash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return gorm.ErrRecordNotFound
 		}
-		head.ID = auditHeadID
+		head.ID = uint64(chain)
 		return err
 	}
 	err := lock()
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		start := auditHead{ID: auditHeadID, Hash: genesisHash, UpdatedAt: nowUTC()}
+		start := auditHead{ID: uint64(chain), Hash: genesisHash, UpdatedAt: nowUTC()}
 		if err = tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&start).Error; err == nil {
 			err = lock()
 		}
@@ -145,10 +160,12 @@ func lockAuditHead(tx *gorm.DB) (auditHead, error) {
 	return head, nil
 }
 
-// appendAudit chains ev onto the head and inserts it with its member
-// links, in tx. ev.Members is sorted and de-duplicated in place.
+// appendAudit chains ev onto the head of its actor's chain and inserts it
+// with its member links, in tx. ev.Members is sorted and de-duplicated in
+// place.
 func appendAudit(tx *gorm.DB, ev *models.AuditEvent) error {
-	head, err := lockAuditHead(tx)
+	ev.Chain = chainOf(ev.ActorID)
+	head, err := lockAuditHead(tx, ev.Chain)
 	if err != nil {
 		return err
 	}
@@ -170,9 +187,28 @@ func appendAudit(tx *gorm.DB, ev *models.AuditEvent) error {
 			return fmt.Errorf("insert audit members: %w", err)
 		}
 	}
-	err = tx.Exec("UPDATE audit_chain SET seq = ?, hash = ?, updated_at = ? WHERE id = ?", ev.Seq, ev.Hash, ev.At, auditHeadID).Error
+	err = tx.Exec("UPDATE audit_chain SET seq = ?, hash = ?, updated_at = ? WHERE id = ?", ev.Seq, ev.Hash, ev.At, ev.Chain).Error
 	if err != nil {
 		return fmt.Errorf("advance audit chain: %w", err)
+	}
+	return nil
+}
+
+// ensureAuditHeads creates the head of every chain that has none, on its
+// own outside any transaction: creating one inside an audited
+// transaction, after a locking read found nothing, deadlocks on MySQL's
+// gap locks when two transactions do it at once.
+func (s *Store) ensureAuditHeads(ctx context.Context) error {
+	db := s.db.WithContext(ctx)
+	if !db.Migrator().HasTable(&auditHead{}) {
+		return nil // not migrated yet: Migrate calls this again
+	}
+	heads := make([]auditHead, auditChains)
+	for i := range heads {
+		heads[i] = auditHead{ID: uint64(i + 1), Hash: genesisHash, UpdatedAt: nowUTC()}
+	}
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&heads).Error; err != nil {
+		return fmt.Errorf("create audit chain heads: %w", err)
 	}
 	return nil
 }

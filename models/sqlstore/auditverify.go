@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -14,42 +16,42 @@ import (
 // auditBatch is the number of events read or deleted at a time.
 const auditBatch = 1000
 
-// VerifyAudit walks the audit chain from where it starts (after the last
+// VerifyAudit walks every audit chain from where it starts (after the last
 // prune) to the head it reads first, recomputing every hash, and reports
 // the first broken link: a missing sequence number, a row whose fields or
 // members no longer match its hash, a head that does not match the last
-// row, or rows outside the chain. Rows appended while it runs are left
+// row, or rows outside the chains. Rows appended while it runs are left
 // for the next check. It reads only, in batches, outside any transaction.
+// The check's head is a digest of every chain's head (one chain: its
+// head's hash), worth recording outside the database.
 func (s *Store) VerifyAudit(ctx context.Context) (models.AuditCheck, error) {
 	db := s.db.WithContext(ctx)
-	var head auditHead
-	if err := db.Take(&head, "id = ?", auditHeadID).Error; err != nil {
-		return models.AuditCheck{}, fmt.Errorf("verify audit: head: %w", notFound(err))
+	var heads []auditHead
+	if err := db.Order("id").Find(&heads).Error; err != nil {
+		return models.AuditCheck{}, fmt.Errorf("verify audit: heads: %w", err)
 	}
-	c := models.AuditCheck{FloorSeq: head.FloorSeq, HeadSeq: head.Seq, HeadHash: head.Hash}
-	prev, next := head.FloorHash, head.FloorSeq+1
-	if head.FloorSeq == 0 {
-		prev = genesisHash
+	if len(heads) == 0 {
+		return models.AuditCheck{}, fmt.Errorf("verify audit: no chain: %w", models.ErrNotFound)
 	}
-	for next <= head.Seq && c.Broken == nil {
-		evs, err := auditEvents(db, next-1, head.Seq)
+	var c models.AuditCheck
+	digest := sha256.New()
+	for _, head := range heads {
+		n, broken, err := verifyChain(db, head)
 		if err != nil {
 			return models.AuditCheck{}, fmt.Errorf("verify audit: %w", err)
 		}
-		if len(evs) == 0 {
-			c.Broken = &models.AuditBreak{Seq: next, Reason: fmt.Sprintf("events %d to %d are missing", next, head.Seq)}
-			break
-		}
-		for i := range evs {
-			if c.Broken = checkLink(&evs[i], next, prev); c.Broken != nil {
-				break
-			}
-			prev, next = evs[i].Hash, next+1
-			c.Events++
+		c.Events += n
+		c.FloorSeq += head.FloorSeq
+		c.HeadSeq += head.Seq
+		fmt.Fprintf(digest, "%d:%d:%s\n", head.ID, head.Seq, head.Hash)
+		if c.Broken == nil && broken != nil {
+			broken.Reason = fmt.Sprintf("chain %d: %s", head.ID, broken.Reason)
+			c.Broken = broken
 		}
 	}
-	if c.Broken == nil && prev != head.Hash && head.Seq > head.FloorSeq {
-		c.Broken = &models.AuditBreak{Seq: head.Seq, Reason: "the chain head's hash differs from the last event's"}
+	c.HeadHash = heads[0].Hash
+	if len(heads) > 1 {
+		c.HeadHash = hex.EncodeToString(digest.Sum(nil))
 	}
 	if c.Broken == nil {
 		var err error
@@ -58,6 +60,37 @@ func (s *Store) VerifyAudit(ctx context.Context) (models.AuditCheck, error) {
 		}
 	}
 	return c, nil
+}
+
+// verifyChain walks one chain: the events it checked and its first broken
+// link.
+func verifyChain(db *gorm.DB, head auditHead) (int, *models.AuditBreak, error) {
+	chain := uint16(head.ID)
+	prev, next := head.FloorHash, head.FloorSeq+1
+	if head.FloorSeq == 0 {
+		prev = genesisHash
+	}
+	n := 0
+	for next <= head.Seq {
+		evs, err := auditEvents(db, chain, next-1, head.Seq)
+		if err != nil {
+			return n, nil, err
+		}
+		if len(evs) == 0 {
+			return n, &models.AuditBreak{Seq: next, Reason: fmt.Sprintf("events %d to %d are missing", next, head.Seq)}, nil
+		}
+		for i := range evs {
+			if broken := checkLink(&evs[i], next, prev); broken != nil {
+				return n, broken, nil
+			}
+			prev, next = evs[i].Hash, next+1
+			n++
+		}
+	}
+	if prev != head.Hash && head.Seq > head.FloorSeq {
+		return n, &models.AuditBreak{Seq: head.Seq, Reason: "the chain head's hash differs from the last event's"}, nil
+	}
+	return n, nil, nil
 }
 
 // strayEvents reports rows inserted without a place in the chain.
@@ -84,11 +117,12 @@ func checkLink(ev *models.AuditEvent, seq uint64, prev string) *models.AuditBrea
 	return nil
 }
 
-// auditEvents reads the events after seq after (at most through), in
-// order, with their members.
-func auditEvents(db *gorm.DB, after, through uint64) ([]models.AuditEvent, error) {
+// auditEvents reads the events of chain after seq after (at most
+// through), in order, with their members.
+func auditEvents(db *gorm.DB, chain uint16, after, through uint64) ([]models.AuditEvent, error) {
 	var evs []models.AuditEvent
-	if err := db.Where("seq > ? AND seq <= ?", after, through).Order("seq").Limit(auditBatch).Find(&evs).Error; err != nil {
+	err := db.Where("chain = ? AND seq > ? AND seq <= ?", chain, after, through).Order("seq").Limit(auditBatch).Find(&evs).Error
+	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	if len(evs) == 0 {
@@ -138,16 +172,23 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (models.A
 	if check.Broken != nil {
 		return models.AuditPrune{}, fmt.Errorf("prune audit: the chain is broken at %d: %s", check.Broken.Seq, check.Broken.Reason)
 	}
+	var heads []auditHead
+	if err := s.db.WithContext(ctx).Order("id").Find(&heads).Error; err != nil {
+		return models.AuditPrune{}, fmt.Errorf("prune audit: heads: %w", err)
+	}
 	var out models.AuditPrune
-	for {
-		n, through, err := s.pruneBatch(ctx, before.UTC())
-		if err != nil {
-			return out, fmt.Errorf("prune audit: %w", err)
+	for _, head := range heads {
+		for {
+			n, through, err := s.pruneBatch(ctx, uint16(head.ID), before.UTC())
+			if err != nil {
+				return out, fmt.Errorf("prune audit: %w", err)
+			}
+			if n == 0 {
+				break
+			}
+			out.Events, out.ThroughSeq = out.Events+n, out.ThroughSeq+through-head.FloorSeq
+			head.FloorSeq = through
 		}
-		if n == 0 {
-			break
-		}
-		out.Events, out.ThroughSeq = out.Events+n, through
 	}
 	if out.Events == 0 {
 		return out, nil
@@ -160,16 +201,16 @@ func (s *Store) PruneAudit(ctx context.Context, before, now time.Time) (models.A
 // errPruneDone ends pruneBatch's transaction when nothing is left.
 var errPruneDone = errors.New("nothing to prune")
 
-// pruneBatch deletes up to auditBatch of the first events of the chain
-// dated before before, under the chain's lock.
-func (s *Store) pruneBatch(ctx context.Context, before time.Time) (int, uint64, error) {
+// pruneBatch deletes up to auditBatch of the first events of chain dated
+// before before, under the chain's lock.
+func (s *Store) pruneBatch(ctx context.Context, chain uint16, before time.Time) (int, uint64, error) {
 	var (
 		n       int
 		through uint64
 	)
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		n, through, err = pruneFirst(tx, before)
+		n, through, err = pruneFirst(tx, chain, before)
 		return err
 	})
 	if errors.Is(err, errPruneDone) {
@@ -178,15 +219,15 @@ func (s *Store) pruneBatch(ctx context.Context, before time.Time) (int, uint64, 
 	return n, through, err
 }
 
-// pruneFirst deletes, in tx, the events at the start of the chain dated
+// pruneFirst deletes, in tx, the events at the start of chain dated
 // before before (a batch at most) and moves the start past them.
-func pruneFirst(tx *gorm.DB, before time.Time) (int, uint64, error) {
-	head, err := lockAuditHead(tx)
+func pruneFirst(tx *gorm.DB, chain uint16, before time.Time) (int, uint64, error) {
+	head, err := lockAuditHead(tx, chain)
 	if err != nil {
 		return 0, 0, err
 	}
 	var evs []models.AuditEvent
-	err = tx.Select("id", "seq", "hash", "at").Where("seq > ? AND seq <= ?", head.FloorSeq, head.Seq).
+	err = tx.Select("id", "seq", "hash", "at").Where("chain = ? AND seq > ? AND seq <= ?", chain, head.FloorSeq, head.Seq).
 		Order("seq").Limit(auditBatch).Find(&evs).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("read events: %w", err)
@@ -208,7 +249,7 @@ func pruneFirst(tx *gorm.DB, before time.Time) (int, uint64, error) {
 	if err := tx.Where("id IN ?", ids).Delete(&models.AuditEvent{}).Error; err != nil {
 		return 0, 0, fmt.Errorf("delete events: %w", err)
 	}
-	err = tx.Model(&auditHead{}).Where("id = ?", auditHeadID).
+	err = tx.Model(&auditHead{}).Where("id = ?", chain).
 		Updates(map[string]any{"floor_seq": last.Seq, "floor_hash": last.Hash}).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("move the chain's start: %w", err)

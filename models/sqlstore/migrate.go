@@ -23,7 +23,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.migrator(ctx).Migrate(); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.dialect, err)
 	}
-	return nil
+	return s.ensureAuditHeads(ctx)
 }
 
 // migrator is gormigrate over the store's migrations.
@@ -55,6 +55,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202612010001_security", Migrate: migrateSecurity, Rollback: rollbackSecurity},
 		{ID: "202612030001_rules", Migrate: migrateRules, Rollback: rollbackRules},
 		{ID: "202612030001_second_factor", Migrate: migrateSecondFactor, Rollback: rollbackSecondFactor},
+		{ID: "202612030002_audit_chains", Migrate: migrateAuditChains, Rollback: rollbackAuditChains},
 	}
 }
 

@@ -80,6 +80,9 @@ func Open(ctx context.Context, mysqlDSN, sqlitePath string, log *slog.Logger) (*
 	if err := s.Ping(ctx); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	if err := s.ensureAuditHeads(ctx); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
 	log.InfoContext(ctx, "store open", "dialect", dialect)
 	return s, nil
 }
