@@ -32,6 +32,7 @@ import (
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
+	"golang.org/x/term"
 )
 
 // The database store is the one that handlers and the scheduler get.
@@ -422,14 +423,12 @@ func checkImportFile(ctx context.Context, file string) error {
 	return nil
 }
 
-// isTerminal reports whether r is a terminal someone can type at.
+// isTerminal reports whether r is a terminal someone can type at: a
+// character device is not enough (/dev/null is one, and is what cron and
+// systemd give a job), so ask the terminal driver.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeTemplate writes the import template workbook.
