@@ -269,3 +269,31 @@ func TestRun_ImportNullStdin(t *testing.T) {
 		t.Errorf("the import without a terminal wrote the member:\n%s", out.String())
 	}
 }
+
+// TestRun_ConsoleFirstLine: what the console's user sees first, on a
+// terminal where its standard output and error meet, is the hint: at the
+// default log level the console logs nothing before it (no "store open",
+// no "demo roster loaded"); at debug the configuration is logged.
+func TestRun_ConsoleFirstLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "huifang.db")
+	var term bytes.Buffer // one writer for both, as a terminal shows them
+	if err := run(context.Background(), []string{"console", "--demo", "-sqlite-path", db}, env(nil), strings.NewReader("/help\n"), &term, &term); err != nil {
+		t.Fatalf("console: %v\n%s", err, term.String())
+	}
+	if first, _, _ := strings.Cut(term.String(), "\n"); first != consoleHint {
+		t.Fatalf("first line %q, want the hint:\n%s", first, term.String())
+	}
+	var out, logs bytes.Buffer
+	debug := env(map[string]string{"HUIFANG_LOG_LEVEL": "debug"})
+	if err := run(context.Background(), []string{"console", "--user", "10002", "-sqlite-path", db}, debug, strings.NewReader(""), &out, &logs); err != nil {
+		t.Fatalf("console at debug: %v", err)
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); first != consoleHint {
+		t.Errorf("first line at debug %q", first)
+	}
+	for _, want := range []string{"level=DEBUG msg=starting command=console", "config.sqlite_path=" + db, "store open"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("debug log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
