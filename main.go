@@ -32,6 +32,7 @@ import (
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
+	"golang.org/x/term"
 )
 
 // The database store is the one that handlers and the scheduler get.
@@ -145,7 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cmd == "healthcheck" { // quiet: it runs every few seconds
 		return runHealthcheck(ctx, cfg, ca.ready, stdout)
 	}
-	log := newLogger(cfg, stderr)
+	log := newLogger(cfg, consoleLevel(cmd, cfg.LogLevel), stderr)
 	log.Debug("starting", "command", cmd, "version", version, "config", cfg)
 	switch cmd {
 	case "migrate":
@@ -173,8 +174,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return serve(ctx, cfg, log)
 }
 
-func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+// consoleLevel is the log level of cmd: the console's log shares its
+// user's terminal, where lifecycle lines (store open, demo loaded) would
+// come before the hint and among the answers, so it logs warnings and
+// errors only, unless asked for debug.
+func consoleLevel(cmd string, level slog.Level) slog.Level {
+	if cmd == "console" && level > slog.LevelDebug {
+		return max(level, slog.LevelWarn)
+	}
+	return level
+}
+
+func newLogger(cfg config.Config, level slog.Level, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
@@ -422,14 +434,12 @@ func checkImportFile(ctx context.Context, file string) error {
 	return nil
 }
 
-// isTerminal reports whether r is a terminal someone can type at.
+// isTerminal reports whether r is a terminal someone can type at: a
+// character device is not enough (/dev/null is one, and is what cron and
+// systemd give a job), so ask the terminal driver.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeTemplate writes the import template workbook.

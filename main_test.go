@@ -235,3 +235,65 @@ func TestRun_FactorReset(t *testing.T) {
 		t.Errorf("2fa without reset: %v", err)
 	}
 }
+
+// TestRun_ImportNullStdin: an import run with its standard input on
+// /dev/null (cron, systemd, `</dev/null`) has no terminal to confirm on
+// either: /dev/null is a character device, not a terminal. Nothing is
+// imported and it exits non-zero.
+func TestRun_ImportNullStdin(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "huifang.db")
+	var out, logs bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "-sqlite-path=" + db}, env(nil), nil, &out, &logs); err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	csv := filepath.Join(dir, "m.csv")
+	if err := os.WriteFile(csv, []byte("姓名,单位,职务,人员类别,是否重点,重点原因\n测试乙,东湖村党支部（演示）,,其他,否,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	out.Reset()
+	err = run(context.Background(), []string{"import", csv, "-sqlite-path=" + db}, env(nil), null, &out, &logs)
+	if err == nil || !strings.Contains(err.Error(), "nothing imported") || !strings.Contains(out.String(), "导入预览") {
+		t.Fatalf("import with stdin on %s: %v\n%s", os.DevNull, err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"import", csv, "--yes", "-sqlite-path=" + db}, env(nil), strings.NewReader(""), &out, &logs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "新增人员 1 人") {
+		t.Errorf("the import without a terminal wrote the member:\n%s", out.String())
+	}
+}
+
+// TestRun_ConsoleFirstLine: what the console's user sees first, on a
+// terminal where its standard output and error meet, is the hint: at the
+// default log level the console logs nothing before it (no "store open",
+// no "demo roster loaded"); at debug the configuration is logged.
+func TestRun_ConsoleFirstLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "huifang.db")
+	var term bytes.Buffer // one writer for both, as a terminal shows them
+	if err := run(context.Background(), []string{"console", "--demo", "-sqlite-path", db}, env(nil), strings.NewReader("/help\n"), &term, &term); err != nil {
+		t.Fatalf("console: %v\n%s", err, term.String())
+	}
+	if first, _, _ := strings.Cut(term.String(), "\n"); first != consoleHint {
+		t.Fatalf("first line %q, want the hint:\n%s", first, term.String())
+	}
+	var out, logs bytes.Buffer
+	debug := env(map[string]string{"HUIFANG_LOG_LEVEL": "debug"})
+	if err := run(context.Background(), []string{"console", "--user", "10002", "-sqlite-path", db}, debug, strings.NewReader(""), &out, &logs); err != nil {
+		t.Fatalf("console at debug: %v", err)
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); first != consoleHint {
+		t.Errorf("first line at debug %q", first)
+	}
+	for _, want := range []string{"level=DEBUG msg=starting command=console", "config.sqlite_path=" + db, "store open"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("debug log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}

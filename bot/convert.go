@@ -29,6 +29,7 @@ func (t *Telegram) messageInput(updateID int, m *tgbotapi.Message) handlers.Inpu
 		ChatID:   m.Chat.ID,
 		ChatType: m.Chat.Type,
 		Text:     t.stripMention(m.Text),
+		Sent:     m.Time(),
 	}
 	if in.Text == "" {
 		in.Text = m.Caption

@@ -171,6 +171,12 @@ func TestTelegram_Run_Input(t *testing.T) {
 		{UpdateID: up3, ChatID: -100, ChatType: "group", UserID: 9, FirstName: "小明", LangCode: "zh-hans", Text: "hi"},
 	}
 	got := rec.Inputs()
+	for i := range got { // a message's Sent is its Telegram date
+		if age := time.Since(got[i].Sent); got[i].Sent.IsZero() || age < -time.Second || age > time.Minute {
+			t.Errorf("update %d sent at %v", got[i].UpdateID, got[i].Sent)
+		}
+		got[i].Sent = time.Time{}
+	}
 	byID := func(a, b handlers.Input) bool { return a.UpdateID < b.UpdateID }
 	if diff := cmp.Diff(want, got, cmpopts.SortSlices(byID)); diff != "" {
 		t.Errorf("inputs (-want +got):\n%s", diff)

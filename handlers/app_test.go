@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/handlers/kit"
@@ -240,6 +241,51 @@ func TestApp_TextCutByTelegram(t *testing.T) {
 	}
 	c.Press("返回")
 	c.Refute("当前内容") // nothing was taken as the thinking answer
+}
+
+// TestApp_TextCutAtABreak: Telegram Desktop cuts a long text at the last
+// line break or space after half the limit, so its first part can be far
+// shorter than 4096; its parts are never taken as answers either, and the
+// question is asked again.
+func TestApp_TextCutAtABreak(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	for _, label := range []string{"今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过"} {
+		c.Press(label)
+	}
+	c.Expect("思想")
+	c.Say(strings.Repeat("长", 2100) + "\n" + strings.Repeat("长", 900)) // the first part: up to the last line break after 2048
+	c.Expect("分成了几条消息", "思想状况")
+	c.Say(strings.Repeat("长", 800)) // the rest, right after: short enough to be an answer
+	if len(c.Last.Messages) != 0 {
+		t.Fatalf("the second part was answered: %q", c.Text())
+	}
+	c.Press("返回")
+	c.Refute("当前内容") // nothing was taken as the thinking answer
+}
+
+// TestApp_TextCutByDate: the parts of a cut text are told from a later
+// answer by the messages' own dates, not by when they are handled: after
+// an outage, the parts and an answer sent 40 s later arrive together; the
+// parts are dropped, the answer is taken. A later part that happens to
+// start with "/" is dropped too, not run as a command.
+func TestApp_TextCutByDate(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoInspector)
+	c.Say("/visit 李四")
+	for _, label := range []string{"今天", "谈心谈话", "完成", "交谈式", "只有我", "跳过"} {
+		c.Press(label)
+	}
+	sent := time.Now().Add(-10 * time.Minute).Truncate(time.Second)
+	c.Deliver(kit.Input{Text: strings.Repeat("长", 4096), Sent: sent})
+	c.Expect("4096 字", "分成了几条消息", "思想状况")
+	c.Deliver(kit.Input{Text: "/help " + strings.Repeat("长", 300), Sent: sent.Add(time.Second)})
+	if len(c.Last.Messages) != 0 {
+		t.Fatalf("the second part was answered: %q", c.Text())
+	}
+	c.Deliver(kit.Input{Text: "对处分认识到位", Sent: sent.Add(40 * time.Second)})
+	c.Expect("工作表现")
 }
 
 // TestApp_HelpListsRoleCommands: /help lists the commands of the user's role; a

@@ -123,7 +123,7 @@ func oneAnswer(t *testing.T, card string, m models.MemberMatch, due, digest stri
 func firstVisitLine(text, who string) string {
 	for _, l := range strings.Split(text, "\n") {
 		i := strings.Index(l, who+" · ")
-		if i < 0 || strings.Contains(l, "反馈、通报未完成") || strings.Contains(l, "待整改") || strings.Contains(l, "待落实") {
+		if i < 0 || strings.Contains(l, "反馈、通报未完成") || strings.Contains(l, "回访后未向") || strings.Contains(l, "待整改") || strings.Contains(l, "待落实") {
 			continue
 		}
 		l = l[i:]

@@ -69,6 +69,8 @@ func (r *registry) dispatch(t *kit.Turn) error {
 	t.St.Seq++
 	text := strings.TrimSpace(t.In.Text)
 	switch {
+	case t.In.Document == nil && cutRest(t):
+		return nil
 	case strings.HasPrefix(text, "/"):
 		name, args := splitCommand(text)
 		return r.command(t, name, args)
@@ -77,8 +79,8 @@ func (r *registry) dispatch(t *kit.Turn) error {
 	case text == "":
 		t.Say("empty_input")
 		return nil
-	case cutPart(t, text):
-		return nil
+	case kit.TextLen(text) > cutMin:
+		return r.cutFirst(t, text)
 	}
 	if i, ok := r.flows[t.St.Flow]; ok {
 		if r.features[i].AdminText {
@@ -109,25 +111,50 @@ func (r *registry) document(t *kit.Turn) error {
 }
 
 // cutWindow is how long after a text cut by Telegram its other parts may
-// still arrive.
+// still arrive, by the messages' own dates.
 const cutWindow = 3 * time.Second
 
-// cutPart handles the parts of a text longer than Telegram's limit, which
-// Telegram delivers as several messages: the first (at the limit) is
-// refused with a clear message, the others are dropped, so that no part is
-// ever taken as the answer to a question. It reports whether it did.
-func cutPart(t *kit.Turn, text string) bool {
-	now := t.Env.Now()
-	if kit.TextLen(t.In.Text) >= kit.MaxTextLen {
-		t.St.CutUntil = now.Add(cutWindow).UnixMilli()
-		t.Say("text_cut", "Max", kit.MaxTextLen)
-		return true
+// cutMin is the length (UTF-16 code units) beyond which a text may be the
+// first part of one a Telegram client cut into several messages: Android
+// and iOS cut at the limit (4096), Telegram Desktop at the last paragraph,
+// line break or space after half of it, so a first part can be anything
+// longer than 2048. No answer the bot asks for is nearly that long.
+const cutMin = kit.MaxTextLen / 2
+
+// cutFirst refuses a text that may be the first part of one Telegram cut
+// into several messages, so that no part is ever taken as an answer: the
+// parts that follow within cutWindow are dropped (cutRest), and the
+// question of the flow in progress is asked again.
+func (r *registry) cutFirst(t *kit.Turn, text string) error {
+	t.St.CutUntil = sentAt(t).Add(cutWindow).UnixMilli()
+	t.Say("text_cut", "N", kit.TextLen(text))
+	if _, ok := r.flows[t.St.Flow]; !ok {
+		return nil
 	}
-	if now.UnixMilli() < t.St.CutUntil {
+	_, err := r.resume(t)
+	return err
+}
+
+// cutRest reports whether the message is a later part of a text cut by
+// Telegram whose first part was refused, and drops it.
+func cutRest(t *kit.Turn) bool {
+	if t.St.CutUntil == 0 {
+		return false
+	}
+	if sentAt(t).UnixMilli() <= t.St.CutUntil {
 		return true
 	}
 	t.St.CutUntil = 0
 	return false
+}
+
+// sentAt is when the message was sent: Telegram's date, else (the console,
+// tests) now.
+func sentAt(t *kit.Turn) time.Time {
+	if !t.In.Sent.IsZero() {
+		return t.In.Sent
+	}
+	return t.Env.Now()
 }
 
 // splitCommand splits "/cmd@bot args" into "cmd" and "args".

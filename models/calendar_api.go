@@ -59,7 +59,15 @@ type DueItem struct {
 	Reason     DueReason
 	From, Due  time.Time // calendar dates (UTC midnight)
 	UnitID     uint64
-	Inspectors []int64 // Telegram ids: the assigned inspector, else the inspectors of the member's unit (nearest ancestor that has any)
+	Inspectors []int64       // Telegram ids: the assigned inspector, else the inspectors of the member's unit (nearest ancestor that has any)
+	Owed       *FollowUpOwed `json:",omitempty"` // DueFollowUp: which of the two follow-ups are open (nil: not known, as in payloads written before it was kept)
+}
+
+// FollowUpOwed says which follow-ups of a visit are still open, so that a
+// list names the open one and marks only what the user says is done.
+type FollowUpOwed struct {
+	Unit   bool `json:"u,omitempty"` // feedback to the member's unit (向所在单位反馈)
+	Branch bool `json:"b,omitempty"` // the party branch informed (向所在党支部通报)
 }
 
 // MemberCalendar is what the rules need to know of one member.

@@ -175,6 +175,7 @@ func (c *memberDay) afterVisits() {
 		from := DateOf(v.Date)
 		if !v.FeedbackUnit || !v.BranchInformed {
 			c.add(DueFollowUp, 0, v.ID, from, from.AddDate(0, 0, c.r.FollowUpDays))
+			c.out[len(c.out)-1].Owed = &FollowUpOwed{Unit: !v.FeedbackUnit, Branch: !v.BranchInformed}
 		}
 		if v.OpenProblem {
 			c.add(DueRectify, 0, v.ID, from, AddMonths(from, openTaskMonths))

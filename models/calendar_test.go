@@ -76,7 +76,7 @@ func runDueCases(t *testing.T, cases []dueCase) {
 				if it.UnitID != tc.cal.Member.UnitID || it.MemberID != tc.cal.Member.ID || it.Inspectors != nil {
 					t.Errorf("item %+v: want member %d, unit %d, no inspectors", it, tc.cal.Member.ID, tc.cal.Member.UnitID)
 				}
-				got = append(got, it.Key()+" from "+it.From.Format(time.DateOnly))
+				got = append(got, it.Key()+" from "+it.From.Format(time.DateOnly)+owes(it))
 			}
 			want := tc.want
 			if want == nil {
@@ -87,6 +87,22 @@ func runDueCases(t *testing.T, cases []dueCase) {
 			}
 		})
 	}
+}
+
+// owes is " owes" and the open parts of a follow-up item (u: feedback to
+// the unit, b: the branch notice), or "".
+func owes(it models.DueItem) string {
+	if it.Owed == nil {
+		return ""
+	}
+	s := " owes "
+	if it.Owed.Unit {
+		s += "u"
+	}
+	if it.Owed.Branch {
+		s += "b"
+	}
+	return s
 }
 
 func TestDueFor_Annual(t *testing.T) {
@@ -245,10 +261,13 @@ func TestDueFor_FollowUp(t *testing.T) {
 	runDueCases(t, []dueCase{
 		{name: "BranchOpen", cal: models.MemberCalendar{Member: ordinary,
 			Visits: []models.VisitMark{open(5, "2026-03-01", true, false)}}, today: "2026-03-01",
-			want: []string{"follow_up:7:0:5:2026-03-08 from 2026-03-01"}},
+			want: []string{"follow_up:7:0:5:2026-03-08 from 2026-03-01 owes b"}},
 		{name: "FeedbackOpenOverdue", cal: models.MemberCalendar{Member: ordinary,
 			Visits: []models.VisitMark{open(5, "2026-12-28", false, true)}}, today: "2027-02-01",
-			want: []string{"follow_up:7:0:5:2027-01-04 from 2026-12-28"}},
+			want: []string{"follow_up:7:0:5:2027-01-04 from 2026-12-28 owes u"}},
+		{name: "BothOpen", cal: models.MemberCalendar{Member: ordinary,
+			Visits: []models.VisitMark{open(5, "2026-03-01", false, false)}}, today: "2026-03-02",
+			want: []string{"follow_up:7:0:5:2026-03-08 from 2026-03-01 owes ub"}},
 		{name: "Done", cal: models.MemberCalendar{Member: ordinary,
 			Visits: []models.VisitMark{open(5, "2026-03-01", true, true)}}, today: "2026-03-10"},
 		{name: "FutureVisit", cal: models.MemberCalendar{Member: ordinary,
@@ -267,7 +286,7 @@ func TestDueFor_Combined(t *testing.T) {
 		}}
 	runDueCases(t, []dueCase{
 		{name: "MostUrgentFirst", cal: cal, today: "2026-05-20", want: []string{
-			"follow_up:7:0:9:2026-03-08 from 2026-03-01",
+			"follow_up:7:0:9:2026-03-08 from 2026-03-01 owes u",
 			"key:7:0:0:2026-05-30 from 2026-05-16",
 			"before_expiry:7:2:0:2026-06-01 from 2026-05-02",
 		}},

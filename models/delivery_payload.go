@@ -20,6 +20,8 @@ type ReminderItem struct {
 	Reason   string `json:"reason"`
 	From     string `json:"from"`
 	Due      string `json:"due"`
+	// Owed: a follow-up's open parts (nil in payloads written before).
+	Owed *FollowUpOwed `json:"owed,omitempty"`
 }
 
 // DigestPayload is the Payload of a digest: DigestData as

@@ -28,6 +28,7 @@ func reminderPayload(items []models.DueItem) (string, error) {
 		p.Items = append(p.Items, models.ReminderItem{
 			Key: it.Key(), Member: it.MemberID, Sanction: it.SanctionID, Visit: it.VisitID,
 			Reason: string(it.Reason), From: it.From.Format(dateLayout), Due: it.Due.Format(dateLayout),
+			Owed: it.Owed,
 		})
 	}
 	return marshal(p)

@@ -91,7 +91,8 @@ func items(tb testing.TB) []models.DueItem {
 		{MemberID: 1, Reason: models.DueAnnual, From: date(tb, "2026-01-01"), Due: date(tb, "2026-06-30"), Inspectors: in},
 		{MemberID: 2, SanctionID: 5, Reason: models.DueBeforeExpiry, From: date(tb, "2026-02-20"), Due: date(tb, "2026-03-10"), Inspectors: in},
 		{MemberID: 3, Reason: models.DueKey, From: date(tb, "2026-01-18"), Due: date(tb, "2026-02-01"), Inspectors: []int64{revoked, inspector}},
-		{MemberID: 4, VisitID: 9, Reason: models.DueFollowUp, From: date(tb, "2026-02-18"), Due: date(tb, "2026-02-25"), Inspectors: []int64{inspector, inspector}},
+		{MemberID: 4, VisitID: 9, Reason: models.DueFollowUp, From: date(tb, "2026-02-18"), Due: date(tb, "2026-02-25"), Inspectors: []int64{inspector, inspector},
+			Owed: &models.FollowUpOwed{Branch: true}},
 		{MemberID: 5, Reason: models.DueInteractive, From: date(tb, "2026-03-02"), Due: date(tb, "2026-03-16"), Inspectors: in},
 		{MemberID: 6, Reason: models.DueInteractive, From: date(tb, "2026-03-03"), Due: date(tb, "2026-03-17"), Inspectors: in},
 	}
@@ -158,7 +159,7 @@ func TestScheduler_Plan_Payloads(t *testing.T) {
 	all := items(t)
 	wantItems := []models.ReminderItem{ // overdue first, longest overdue first; the horizon day included
 		{Key: all[2].Key(), Member: 3, Reason: "key", From: "2026-01-18", Due: "2026-02-01"},
-		{Key: all[3].Key(), Member: 4, Visit: 9, Reason: "follow_up", From: "2026-02-18", Due: "2026-02-25"},
+		{Key: all[3].Key(), Member: 4, Visit: 9, Reason: "follow_up", From: "2026-02-18", Due: "2026-02-25", Owed: &models.FollowUpOwed{Branch: true}},
 		{Key: all[1].Key(), Member: 2, Sanction: 5, Reason: "before_expiry", From: "2026-02-20", Due: "2026-03-10"},
 		{Key: all[4].Key(), Member: 5, Reason: "interactive", From: "2026-03-02", Due: "2026-03-16"},
 	}

@@ -103,6 +103,24 @@ func ReasonLabel(tr Tr, r models.DueReason) string {
 	return tr.T("reason_" + string(r))
 }
 
+// ItemLabel is ReasonLabel for one item: a follow-up says which of the
+// two (feedback to the unit, the branch notice) is still open, when the
+// item knows.
+func ItemLabel(tr Tr, it models.DueItem) string {
+	if it.Reason != models.DueFollowUp || it.Owed == nil {
+		return ReasonLabel(tr, it.Reason)
+	}
+	switch o := *it.Owed; {
+	case o.Unit && o.Branch:
+		return tr.T("reason_follow_up_both")
+	case o.Unit:
+		return tr.T("reason_follow_up_unit")
+	case o.Branch:
+		return tr.T("reason_follow_up_branch")
+	}
+	return ReasonLabel(tr, it.Reason)
+}
+
 func knownReason(r models.DueReason) bool {
 	switch r {
 	case models.DueAnnual, models.DueInteractive, models.DueBeforeExpiry, models.DueAfterExpiry, models.DueKey,

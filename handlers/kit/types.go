@@ -5,7 +5,10 @@
 // Bot API calls.
 package kit
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ChatPrivate is the only chat type in which the bot does real work.
 const ChatPrivate = "private"
@@ -23,6 +26,11 @@ type Input struct {
 	CallbackID string // callback query id, answered by bot/
 	MessageID  int    // the message the pressed button belongs to
 	Document   *Document
+	// Sent is when Telegram received the message (whole seconds); zero for
+	// button presses and the console. It tells the parts of a text Telegram
+	// cut apart from an answer typed after them, however late they are
+	// handled.
+	Sent time.Time
 }
 
 // Document describes a file the user sent; handlers fetch it through a

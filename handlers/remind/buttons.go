@@ -28,7 +28,7 @@ func (r *Remind) persistent(t *kit.Turn, data string) error {
 	case rcSnooze:
 		return r.snooze(t, cb)
 	case rcDone:
-		return r.markFollowUpDone(t, cb.Visit)
+		return r.markFollowUpDone(t, cb.Visit, cb.Arg)
 	case rcRectified:
 		return r.startRectify(t, cb.Visit)
 	case rcMet:
@@ -105,24 +105,39 @@ func (r *Remind) snooze(t *kit.Turn, cb ReminderCallback) error {
 	return nil
 }
 
-// markFollowUpDone records the feedback to the unit and the branch notice
-// of a visit as done, and turns the pressed list into the current one,
-// headed by the item struck through.
-func (r *Remind) markFollowUpDone(t *kit.Turn, visitID uint64) error {
-	err := r.db.MarkFollowUp(t.Ctx, t.Viewer, visitID, true, true)
-	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrInvalid) {
+// markFollowUpDone records one follow-up of a visit as done, the one the
+// pressed button names (part: doneUnit or doneBranch), and turns the
+// pressed list into the current one, headed by the part struck through.
+// A button sent before parts were told apart (part "") marks nothing: it
+// shows the current list, whose buttons name each open part.
+func (r *Remind) markFollowUpDone(t *kit.Turn, visitID uint64, part string) error {
+	if part == "" {
+		return r.showDue(t, "rm_done_choose", "")
+	}
+	err := r.db.MarkFollowUp(t.Ctx, t.Viewer, visitID, part == doneUnit, part == doneBranch)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
 		t.Toast("rm_button_invalid")
 		return nil
-	}
-	if errors.Is(err, models.ErrForbidden) {
+	case errors.Is(err, models.ErrForbidden):
 		t.Toast("rm_done_forbidden")
 		return nil
+	case errors.Is(err, models.ErrInvalid): // that part was marked already
+		return r.showDue(t, "rm_done_already", "")
+	case err != nil:
+		return fmt.Errorf("mark follow-up %s of visit %d: %w", part, visitID, err)
 	}
-	if err != nil {
-		return fmt.Errorf("mark follow-up of visit %d: %w", visitID, err)
+	if part == doneUnit {
+		return r.showDue(t, "rm_done_toast_unit", t.T.T("rm_done_line_unit", "No", visitID))
 	}
-	t.Toast("rm_done_toast")
-	m, err := r.dueMessage(t, t.T.T("rm_done_line", "No", visitID))
+	return r.showDue(t, "rm_done_toast_branch", t.T.T("rm_done_line_branch", "No", visitID))
+}
+
+// showDue answers a pressed button with toast and turns the pressed
+// message into the user's list now under note.
+func (r *Remind) showDue(t *kit.Turn, toast, note string) error {
+	t.Toast(toast)
+	m, err := r.dueMessage(t, note)
 	if err != nil {
 		return err
 	}

@@ -117,15 +117,15 @@ func TestReminderButtons_MarkDone(t *testing.T) {
 	app, store := remindApp(t)
 	visitID, wang := openFollowUp(t, store)
 	fu := item(wang, models.DueFollowUp, day(-2))
-	fu.VisitID = visitID
+	fu.VisitID, fu.Owed = visitID, &models.FollowUpOwed{Branch: true}
 	c := kittest.NewChat(t, app, apptest.DemoInspector)
 	id := c.Receive(mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, fu)))
 	c.Say("/visit 李四")
-	r := c.PressData(dataOf(t, c.Msgs[id], "已反馈"), id)
-	if r.CallbackText != "已记录：反馈和通报已完成" || len(r.Messages) != 1 || r.Messages[0].EditID != id {
+	r := c.PressData(dataOf(t, c.Msgs[id], "已通报党支部"), id)
+	if r.CallbackText != "已记录：已向所在党支部通报" || len(r.Messages) != 1 || r.Messages[0].EditID != id {
 		t.Fatalf("mark done: %+v", r)
 	}
-	c.Expect(fmt.Sprintf("<s>回访记录 %d 的反馈和通报</s> 已完成", visitID))
+	c.Expect(fmt.Sprintf("回访记录 %d：<s>向所在党支部通报</s> 已完成", visitID))
 	st, err := store.MemberStatus(context.Background(), adminViewer, models.CalendarRules{}, wang.Member.ID, day(0))
 	if err != nil || len(st.OpenFollowUps) != 0 {
 		t.Fatalf("after mark done: %v, %d open", err, len(st.OpenFollowUps))
@@ -143,15 +143,20 @@ func TestReminderButtons_Forged(t *testing.T) {
 	c := kittest.NewChat(t, app, supXishan)
 	for _, data := range []string{
 		"r1:v:abc:0", "r1:f:0", "r1:z:b:1:2:0:20270230", "r1:", "r1:d:hourly", "r1:l:fr",
-		fmt.Sprintf("r1:f:%d", visitID),
+		fmt.Sprintf("r1:f:%d:b", visitID), fmt.Sprintf("r1:f:%d:u", visitID), fmt.Sprintf("r1:f:%d:ub", visitID),
 		fmt.Sprintf("r1:z:k:%d:0:0:20270320", li.Member.ID),
-		"r1:f:999999",
+		"r1:f:999999:b",
 	} {
 		r := c.PressData(data, 1)
 		if r.CallbackText != "此按钮已失效或无效" || len(r.Messages) != 0 {
 			t.Errorf("%s: %+v", data, r)
 		}
 	}
+	// A button sent before the parts were told apart marks nothing: it
+	// shows the presser's own list.
+	c.PressData(fmt.Sprintf("r1:f:%d", visitID), 1)
+	c.Expect("列表已更新", "钱七")
+	c.Refute("王五")
 	c.PressData(fmt.Sprintf("r1:v:%d:0", li.Member.ID), 1)
 	c.Expect("无法查看该人员")
 	if _, _, err := store.GetVisit(context.Background(), adminViewer, visitID); err != nil {
@@ -170,7 +175,7 @@ func TestReminderButtons_Forged(t *testing.T) {
 func TestReminderButtons_DoneOnlyByResponsible(t *testing.T) {
 	app, store := remindApp(t)
 	visitID, wang := openFollowUp(t, store)
-	data := fmt.Sprintf("r1:f:%d", visitID)
+	data := fmt.Sprintf("r1:f:%d:b", visitID)
 	other := kittest.NewChat(t, app, inspectorEN)
 	if r := other.PressData(data, 1); r.CallbackText != "Only the visit's author, the member's inspector or a supervisor can mark this" || len(r.Messages) != 0 {
 		t.Errorf("another inspector marks done: %+v", r)
@@ -180,11 +185,15 @@ func TestReminderButtons_DoneOnlyByResponsible(t *testing.T) {
 		t.Fatalf("follow-up closed by another inspector: %v, %d open", err, len(st.OpenFollowUps))
 	}
 	sup := kittest.NewChat(t, app, supDonghu)
-	if r := sup.PressData(data, 1); r.CallbackText != "已记录：反馈和通报已完成" {
+	if r := sup.PressData(data, 1); r.CallbackText != "已记录：已向所在党支部通报" {
 		t.Errorf("supervisor marks done: %+v", r)
 	}
-	if r := sup.PressData(data, 1); r.CallbackText != "此按钮已失效或无效" {
+	if r := sup.PressData(data, 1); r.CallbackText != "这一项已经登记过了" {
 		t.Errorf("marking a closed follow-up again: %+v", r)
+	}
+	// The unit's feedback was given already: its button changes nothing.
+	if r := sup.PressData(fmt.Sprintf("r1:f:%d:u", visitID), 1); r.CallbackText != "这一项已经登记过了" {
+		t.Errorf("marking the unit's feedback given before: %+v", r)
 	}
 }
 

@@ -23,7 +23,7 @@ const (
 	rcVisit     = "v" // r1:v:<member>:<sanction>: log a visit of the member
 	rcNew       = "n" // r1:n:<member>:<sanction>:<draft>: drop that draft and log a visit
 	rcSnooze    = "z" // r1:z:<reason>:<member>:<sanction>:<visit>:<yyyymmdd>: snooze an item
-	rcDone      = "f" // r1:f:<visit>: the visit's follow-up is done
+	rcDone      = "f" // r1:f:<visit>:<u|b>: the visit's feedback to the unit (u) or branch notice (b) is done; r1:f:<visit> (buttons sent before) shows the list anew
 	rcRectified = "c" // r1:c:<visit>: the visit's enforcement problem was corrected (asks the date and pay)
 	rcMet       = "m" // r1:m:<visit>: the visit's requests were met
 	rcDigest    = "d" // r1:d:<weekly|daily|off>: digest frequency
@@ -38,8 +38,14 @@ type ReminderCallback struct {
 	Visit    uint64 // 0: none
 	Reason   models.DueReason
 	Due      time.Time
-	Arg      string // draft tag (rcNew), frequency (rcDigest), language (rcLang)
+	Arg      string // draft tag (rcNew), frequency (rcDigest), language (rcLang), follow-up (rcDone: doneUnit, doneBranch, "" on buttons sent before)
 }
+
+// The follow-ups an rcDone button marks done.
+const (
+	doneUnit   = "u" // feedback to the member's unit
+	doneBranch = "b" // the party branch informed
+)
 
 // dueDayLayout is the compact date of an item in snooze buttons.
 const dueDayLayout = "20060102"
@@ -66,7 +72,12 @@ func (c ReminderCallback) String() string {
 		parts = append(parts, u(c.Member), u(c.Sanction), c.Arg)
 	case rcSnooze:
 		parts = append(parts, reasonLetters[c.Reason], u(c.Member), u(c.Sanction), u(c.Visit), c.Due.Format(dueDayLayout))
-	case rcDone, rcRectified, rcMet:
+	case rcDone:
+		parts = append(parts, u(c.Visit))
+		if c.Arg != "" {
+			parts = append(parts, c.Arg)
+		}
+	case rcRectified, rcMet:
 		parts = append(parts, u(c.Visit))
 	default:
 		parts = append(parts, c.Arg)
@@ -98,6 +109,9 @@ func ParseReminderCallback(s string) (ReminderCallback, error) {
 		return parseSnooze(p)
 	case (c.Action == rcDone || c.Action == rcRectified || c.Action == rcMet) && len(p) == 3:
 		c.Visit, ok = canonID(p[2], true)
+	case c.Action == rcDone && len(p) == 4:
+		c.Visit, ok = canonID(p[2], true)
+		c.Arg, ok = p[3], ok && (p[3] == doneUnit || p[3] == doneBranch)
 	case c.Action == rcDigest && len(p) == 3:
 		c.Arg, ok = p[2], slices.Contains(digestFreqs, p[2])
 	case c.Action == rcLang && len(p) == 3:

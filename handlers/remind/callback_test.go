@@ -25,7 +25,9 @@ func TestParseReminderCallback(t *testing.T) {
 		{"New", "r1:n:12:34:0a1b2c3d", ReminderCallback{Action: rcNew, Member: 12, Sanction: 34, Arg: "0a1b2c3d"}},
 		{"Snooze", "r1:z:b:12:34:0:20270320", ReminderCallback{Action: rcSnooze, Reason: models.DueBeforeExpiry, Member: 12, Sanction: 34, Due: due}},
 		{"SnoozeFollowUp", "r1:z:f:12:0:56:20270320", ReminderCallback{Action: rcSnooze, Reason: models.DueFollowUp, Member: 12, Visit: 56, Due: due}},
-		{"Done", "r1:f:56", ReminderCallback{Action: rcDone, Visit: 56}},
+		{"DoneBefore", "r1:f:56", ReminderCallback{Action: rcDone, Visit: 56}},
+		{"DoneUnit", "r1:f:56:u", ReminderCallback{Action: rcDone, Visit: 56, Arg: doneUnit}},
+		{"DoneBranch", "r1:f:56:b", ReminderCallback{Action: rcDone, Visit: 56, Arg: doneBranch}},
 		{"Digest", "r1:d:daily", ReminderCallback{Action: rcDigest, Arg: "daily"}},
 		{"Lang", "r1:l:en", ReminderCallback{Action: rcLang, Arg: "en"}},
 	}
@@ -46,7 +48,7 @@ func TestParseReminderCallback(t *testing.T) {
 	bad := []string{
 		"", "r1", "r1:", "r1:v", "r1:v:12", "r1:v:0:1", "r1:v:012:1", "r1:v:+1:1", "r1:v:1:-1", "r1:v:1:2:3",
 		"r2:v:1:2", "v1:3:v:1", "r1:x:1", "r1:n:1:2:0A1B2C3D", "r1:n:1:2:abc", "r1:z:w:1:2:0:20270320",
-		"r1:z:b:1:2:0:20270230", "r1:z:b:1:2:0:2027032", "r1:z:b:0:2:0:20270320", "r1:f:0", "r1:f:",
+		"r1:z:b:1:2:0:20270230", "r1:z:b:1:2:0:2027032", "r1:z:b:0:2:0:20270320", "r1:f:0", "r1:f:", "r1:f:1:", "r1:f:1:ub", "r1:f:1:x", "r1:f:0:u", "r1:f:1:u:b", "r1:c:1:u",
 		"r1:d:hourly", "r1:l:fr", "r1:v:18446744073709551616:1", "r1:v:1:1" + strings.Repeat("0", 70),
 	}
 	for _, data := range bad {
@@ -80,7 +82,7 @@ func TestSnoozeData_Fits(t *testing.T) {
 // FuzzParseReminderCallback checks that any accepted data is canonical,
 // fits Telegram's limit and encodes back to itself.
 func FuzzParseReminderCallback(f *testing.F) {
-	for _, s := range []string{"r1:v:12:34", "r1:n:1:2:0a1b2c3d", "r1:z:b:12:34:0:20270320", "r1:f:9", "r1:d:off", "r1:l:zh", "r1:z:k:1:0:0:20240229"} {
+	for _, s := range []string{"r1:v:12:34", "r1:n:1:2:0a1b2c3d", "r1:z:b:12:34:0:20270320", "r1:f:9", "r1:f:9:b", "r1:d:off", "r1:l:zh", "r1:z:k:1:0:0:20240229"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

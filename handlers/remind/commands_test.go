@@ -24,9 +24,9 @@ func TestRemindCommands_DueInspector(t *testing.T) {
 	c := kittest.NewChat(t, app, apptest.DemoInspector)
 	c.Say("/due")
 	c.Expect("您需要安排的回访（6 项）", "1. 李四", "2. 韩十（东湖村党支部（演示）） · 互动式定期回访",
-		"3. 王五（东湖镇机关党支部（演示）） · 回访后反馈、通报未完成", "4. 韩十（东湖村党支部（演示）） · 期满前回访",
+		"3. 王五（东湖镇机关党支部（演示）） · 回访后未向所在党支部通报", "4. 韩十（东湖村党支部（演示）） · 期满前回访",
 		"5. 冯十一（东湖镇机关党支部（演示）） · 执行不到位问题待整改", "6. 冯十一（东湖镇机关党支部（演示）） · 反映的诉求待落实",
-		"📝 1. 李四", "✅ 3. 王五 已反馈", "✅ 5. 冯十一 已整改", "✅ 6. 冯十一 诉求已落实", "💤 3天")
+		"📝 1. 李四", "✅ 3. 王五 已通报党支部", "✅ 5. 冯十一 已整改", "✅ 6. 冯十一 诉求已落实", "💤 3天")
 	c.Refute("赵六")
 	if !c.Last.Messages[0].Protect {
 		t.Error("/due is not protected")
@@ -36,8 +36,8 @@ func TestRemindCommands_DueInspector(t *testing.T) {
 	c.Say("/due")
 	c.Expect("您需要安排的回访（5 项）", "1. 韩十", "2. 王五")
 	c.Refute("李四")
-	c.Press("已反馈")
-	c.Expect("<s>回访记录", "您需要安排的回访（4 项）")
+	c.Press("已通报党支部")
+	c.Expect("<s>向所在党支部通报</s>", "您需要安排的回访（4 项）")
 	c.Refute("王五")
 
 	en := kittest.NewChat(t, app, inspectorEN)

@@ -70,7 +70,7 @@ func fitList(head string, lines []string, total int, more func(int) string) (str
 
 // itemLine is "张三（东湖镇…）· 期满前回访 · 应于 2027年3月20日前（还有 5 天）".
 func (v *view) itemLine(it models.DueItem, names map[uint64]models.MemberMatch) string {
-	return v.who(it.MemberID, names) + " · " + v.reason(it.Reason) + " · " + v.when(it)
+	return v.who(it.MemberID, names) + " · " + kit.ItemLabel(v.t, it) + " · " + v.when(it)
 }
 
 // who names a member the viewer may see, or gives only the number.
@@ -82,64 +82,78 @@ func (v *view) who(id uint64, names map[uint64]models.MemberMatch) string {
 	return v.t.T("rm_member", "Name", kit.Esc(m.Member.Name), "Unit", kit.Esc(m.UnitName))
 }
 
-// reason names why the item is due, as /status does.
-func (v *view) reason(r models.DueReason) string { return kit.ReasonLabel(v.t, r) }
-
 // when says by when the item is due and how many days are left or over.
 func (v *view) when(it models.DueItem) string { return kit.DueWhen(v.t, it.Due, v.today) }
 
 // itemButtons are, per listed item the viewer may see (at most
-// maxItemButtons), a row: log a visit (or, for a follow-up, mark it done)
-// and snooze.
+// maxItemButtons items), its rows: log a visit (or mark a task after a
+// visit done) and snooze.
 func (v *view) itemButtons(items []models.DueItem, names map[uint64]models.MemberMatch) [][]kit.Button {
 	var rows [][]kit.Button
+	n := 0
 	for i, it := range items {
 		m, ok := names[it.MemberID]
 		if !ok {
 			continue
 		}
-		if len(rows) == maxItemButtons {
+		if n == maxItemButtons {
 			break
 		}
-		if row := v.itemRow(i+1, it, m.Member.Name); len(row) > 0 {
-			rows = append(rows, row)
-		}
+		n++
+		rows = append(rows, v.itemRows(i+1, it, m.Member.Name)...)
 	}
 	return rows
 }
 
-// itemRow is the buttons of the no-th item of a list, about the member
-// called name.
-func (v *view) itemRow(no int, it models.DueItem, name string) []kit.Button {
+// itemRows are the buttons of the no-th item of a list, about the member
+// called name: its action and snooze, and for a follow-up with both parts
+// open a second row, since each part is marked by its own button.
+func (v *view) itemRows(no int, it models.DueItem, name string) [][]kit.Button {
 	label := []any{"No", no, "Name", shorten(name, maxLabelRunes)}
-	var row []kit.Button
+	var acts []kit.Button
+	add := func(c ReminderCallback, text string) {
+		if data, ok := buttonData(c); ok {
+			acts = append(acts, kit.Button{Text: v.t.T(text, label...), Data: data})
+		}
+	}
 	switch {
+	case it.Reason == models.DueFollowUp && it.VisitID != 0:
+		// Which part is open is unknown only in reminders planned before
+		// items said so: both are offered, and the store marks only an
+		// open one.
+		if it.Owed == nil || it.Owed.Unit {
+			add(ReminderCallback{Action: rcDone, Visit: it.VisitID, Arg: doneUnit}, "rm_btn_done_unit")
+		}
+		if it.Owed == nil || it.Owed.Branch {
+			add(ReminderCallback{Action: rcDone, Visit: it.VisitID, Arg: doneBranch}, "rm_btn_done_branch")
+		}
 	case !it.Reason.Visit() && it.VisitID != 0:
 		action, text := taskButton(it.Reason)
-		if data, ok := buttonData(ReminderCallback{Action: action, Visit: it.VisitID}); ok {
-			row = append(row, kit.Button{Text: v.t.T(text, label...), Data: data})
-		}
+		add(ReminderCallback{Action: action, Visit: it.VisitID}, text)
 	case it.Reason.Visit():
-		if data, ok := buttonData(ReminderCallback{Action: rcVisit, Member: it.MemberID, Sanction: it.SanctionID}); ok {
-			row = append(row, kit.Button{Text: v.t.T("rm_btn_visit", label...), Data: data})
-		}
+		add(ReminderCallback{Action: rcVisit, Member: it.MemberID, Sanction: it.SanctionID}, "rm_btn_visit")
 	}
+	first := slices.Clone(acts[:min(1, len(acts))])
 	if data, ok := snoozeData(it); ok {
-		row = append(row, kit.Button{Text: v.t.T("rm_btn_snooze", "Days", snoozeDays), Data: data})
+		first = append(first, kit.Button{Text: v.t.T("rm_btn_snooze", "Days", snoozeDays), Data: data})
 	}
-	return row
+	var rows [][]kit.Button
+	if len(first) > 0 {
+		rows = append(rows, first)
+	}
+	for _, b := range acts[min(1, len(acts)):] {
+		rows = append(rows, []kit.Button{b})
+	}
+	return rows
 }
 
-// taskButton is the action and label of the button that marks a task
-// after a visit done.
+// taskButton is the action and label of the button that marks a
+// rectification or requests met.
 func taskButton(r models.DueReason) (action, label string) {
-	switch r {
-	case models.DueRectify:
+	if r == models.DueRectify {
 		return rcRectified, "rm_btn_rectified"
-	case models.DueRequest:
-		return rcMet, "rm_btn_met"
 	}
-	return rcDone, "rm_btn_done"
+	return rcMet, "rm_btn_met"
 }
 
 // shorten cuts s to max characters, with an ellipsis.

@@ -24,7 +24,7 @@ func dueItemOf(it models.ReminderItem) (models.DueItem, error) {
 		return models.DueItem{}, fmt.Errorf("item %q: %w", it.Key, ErrBadPayload)
 	}
 	return models.DueItem{MemberID: it.Member, SanctionID: it.Sanction, VisitID: it.Visit,
-		Reason: models.DueReason(it.Reason), From: from, Due: due}, nil
+		Reason: models.DueReason(it.Reason), From: from, Due: due, Owed: it.Owed}, nil
 }
 
 // decodeReminder reads a reminder payload: its items and how many there

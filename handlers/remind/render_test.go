@@ -140,7 +140,7 @@ func reminderDelivery(t testing.TB, to int64, items ...models.DueItem) models.De
 	p := models.ReminderPayload{Total: len(items)}
 	for _, it := range items {
 		p.Items = append(p.Items, models.ReminderItem{Key: it.Key(), Member: it.MemberID, Sanction: it.SanctionID, Visit: it.VisitID,
-			Reason: string(it.Reason), From: it.From.Format(kit.DateLayout), Due: it.Due.Format(kit.DateLayout)})
+			Reason: string(it.Reason), From: it.From.Format(kit.DateLayout), Due: it.Due.Format(kit.DateLayout), Owed: it.Owed})
 	}
 	return models.Delivery{ID: 1, Recipient: to, Kind: models.DeliveryReminder, Period: "2027-03-01", Payload: mustJSON(t, p)}
 }
@@ -210,13 +210,22 @@ func TestApp_RenderDelivery_Reminder(t *testing.T) {
 	expectIn(t, m.Text, "今天需要安排的回访（3 项）", "1. 李四（"+rmDonghuBranch+"） · 重点对象定期回访 · 应于 "+
 		zhTr(t).Date(day(-3))+"前（已逾期 3 天）", "张三", "还有 5 天", "王五", "回访后反馈、通报未完成", "应于今天")
 	labels := strings.Join(kittest.Labels(m), "|")
-	expectIn(t, labels, "📝 1. 李四", "📝 2. 张三", "✅ 3. 王五 已反馈", "💤 3天")
-	if len(m.Buttons) != 3 || m.Buttons[2][0].Data != "r1:f:77" {
+	expectIn(t, labels, "📝 1. 李四", "📝 2. 张三", "💤 3天")
+	// A payload planned before items said which part is open: a button
+	// for each part, and the store marks only an open one.
+	if len(m.Buttons) != 4 || m.Buttons[2][0].Data != "r1:f:77:u" || m.Buttons[2][0].Text != "✅ 3. 王五 已向单位反馈" ||
+		m.Buttons[3][0].Data != "r1:f:77:b" || m.Buttons[3][0].Text != "✅ 3. 王五 已通报党支部" {
 		t.Errorf("buttons = %+v", m.Buttons)
 	}
 	if want := fmt.Sprintf("r1:v:%d:0", li.Member.ID); m.Buttons[0][0].Data != want {
 		t.Errorf("visit button = %q, want %q", m.Buttons[0][0].Data, want)
 	}
+	// As the scheduler plans it now: the open part named, its button alone.
+	follow.Owed = &models.FollowUpOwed{Unit: true}
+	m = mustRender(t, app, reminderDelivery(t, apptest.DemoInspector, follow))
+	expectIn(t, m.Text, "1. 王五（", "回访后未向所在单位反馈 · 应于今天")
+	expectIn(t, strings.Join(kittest.Labels(m), "|"), "✅ 1. 王五 已向单位反馈|💤 3天")
+	expectNotIn(t, strings.Join(kittest.Labels(m), "|"), "党支部")
 }
 
 func TestApp_RenderDelivery_LongReminder(t *testing.T) {

@@ -78,6 +78,7 @@ type Draft struct {
 	Kind       string `json:"k"`
 	MemberID   uint64 `json:"m,omitempty"`
 	MemberName string `json:"mn,omitempty"` // shown in headings
+	UnitName   string `json:"un,omitempty"` // the member's unit, named beside the name where two members may share it (/sanction add)
 	UnitID     uint64 `json:"u,omitempty"`  // the member's unit, for the assignees
 	Assignee   int64  `json:"as,omitempty"` // the member's inspector of interactive visits
 	SanctionID uint64 `json:"sid,omitempty"`

@@ -206,7 +206,7 @@ func TestRoster_SanctionAdd(t *testing.T) {
 	c.Say("/sanction add")
 	c.Expect("要为谁登记处分")
 	c.Say("孙八")
-	c.Expect("为 孙八 登记处分", "党内警告", "留党察看", "记大过", "开除")
+	c.Expect("为 孙八（东湖村党支部（演示）） 登记处分", "党内警告", "留党察看", "记大过", "开除")
 	c.Press("留党察看")
 	c.Expect("留党察看的期限")
 	c.Press("二年")

@@ -44,7 +44,7 @@ func (r *Roster) sanctionForm() *wizard.Form[*Draft] {
 		},
 		State: func(d *Draft) *wizard.State { return &d.State },
 		Heading: func(t *kit.Turn, d *Draft) string {
-			return t.T.T("ro_head_sanction_add", "Name", kit.Esc(d.MemberName))
+			return t.T.T("ro_head_sanction_add", "Name", memberWho(t.T, d))
 		},
 		Review: r.sanctionReview,
 		Done:   r.createSanction,
@@ -129,7 +129,7 @@ func (r *Roster) cmdSanction(t *kit.Turn, args string) error {
 
 // sanctionFor starts the sanction form for a member the viewer may see.
 func (r *Roster) sanctionFor(t *kit.Turn, memberID uint64) error {
-	m, _, _, err := r.db.MemberSanctions(t.Ctx, t.Viewer, memberID)
+	m, unit, _, err := r.db.MemberSanctions(t.Ctx, t.Viewer, memberID)
 	if errors.Is(err, models.ErrNotFound) {
 		end(t)
 		t.Say("member_gone")
@@ -138,7 +138,7 @@ func (r *Roster) sanctionFor(t *kit.Turn, memberID uint64) error {
 	if err != nil {
 		return fmt.Errorf("load member %d: %w", memberID, err)
 	}
-	d := &Draft{Kind: kindSanction, MemberID: m.ID, MemberName: m.Name, Rank: string(m.Rank)}
+	d := &Draft{Kind: kindSanction, MemberID: m.ID, MemberName: m.Name, UnitName: unit, Rank: string(m.Rank)}
 	start(t, d)
 	return r.sanction.Begin(t, d)
 }
@@ -149,8 +149,18 @@ func (r *Roster) sanctionText(tr kit.Tr, d *Draft, today time.Time) string {
 	effective, _ := kit.ParseDay(d.Get("effective"))
 	sc := models.Sanction{Kind: models.SanctionKind(d.Get("kind")), EffectiveDate: effective, ProbationMonths: probationMonths(d)}
 	sc.Normalise()
-	return tr.T("ro_review_sanction", "Name", kit.Esc(d.MemberName)) + r.sanction.Lines(tr, d) +
+	return tr.T("ro_review_sanction", "Name", memberWho(tr, d)) + r.sanction.Lines(tr, d) +
 		"\n" + tr.T("field_line", "Label", tr.T("ro_f_period_end"), "Value", kit.PeriodState(tr, sc, today))
+}
+
+// memberWho names the draft's member with their unit ("张三（东湖镇…）"):
+// names are not unique, units tell them apart. A draft begun before the
+// unit was kept has the name alone.
+func memberWho(tr kit.Tr, d *Draft) string {
+	if d.UnitName == "" {
+		return kit.Esc(d.MemberName)
+	}
+	return tr.T("ro_member_in_unit", "Name", kit.Esc(d.MemberName), "Unit", kit.Esc(d.UnitName))
 }
 
 // probationMonths is the length of a probation, 0 for other kinds.

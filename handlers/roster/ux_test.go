@@ -45,3 +45,21 @@ func TestRoster_UnitTyped(t *testing.T) {
 	c.Press("否")
 	c.Expect("新增人员（待确认）", "单位</b>：东湖镇（演示）")
 }
+
+// TestRoster_SanctionReviewNamesUnit: the demo has two 张三; the sanction
+// form's heading and review card name the member with their unit, so the
+// one chosen is the one confirmed.
+func TestRoster_SanctionReviewNamesUnit(t *testing.T) {
+	app, _, _ := apptest.NewApp(t)
+	c := kittest.NewChat(t, app, apptest.DemoAdmin)
+	c.Say("/sanction add 张三")
+	c.Press("西山街道")
+	c.Expect("为 张三（西山街道城管执法中队（演示）） 登记处分")
+	c.Press("记过")
+	c.Press("其他")
+	c.Say("示监发〔2025〕77号")
+	c.Say("2025-04-01")
+	c.Press("与决定日期相同")
+	c.Expect("登记处分（待确认）", "人员：张三（西山街道城管执法中队（演示））")
+	c.Refute("东湖镇")
+}
