@@ -93,9 +93,13 @@ func refreshEnforced(tx *gorm.DB, ids []uint64) error {
 			EnforcementOK bool
 			RectifiedOn   *time.Time
 		}
-		err := tx.Table("visits").Select("visits.enforcement_ok, visits.rectified_on").
-			Joins("JOIN visit_sanctions ON visit_sanctions.visit_id = visits.id").
-			Where("visit_sanctions.sanction_id = ?", id).Order("visits.date DESC, visits.id DESC").Limit(1).Scan(&last).Error
+		// Walk the member's visits newest first (idx_visits_member_date) to
+		// the first about this sanction, rather than sort all of the
+		// sanction's visits: a member visited often has hundreds.
+		err := tx.Raw(`SELECT v.enforcement_ok, v.rectified_on FROM visits v
+			WHERE v.member_id = (SELECT member_id FROM sanctions WHERE id = ?)
+			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = ?)
+			ORDER BY v.date DESC, v.id DESC LIMIT 1`, id, id).Scan(&last).Error
 		if err != nil {
 			return fmt.Errorf("last check of sanction %d: %w", id, err)
 		}
