@@ -186,7 +186,28 @@ type Visit struct {
 	AppraisalNote      string     `gorm:"type:text"`
 	RectifiedOn        *time.Time `gorm:"type:date"`          // the enforcement problem was corrected (整改); nil: open
 	RectifiedFen       int64      `gorm:"not null;default:0"` // pay corrected when it was, in fen
+
+	// Review is the supervisor's review of the record (审核). Visits saved
+	// before review existed are approved: the office had accepted them.
+	Review     ReviewState `gorm:"size:16;not null;default:approved;index"`
+	ReviewerID *int64      // Telegram id of who approved or returned it
+	ReviewedAt *time.Time
+	ReviewNote string `gorm:"type:text"` // the comment a returned visit carries
 }
+
+// ReviewState is where a visit stands in the supervisor's review.
+type ReviewState string
+
+// The review states: 待审核, 已审核, 退回修改.
+const (
+	ReviewPending  ReviewState = "pending"
+	ReviewApproved ReviewState = "approved"
+	ReviewReturned ReviewState = "returned"
+)
+
+// Final reports whether the visit counts as final in the archive and the
+// year-end figures: only an approved one does.
+func (v Visit) Final() bool { return v.Review == ReviewApproved }
 
 // VisitSanction links a visit to a sanction it was about.
 type VisitSanction struct {

@@ -56,6 +56,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "202612030001_rules", Migrate: migrateRules, Rollback: rollbackRules},
 		{ID: "202612030001_second_factor", Migrate: migrateSecondFactor, Rollback: rollbackSecondFactor},
 		{ID: "202612030002_audit_chains", Migrate: migrateAuditChains, Rollback: rollbackAuditChains},
+		{ID: "202612030003_review", Migrate: migrateReview, Rollback: rollbackReview},
 	}
 }
 

@@ -37,8 +37,8 @@ func TestStore_Migrate(t *testing.T) {
 				name string
 				s    *sqlstore.Store
 			}{{"fresh", fresh}, {"cloned", cloned}} {
-				if got := count(t, c.s, "migrations", ""); got != 7 {
-					t.Errorf("%s: migrations rows = %d, want 7", c.name, got)
+				if got := count(t, c.s, "migrations", ""); got != 8 {
+					t.Errorf("%s: migrations rows = %d, want 8", c.name, got)
 				}
 				if drift, err := sqlstore.SchemaDriftForTest(ctx, c.s); err != nil || len(drift) > 0 {
 					t.Errorf("%s: package models and the migrations disagree: %v %v", c.name, drift, err)
