@@ -1,7 +1,14 @@
 # syntax=docker/dockerfile:1
 
 # Build a static binary: SQLite is pure Go (modernc), so no cgo.
-FROM golang:1.26 AS build
+# go1.27.3: the toolchain go.mod names (1.26.8's standard library has
+# known vulnerabilities). Both images should also be pinned by digest
+# (FROM image:tag@sha256:...); the registry could not be reached where
+# this was written, so resolve them with
+# `docker buildx imagetools inspect golang:1.27.3-bookworm` and
+# `... gcr.io/distroless/static-debian12:nonroot` and add them here.
+FROM golang:1.27.3-bookworm AS build
+ENV GOTOOLCHAIN=local
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

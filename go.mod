@@ -2,6 +2,11 @@ module github.com/huifang/huifang
 
 go 1.26.8
 
+// The standard library of 1.26.8 has known vulnerabilities (crypto/x509,
+// net/http, net/textproto, crypto/tls) fixed in later releases; go1.27.3 is
+// the release with those fixes that this project builds with.
+toolchain go1.27.3
+
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/glebarez/sqlite v1.11.0
