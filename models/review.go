@@ -41,6 +41,10 @@ type PendingVisit struct {
 	AuthorID  int64     `json:"author"`
 	Date      time.Time `json:"date"`
 	CreatedAt time.Time `json:"created"`
+	// The member's name and unit, filled for a work list read directly;
+	// never kept in a delivery's payload.
+	MemberName string `json:"-"`
+	UnitName   string `json:"-"`
 }
 
 // MayReview reports whether a viewer's role reviews visits: supervisors

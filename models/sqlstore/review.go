@@ -222,18 +222,21 @@ func pendingVisits(tx *gorm.DB, v models.Viewer, limit int) ([]models.PendingVis
 		return nil, 0, fmt.Errorf("count pending visits: %w", err)
 	}
 	var rows []struct {
-		ID, MemberID    uint64
-		AuthorID        int64
-		Date, CreatedAt time.Time
+		ID, MemberID         uint64
+		AuthorID             int64
+		Date, CreatedAt      time.Time
+		MemberName, UnitName string
 	}
-	err = q.Select("visits.id, visits.member_id, visits.author_id, visits.date, visits.created_at").
+	err = q.Select("visits.id, visits.member_id, visits.author_id, visits.date, visits.created_at, " +
+		"members.name AS member_name, units.name AS unit_name").
 		Order("visits.created_at, visits.id").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list pending visits: %w", err)
 	}
 	out := make([]models.PendingVisit, len(rows))
 	for i, r := range rows {
-		out[i] = models.PendingVisit{ID: r.ID, MemberID: r.MemberID, AuthorID: r.AuthorID, Date: models.DateOf(r.Date), CreatedAt: r.CreatedAt.UTC()}
+		out[i] = models.PendingVisit{ID: r.ID, MemberID: r.MemberID, AuthorID: r.AuthorID, Date: models.DateOf(r.Date), CreatedAt: r.CreatedAt.UTC(),
+			MemberName: r.MemberName, UnitName: r.UnitName}
 	}
 	return out, int(n), nil
 }
