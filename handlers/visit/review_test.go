@@ -126,3 +126,30 @@ func notifyTo(t *testing.T, r kit.Response, chat int64) kit.Message {
 	}
 	return r.Notify[0].Message
 }
+
+// TestReview_Lists: the supervisor's digest counts the visits awaiting
+// review with buttons that open them; /status lists the member's visits
+// with their numbers and states; /history opens its visit.
+func TestReview_Lists(t *testing.T) {
+	app, store, _ := apptest.NewApp(t)
+	mustUser(t, store, eastSupID, "东湖负责人", models.RoleSupervisor, "东湖镇（演示）")
+	insp := kittest.NewChat(t, app, apptest.DemoInspector)
+	sup := kittest.NewChat(t, app, eastSupID)
+	id := saveVisit(t, insp)
+	sup.Say("/digest")
+	sup.Expect("<b>待审核 1 条</b>", "#"+no(id)+" 李四（", "📄 #"+no(id)+" 李四")
+	sup.Press("📄 #" + no(id))
+	sup.Expect("<b>回访记录 #"+no(id)+"</b> · ⏳ 待审核", "✅ 审核通过")
+	sup.Say("/status 李四")
+	sup.Expect("• #"+no(id)+" ", "谈心谈话、上门走访 · ⏳ 待审核", "📄 #"+no(id))
+	sup.Press("📄 #" + no(id))
+	sup.Expect("<b>回访记录 #" + no(id) + "</b>")
+	sup.Press("✅ 审核通过")
+	sup.Say("/status 李四")
+	sup.Expect("谈心谈话、上门走访 · ✅ 已审核")
+	sup.Say("/history " + no(id))
+	sup.Press("📄 查看 #" + no(id))
+	sup.Expect("<b>回访记录 #"+no(id)+"</b> · ✅ 已审核", "记录人：")
+	sup.Say("/digest")
+	sup.Refute("待审核")
+}
