@@ -9,7 +9,7 @@ type Status struct {
 	VisitCount int
 	// Visits are the member's latest visits, newest first (at most 10):
 	// number, date, methods and review state.
-	Visits []Visit
+	Visits     []Visit
 	LastVisit  *Visit // most recent by Date, then ID; nil if never visited
 	LastAuthor string // name of the user who logged LastVisit, "" if unknown
 
