@@ -85,6 +85,7 @@ type Config struct {
 	ExpiryWindowDays    int  // HUIFANG_EXPIRY_WINDOW_DAYS, -expiry-window-days: visit window before and after a sanction period ends
 	KeyEveryDays        int  // HUIFANG_KEY_EVERY_DAYS, -key-every-days: longest gap between visits of a key target
 	Scheduler           bool // HUIFANG_SCHEDULER, -scheduler: "on" runs reminders and digests in serve, "off" not
+	Review              bool // HUIFANG_REVIEW, -review: "on" (the default): saved visits wait for a supervisor's review; "off": approved when saved
 
 	// TELEGRAM_WEBHOOK_URL, -telegram-webhook-url: the public https URL
 	// Telegram posts updates to; empty (the default) selects long polling.
@@ -147,6 +148,7 @@ func settings() []setting {
 		{"HUIFANG_EXPIRY_WINDOW_DAYS", "expiry-window-days", strconv.Itoa(DefaultExpiryWindowDays), "days before and after a sanction period ends in which a visit is due (1-366)", parseExpiryWindow},
 		{"HUIFANG_KEY_EVERY_DAYS", "key-every-days", strconv.Itoa(DefaultKeyEveryDays), "longest gap in days between visits of a key target (1-366)", parseKeyEvery},
 		{"HUIFANG_SCHEDULER", "scheduler", "on", "on or off: whether serve sends reminders and digests (off: another replica or nobody does)", parseScheduler},
+		{"HUIFANG_REVIEW", "review", "on", "on or off: whether saved visits wait for a supervisor's review (off: approved when saved)", parseReview},
 		{"TELEGRAM_WEBHOOK_URL", "telegram-webhook-url", "", "public https URL Telegram posts updates to (TLS ends at a reverse proxy); empty: long polling", parseWebhookURL},
 		{"HUIFANG_WEBHOOK_LISTEN", "webhook-listen", DefaultWebhookListen, "host:port the webhook server listens on, used when TELEGRAM_WEBHOOK_URL is set", parseWebhookListen},
 		{"TELEGRAM_WEBHOOK_SECRET", "telegram-webhook-secret", "", "secret Telegram sends with each update, 32-256 of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32); required with TELEGRAM_WEBHOOK_URL", parseWebhookSecret},
@@ -383,6 +385,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.Int("expiry_window_days", c.ExpiryWindowDays),
 		slog.Int("key_every_days", c.KeyEveryDays),
 		slog.Bool("scheduler", c.Scheduler),
+		slog.Bool("review", c.Review),
 		slog.String("webhook_url", c.WebhookURL),
 		slog.String("webhook_listen", c.WebhookListen),
 		slog.String("webhook_secret", RedactSecret(c.WebhookSecret)),

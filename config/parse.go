@@ -256,6 +256,18 @@ func parseScheduler(c *Config, v string) error {
 	return nil
 }
 
+func parseReview(c *Config, v string) error {
+	switch strings.ToLower(v) {
+	case "on", "true", "1":
+		c.Review = true
+	case "off", "false", "0":
+		c.Review = false
+	default:
+		return fmt.Errorf("%q is not on or off", v)
+	}
+	return nil
+}
+
 func parseWebhookURL(c *Config, v string) error {
 	if v != "" {
 		if err := checkWebhookURL(v); err != nil {

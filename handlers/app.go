@@ -61,6 +61,9 @@ type Options struct {
 	AdminFactor       bool
 	AdminFactorPeriod time.Duration
 	FactorKeys        *models.Keyring
+	// ReviewOff saves visits approved instead of pending a supervisor's
+	// review (HUIFANG_REVIEW=off); by default they wait for it.
+	ReviewOff bool
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -89,7 +92,8 @@ func New(o Options) (*App, error) {
 		return nil, errors.New("handlers: store and state are required")
 	}
 	store := epochStore{Store: o.Store, state: o.State}
-	env := &kit.Env{Loc: o.Location, Now: o.Now, Log: o.Logger, Rules: o.Rules, InviteTTL: o.InviteTTL, Users: store}
+	env := &kit.Env{Loc: o.Location, Now: o.Now, Log: o.Logger, Rules: o.Rules, InviteTTL: o.InviteTTL, Users: store,
+		Review: !o.ReviewOff}
 	if env.Loc == nil {
 		env.Loc = time.UTC
 	}
@@ -124,7 +128,7 @@ func New(o Options) (*App, error) {
 	a.remind = remind.New(store, visits)
 	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
-	features := []kit.Feature{core(a), visits.Feature(), status.New(store).Feature(),
+	features := []kit.Feature{core(a), visits.Feature(), visits.ReviewFeature(), status.New(store).Feature(),
 		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {

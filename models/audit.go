@@ -85,3 +85,10 @@ const (
 	AuditRectified      = "rectified"       // Detail "on=<date> fen=<n>": a visit's enforcement problem corrected
 	AuditRequestsMet    = "requests_met"    // Detail "on=<date>": a visit's requests met
 )
+
+// Actions of reading and reviewing visits.
+const (
+	AuditViewVisit   = "view_visit"   // /visit <no>: the whole record; Detail "result=not_found" when nothing was shown
+	AuditReviewVisit = "review_visit" // Detail "result=approved|returned version=<revisions seen>"
+	AuditListReviews = "list_reviews" // /review and the digest's pending visits: Detail "n=<visits listed>"
+)

@@ -148,4 +148,9 @@ type DigestData struct {
 	OpenFollowUps     []DueItem     // tasks after visits: follow-ups, rectifications, requests
 	Escalations       []DueItem     // overdue by more than 14 days
 	Since, Today      time.Time
+	// PendingReviews are the visits awaiting review, oldest saved first,
+	// and PendingTotal how many there are (none for digests written
+	// before review existed).
+	PendingReviews []PendingVisit `json:",omitempty"`
+	PendingTotal   int            `json:",omitempty"`
 }

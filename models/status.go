@@ -7,6 +7,9 @@ type Status struct {
 	Sanctions []Sanction // newest decision first
 
 	VisitCount int
+	// Visits are the member's latest visits, newest first (at most 10):
+	// number, date, methods and review state.
+	Visits     []Visit
 	LastVisit  *Visit // most recent by Date, then ID; nil if never visited
 	LastAuthor string // name of the user who logged LastVisit, "" if unknown
 

@@ -41,6 +41,7 @@ func digestPayload(d models.DigestData) (string, error) {
 	for _, n := range d.VisitsByInspector {
 		p.Counts.Visits += n
 	}
+	p.PendingReviews = p.PendingReviews[:min(len(p.PendingReviews), MaxDigestItems)]
 	for _, l := range []*[]models.DueItem{&p.Overdue, &p.DueSoon, &p.ExpiringNoVisit, &p.KeyNotVisited, &p.OpenFollowUps, &p.Escalations} {
 		*l = (*l)[:min(len(*l), MaxDigestItems)]
 	}

@@ -24,6 +24,9 @@ type Env struct {
 	Users     UserFinder
 	BotName   string     // the bot's username, for invitation links
 	Files     FileGetter // downloads documents users send
+	// Review: saved visits wait for a supervisor's review (待审核);
+	// false: they are approved when saved (HUIFANG_REVIEW=off).
+	Review bool
 }
 
 // UserFinder finds a registered user by Telegram id (ErrNotFound if none).

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/models"
 )
 
@@ -65,7 +66,14 @@ func (v *view) digestMessage(p models.DigestPayload) (kit.Message, error) {
 	for _, l := range [][]models.DueItem{dd.Overdue, dd.DueSoon, dd.ExpiringNoVisit, dd.KeyNotVisited, dd.OpenFollowUps, dd.Escalations} {
 		top = append(top, l[:min(len(l), maxDigestTop)]...)
 	}
-	names, err := v.members(memberIDs(top))
+	pending := dd.PendingReviews[:min(len(dd.PendingReviews), maxDigestTop)]
+	ids := memberIDs(top)
+	for _, p := range pending {
+		if !slices.Contains(ids, p.MemberID) {
+			ids = append(ids, p.MemberID)
+		}
+	}
+	names, err := v.members(ids)
 	if err != nil {
 		return kit.Message{}, err
 	}
@@ -82,8 +90,42 @@ func (v *view) digestMessage(p models.DigestPayload) (kit.Message, error) {
 		item("rm_dg_followups", dd.OpenFollowUps, c.OpenFollowUps, 0),
 		item("rm_dg_escalations", dd.Escalations, c.Escalations, escalateDays),
 	}
+	var buttons [][]kit.Button
+	if total := max(dd.PendingTotal, len(dd.PendingReviews)); total > 0 {
+		secs = append(secs, v.pendingSection(pending, total, names))
+		buttons = pendingButtons(v.t, pending, names)
+	}
 	title := v.t.T("rm_dg_title", "Since", v.t.Date(dd.Since), "Today", v.t.Date(v.today))
-	return kit.Message{Text: v.fitSections(title, secs, maxDigestTop)}, nil
+	return kit.Message{Text: v.fitSections(title, secs, maxDigestTop), Buttons: buttons}, nil
+}
+
+// pendingSection lists the first visits awaiting review, oldest first.
+func (v *view) pendingSection(pending []models.PendingVisit, total int, names map[uint64]models.MemberMatch) section {
+	sec := section{head: v.t.T("rm_dg_pending", "N", total), total: total, more: "rm_dg_more"}
+	for _, p := range pending {
+		sec.lines = append(sec.lines, "• "+v.t.T("rm_dg_pending_item", "No", p.ID, "Who", v.who(p.MemberID, names),
+			"Date", v.t.Date(p.Date), "By", v.userName(p.AuthorID)))
+	}
+	return sec
+}
+
+// pendingButtons open the listed visits awaiting review whose members the
+// reader may see, two to a row.
+func pendingButtons(tr kit.Tr, pending []models.PendingVisit, names map[uint64]models.MemberMatch) [][]kit.Button {
+	var rows [][]kit.Button
+	for _, p := range pending {
+		m, ok := names[p.MemberID]
+		if !ok {
+			continue
+		}
+		b := visit.OpenButton(tr.T("rm_dg_pending_btn", "No", p.ID, "Name", shorten(m.Member.Name, maxLabelRunes)), p.ID)
+		if n := len(rows); n > 0 && len(rows[n-1]) < 2 {
+			rows[n-1] = append(rows[n-1], b)
+		} else {
+			rows = append(rows, []kit.Button{b})
+		}
+	}
+	return rows
 }
 
 // itemSection lists the first items of a digest section of total items;

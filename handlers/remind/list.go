@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/models"
 )
 
@@ -136,6 +137,9 @@ func (v *view) itemRows(no int, it models.DueItem, name string) [][]kit.Button {
 	first := slices.Clone(acts[:min(1, len(acts))])
 	if data, ok := snoozeData(it); ok {
 		first = append(first, kit.Button{Text: v.t.T("rm_btn_snooze", "Days", snoozeDays), Data: data})
+	}
+	if !it.Reason.Visit() && it.VisitID != 0 { // a task after a visit: the visit opens
+		first = append(first, visit.OpenButton(v.t.T("btn_open_visit", "No", it.VisitID), it.VisitID))
 	}
 	var rows [][]kit.Button
 	if len(first) > 0 {

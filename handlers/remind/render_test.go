@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/kit/kittest"
 	"github.com/huifang/huifang/handlers/remind"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/internal/apptest"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/sqlstore"
@@ -168,6 +169,9 @@ func mustRender(t *testing.T, app *handlers.App, d models.Delivery) kit.Message 
 	}
 	for _, row := range m.Buttons {
 		for _, b := range row {
+			if _, err := visit.ParseReviewData(b.Data); err == nil {
+				continue // opens a visit
+			}
 			if len(b.Data) > kit.MaxCallbackBytes || !strings.HasPrefix(b.Data, remind.Prefix) {
 				t.Errorf("button %q: data %q", b.Text, b.Data)
 			}

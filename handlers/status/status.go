@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/models"
 )
 
@@ -99,7 +100,7 @@ func (s *Status) show(t *kit.Turn, memberID uint64) error {
 		return fmt.Errorf("status of member %d: %w", memberID, err)
 	}
 	t.St.Flow, t.St.Step, t.St.Choices = "", "", nil
-	t.Show(kit.Message{Text: card(t.T, st, today)})
+	t.Show(kit.Message{Text: card(t.T, st, today), Buttons: visitButtons(t.T, st.Visits)})
 	t.Replayable(NS, strconv.FormatUint(memberID, 10))
 	return nil
 }
@@ -122,9 +123,41 @@ func card(tr kit.Tr, st models.Status, today time.Time) string {
 		b.WriteString("\n" + tr.T("st_last", "Date", tr.Date(v.Date), "Methods", methods,
 			"Conclusion", tr.T("concl_"+v.Conclusion), "By", kit.Esc(st.LastAuthor)))
 	}
+	b.WriteString(visitLines(tr, st))
 	b.WriteString("\n" + nextLine(tr, st, today))
 	b.WriteString(openTasks(tr, st))
 	return b.String()
+}
+
+// visitLines lists the member's latest visits with their numbers and
+// review states.
+func visitLines(tr kit.Tr, st models.Status) string {
+	var b strings.Builder
+	for _, v := range st.Visits {
+		methods := tr.Labels("method_", strings.Split(v.Methods, ","))
+		b.WriteString("\n" + tr.T("st_visit_line", "No", v.ID, "Date", tr.Date(v.Date), "Methods", methods,
+			"State", visit.ReviewLabel(tr, v.Review)))
+	}
+	if n := st.VisitCount - len(st.Visits); n > 0 && len(st.Visits) > 0 {
+		b.WriteString("\n" + tr.T("st_visits_more", "N", n))
+	}
+	return b.String()
+}
+
+// maxVisitButtons bounds the card's buttons that open a visit.
+const maxVisitButtons = 6
+
+// visitButtons open the latest visits, three to a row.
+func visitButtons(tr kit.Tr, visits []models.Visit) [][]kit.Button {
+	var btns []kit.Button
+	for _, v := range visits[:min(len(visits), maxVisitButtons)] {
+		btns = append(btns, visit.OpenButton(tr.T("st_btn_visit", "No", v.ID), v.ID))
+	}
+	var rows [][]kit.Button
+	for i := 0; i < len(btns); i += 3 {
+		rows = append(rows, btns[i:min(i+3, len(btns))])
+	}
+	return rows
 }
 
 // NextLine is the card's line about the next visit the calendar owes:

@@ -87,7 +87,7 @@ func (v *Visits) editableVisit(t *kit.Turn, id uint64) (saved models.Visit, sel 
 	case saved.AuthorID != t.Viewer.TelegramID:
 		t.Say("ed_not_author", "No", id)
 		return saved, nil, false, nil
-	case t.Env.Now().Sub(saved.CreatedAt) > editWindow:
+	case saved.Review != models.ReviewReturned && t.Env.Now().Sub(saved.CreatedAt) > editWindow:
 		t.Say("ed_window_closed", "No", id)
 		return saved, nil, false, nil
 	}
@@ -114,6 +114,10 @@ func (v *Visits) confirmEdit(t *kit.Turn, d *Draft) error {
 		end(t)
 		return nil
 	}
+	if saved.Review == models.ReviewReturned && saved.ReviewNote != "" {
+		// The correction of a returned visit: its reason is the comment.
+		return v.saveEdit(t, d, saved.ReviewNote)
+	}
 	d.Step, d.Review = stepEditReason, true
 	t.Show(v.editReasonPrompt(t, d))
 	return nil
@@ -138,8 +142,15 @@ func (v *Visits) typedEditReason(t *kit.Turn, d *Draft, text string) error {
 		t.Send(v.editReasonPrompt(t, d))
 		return nil
 	}
+	return v.saveEdit(t, d, text)
+}
+
+// saveEdit saves the edited draft as a new version with reason. With
+// review on, the visit waits for review again; with it off, it is approved.
+func (v *Visits) saveEdit(t *kit.Turn, d *Draft, reason string) error {
 	rec, sel := toVisit(d)
-	rev, err := v.db.UpdateVisit(t.Ctx, t.Viewer, d.EditOf, rec, sel, text, t.Env.Now())
+	rec.Review = newReviewState(t)
+	rev, err := v.db.UpdateVisit(t.Ctx, t.Viewer, d.EditOf, rec, sel, reason, t.Env.Now())
 	if refusal := editRefusal(err); refusal != "" {
 		t.Say(refusal, "No", d.EditOf)
 		end(t)
@@ -148,7 +159,8 @@ func (v *Visits) typedEditReason(t *kit.Turn, d *Draft, text string) error {
 	if err != nil {
 		return fmt.Errorf("update visit %d: %w", d.EditOf, err)
 	}
-	t.Send(kit.Message{Text: savedText(t, d, d.EditOf) + "\n\n" + t.T.T("ed_updated", "No", d.EditOf, "Version", rev.Version)})
+	t.Send(kit.Message{Text: savedText(t, d, d.EditOf) + "\n\n" + t.T.T("ed_updated", "No", d.EditOf, "Version", rev.Version) +
+		"\n" + t.T.T("ed_reason_was", "Reason", kit.Esc(reason)) + "\n" + t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review))})
 	t.Replayable(NS, idCode(d.EditOf))
 	end(t)
 	return nil

@@ -28,7 +28,8 @@ func (v *Visits) cmdHistory(t *kit.Turn, args string) error {
 	if err != nil {
 		return fmt.Errorf("history of visit %d: %w", id, err)
 	}
-	t.Send(kit.Message{Text: v.historyText(t, saved, revs)})
+	t.Send(kit.Message{Text: v.historyText(t, saved, revs),
+		Buttons: [][]kit.Button{{OpenButton(t.T.T("btn_open_visit", "No", id), id)}}})
 	return nil
 }
 

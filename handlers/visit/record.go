@@ -167,6 +167,7 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		return v.confirmEdit(t, d)
 	}
 	rec, sel := toVisit(d)
+	rec.Review = newReviewState(t)
 	if err := v.save(t, &rec, sel); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
 			t.Say("member_gone")
@@ -174,7 +175,8 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		}
 		return kit.Saving(fmt.Errorf("save visit of member %d: %w", d.MemberID, err))
 	}
-	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID)})
+	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID) + "\n" +
+		t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review))})
 	t.Toast("saved_short")
 	t.Replayable(NS, idCode(rec.ID))
 	end(t)
@@ -213,6 +215,15 @@ func (v *Visits) save(t *kit.Turn, rec *models.Visit, sel []uint64) error {
 		return nil
 	}
 	return err
+}
+
+// newReviewState is the state a visit is saved in: pending a
+// supervisor's review, or approved when review is off.
+func newReviewState(t *kit.Turn) models.ReviewState {
+	if t.Env.Review {
+		return models.ReviewPending
+	}
+	return models.ReviewApproved
 }
 
 // recheckTimeout bounds the second attempt of a save whose answer was lost.

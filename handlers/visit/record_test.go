@@ -86,7 +86,8 @@ func TestVisit_NextLaterThanRequired(t *testing.T) {
 	// His warning ends within 30 days: a visit now is the one before the
 	// end, and the one after the end is required next, by 30 days after it.
 	end := *sanctions[0].PeriodEnd
-	c.Say("/visit " + no(west.ID))
+	c.Say("/visit") // a number after /visit is a visit's: the member's is typed at the question
+	c.Say(no(west.ID))
 	answers := map[string]string{}
 	for k, v := range apptest.ShortVisit {
 		answers[k] = v

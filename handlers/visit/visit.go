@@ -28,6 +28,9 @@ type Store interface {
 	GetVisit(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []uint64, error)
 	UpdateVisit(ctx context.Context, actor models.Viewer, id uint64, updated models.Visit, sanctionIDs []uint64, reason string, now time.Time) (models.VisitRevision, error)
 	VisitHistory(ctx context.Context, v models.Viewer, id uint64) (models.Visit, []models.VisitRevision, error)
+	ViewVisit(ctx context.Context, v models.Viewer, id uint64) (models.VisitRecord, error)
+	ReviewVisit(ctx context.Context, v models.Viewer, id uint64, d models.ReviewDecision, now time.Time) (models.Visit, error)
+	PendingReviews(ctx context.Context, v models.Viewer, limit int) ([]models.PendingVisit, int, error)
 }
 
 // NS is the callback namespace of the visit buttons; Flow the flow of
@@ -51,13 +54,15 @@ const (
 	actNew    = "dn" // drop it and start the typed /visit again
 )
 
-//go:embed locales/*.toml
+//go:embed locales/visit.*.toml
 var locales embed.FS
 
 // Visits is the visit feature.
 type Visits struct {
-	db   Store
-	form *wizard.Form[*Draft]
+	db       Store
+	form     *wizard.Form[*Draft]
+	ret      *wizard.Form[*returnDraft] // the comment of a return
+	viewRows []ViewButtons
 }
 
 // New builds the visit feature over db.
@@ -76,6 +81,7 @@ func New(db Store) *Visits {
 			return nil
 		},
 	}
+	v.ret = v.returnForm()
 	return v
 }
 
@@ -128,6 +134,9 @@ func (v *Visits) ask(t *kit.Turn, d *Draft) error {
 func (v *Visits) cmdVisit(t *kit.Turn, args string) error {
 	if rest, ok := strings.CutPrefix(args, "edit"); ok && (rest == "" || rest[0] == ' ') {
 		return v.cmdEdit(t, strings.TrimSpace(rest))
+	}
+	if id, ok := kit.ParseID(args); ok {
+		return v.showVisit(t, id, "")
 	}
 	if kit.RuneLen(args) > kit.MaxArgRunes {
 		t.Say("query_too_long", "Max", kit.MaxArgRunes)

@@ -341,6 +341,21 @@ func (f *Form[D]) Lines(tr kit.Tr, d D) string {
 	return b.String()
 }
 
+// AllLines renders every applicable, visible field as a "label: value"
+// line, the unanswered extra fields too ("none"): a saved record read
+// back whole.
+func (f *Form[D]) AllLines(tr kit.Tr, d D) string {
+	st := f.State(d)
+	var b strings.Builder
+	for _, fd := range f.Fields {
+		if fd.Hidden || !f.Applies(d, fd) {
+			continue
+		}
+		b.WriteString("\n" + tr.T("field_line", "Label", tr.T(f.Keys+"f_"+fd.Name), "Value", fd.show(tr, st, d)))
+	}
+	return b.String()
+}
+
 // EditButtons are the review card's "✏️ label" buttons, per to a row.
 func (f *Form[D]) EditButtons(t *kit.Turn, d D, per int) [][]kit.Button {
 	var btns []kit.Button

@@ -41,6 +41,14 @@ func (s *Store) Digest(ctx context.Context, v models.Viewer, r models.CalendarRu
 		if d.VisitsByInspector, err = visitsByAuthor(tx, sc, since, today); err != nil {
 			return err
 		}
+		if models.MayReview(v) {
+			if d.PendingReviews, d.PendingTotal, err = pendingVisits(tx, v, models.MaxPendingReviews); err != nil {
+				return err
+			}
+			for i := range d.PendingReviews { // ids only: names are looked up when it is rendered
+				d.PendingReviews[i].MemberName, d.PendingReviews[i].UnitName = "", ""
+			}
+		}
 		detail := fmt.Sprintf("since=%s items=%d", since.Format(time.DateOnly), len(items))
 		return writeAudit(tx, v, models.AuditViewDigest, nil, nil, detail)
 	})

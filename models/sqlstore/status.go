@@ -13,6 +13,9 @@ import (
 // maxOpenVisits bounds each list of open tasks in a Status.
 const maxOpenVisits = 10
 
+// maxStatusVisits bounds the visits a Status lists.
+const maxStatusVisits = 10
+
 // MemberStatus returns the status of a member v may see on today, with
 // the next visit the calendar (rules r; zero: the defaults) owes; out of
 // scope is ErrNotFound. The view is audited ("view_status") in the same
@@ -89,8 +92,16 @@ func loadVisitSummary(tx *gorm.DB, st *models.Status) error {
 	if n == 0 {
 		return nil
 	}
+	err := tx.Select("id", "member_id", "date", "methods", "review").Where("member_id = ?", id).
+		Order("date DESC, id DESC").Limit(maxStatusVisits).Find(&st.Visits).Error
+	if err != nil {
+		return fmt.Errorf("list visits of member %d: %w", id, err)
+	}
+	for i := range st.Visits {
+		st.Visits[i].NormaliseDates()
+	}
 	var last []models.Visit
-	err := tx.Where("member_id = ?", id).Order("date DESC, id DESC").Limit(1).Find(&last).Error
+	err = tx.Where("member_id = ?", id).Order("date DESC, id DESC").Limit(1).Find(&last).Error
 	if err != nil {
 		return fmt.Errorf("load last visit of member %d: %w", id, err)
 	}

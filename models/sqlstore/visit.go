@@ -24,13 +24,17 @@ var errIdemTaken = errors.New("idempotency key taken")
 // exists (checked first, and caught again as a unique-key violation when
 // two replicas race), visit.ID is set to its id and created is false, with
 // no new rows. A key used by another author or for another member is
-// ErrDuplicate.
+// ErrDuplicate. The visit is saved pending review (visit.Review empty or
+// ReviewPending) or approved (ReviewApproved: review is off).
 func (s *Store) CreateVisit(ctx context.Context, v models.Viewer, visit *models.Visit, sanctionIDs []uint64) (created bool, err error) {
 	if visit == nil {
 		return false, errors.New("create visit: nil visit")
 	}
 	if err := visit.Validate(); err != nil {
 		return false, fmt.Errorf("create visit: %w", err)
+	}
+	if r := visit.Review; r != "" && r != models.ReviewPending && r != models.ReviewApproved {
+		return false, fmt.Errorf("create visit: review state %q: %w", r, models.ErrInvalid)
 	}
 	ids := uniqueIDs(sanctionIDs)
 	if len(ids) == 0 {
@@ -49,6 +53,10 @@ func (s *Store) createVisit(ctx context.Context, v models.Viewer, visit *models.
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		row = *visit
 		row.ID, row.AuthorID, row.CreatedAt = 0, v.TelegramID, time.Now().UTC()
+		row.ReviewerID, row.ReviewedAt, row.ReviewNote = nil, nil, ""
+		if row.Review == "" {
+			row.Review = models.ReviewPending
+		}
 		return insertVisit(tx, v, &row, ids)
 	})
 	if errors.Is(err, errIdemTaken) {

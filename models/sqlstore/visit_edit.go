@@ -23,7 +23,7 @@ const editWindow = 7 * 24 * time.Hour
 // visitFixed are the columns an edit never changes: identity, and the
 // marks of the tasks the visit left (MarkRectified, MarkRequestsMet).
 var visitFixed = []string{"id", "idem_key", "member_id", "author_id", "created_at", "requests_met_on", "requests_open",
-	"rectified_on", "rectified_fen"}
+	"rectified_on", "rectified_fen", "review", "reviewer_id", "reviewed_at", "review_note"}
 
 // findVisit loads a visit of v's scope (locking its row when lock is set)
 // with its sanction ids; out of scope is ErrNotFound.
@@ -108,8 +108,11 @@ type visitSnapshot struct {
 // appends a VisitRevision holding the visit as it was (Before: JSON of
 // visitSnapshot), the snake_case column names that changed ("sanctions"
 // for the links) and reason, updates the visit, relinks it and audits
-// "visit_edit". The author may edit within 7 days of CreatedAt (later:
-// ErrEditWindow) and an admin at any time; anyone else gets ErrForbidden;
+// "visit_edit". The review columns are kept, but for the state: the one
+// updated.Review asks for (empty: as it was), and a returned visit goes
+// back to pending. The author may edit within 7 days of CreatedAt (later:
+// ErrEditWindow; a returned visit at any time) and an admin at any time;
+// anyone else gets ErrForbidden;
 // both refusals are audited. reason must have 1–512 characters; an
 // invalid visit or an edit that changes nothing is ErrInvalid. Concurrent
 // edits of one visit are serialised (ErrStale if they still collide).
@@ -133,7 +136,11 @@ func (s *Store) UpdateVisit(ctx context.Context, actor models.Viewer, id uint64,
 			return err
 		}
 		row := updated
+		if row.Review, err = reviewAfterEdit(cur.Review, updated.Review); err != nil {
+			return err
+		}
 		row.ID, row.IdemKey, row.MemberID, row.AuthorID, row.CreatedAt = cur.ID, cur.IdemKey, cur.MemberID, cur.AuthorID, cur.CreatedAt
+		row.ReviewerID, row.ReviewedAt, row.ReviewNote = cur.ReviewerID, cur.ReviewedAt, cur.ReviewNote
 		row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = cur.RequestsMetOn, cur.RectifiedOn, cur.RectifiedFen
 		row.RequestsOpen = row.RequestsPending()
 		if err := row.Validate(); err != nil {
@@ -148,13 +155,34 @@ func (s *Store) UpdateVisit(ctx context.Context, actor models.Viewer, id uint64,
 	return rev, nil
 }
 
-// mayEditVisit applies the edit rule of UpdateVisit.
+// reviewAfterEdit is the review state of an edited visit: the one the
+// edit asks for (pending while review is on, approved when it is off;
+// empty: the state as it was), and a returned visit, once corrected, is
+// pending again.
+func reviewAfterEdit(cur, asked models.ReviewState) (models.ReviewState, error) {
+	switch asked {
+	case "":
+		asked = cur
+	case models.ReviewPending, models.ReviewApproved:
+	default:
+		return "", fmt.Errorf("review state %q: %w", asked, models.ErrInvalid)
+	}
+	if asked == models.ReviewReturned {
+		asked = models.ReviewPending
+	}
+	return asked, nil
+}
+
+// mayEditVisit applies the edit rule of UpdateVisit. The author corrects
+// a visit returned to them whenever it comes back.
 func mayEditVisit(actor models.Viewer, cur models.Visit, now time.Time) error {
 	switch {
 	case actor.Role == models.RoleAdmin:
 		return nil
 	case actor.TelegramID != cur.AuthorID:
 		return forbidden(&cur.MemberID, &cur.ID)
+	case cur.Review == models.ReviewReturned:
+		return nil
 	case now.Sub(cur.CreatedAt) > editWindow:
 		return &denial{err: models.ErrEditWindow, memberID: &cur.MemberID, visitID: &cur.ID}
 	}
@@ -197,7 +225,19 @@ func editVisit(tx *gorm.DB, actor models.Viewer, cur models.Visit, curIDs []uint
 	if err := refreshEnforced(tx, uniqueIDs(append(slices.Clone(curIDs), ids...))); err != nil {
 		return models.VisitRevision{}, err
 	}
+	if row.Review != cur.Review {
+		if err := tx.Table("visits").Where("id = ?", cur.ID).Update("review", row.Review).Error; err != nil {
+			return models.VisitRevision{}, fmt.Errorf("update review of visit %d: %w", cur.ID, err)
+		}
+	}
 	detail := fmt.Sprintf("version=%d fields=%s", rev.Version, rev.Changed)
+	switch {
+	case row.Review == cur.Review:
+	case row.Review == models.ReviewPending:
+		detail += " result=pending"
+	case row.Review == models.ReviewApproved:
+		detail += " result=approved"
+	}
 	return rev, writeAudit(tx, actor, models.AuditVisitEdit, &cur.MemberID, &cur.ID, detail)
 }
 
