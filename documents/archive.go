@@ -25,7 +25,7 @@ var (
 
 type sanctionView struct {
 	No, Kind, Decided, Effective, Period, State, Enforcement, Extension Text
-	LiftedOn, LiftNo, LiftNote                                        Text
+	LiftedOn, LiftNo, LiftNote                                          Text
 }
 
 type visitView struct {

@@ -36,7 +36,7 @@ func sampleForm() Form {
 		Member: Member{Name: "张三", Unit: "东湖镇", Post: "副镇长", Category: "科级领导干部"},
 		Sanctions: []Sanction{{DecisionNo: "东纪发〔2026〕1号", Kind: "留党察看一年", DecisionDate: "2026年1月5日",
 			PeriodState: "察看期至 2027年1月5日"}},
-		Visit: Visit{No: "#12", Date: "2026年3月1日", Review: "退回修改", Note: hostile, Fields: sampleFields(hostile)},
+		Visit:   Visit{No: "#12", Date: "2026年3月1日", Review: "退回修改", Note: hostile, Fields: sampleFields(hostile)},
 		Printed: "2026年12月3日",
 	}
 }

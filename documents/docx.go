@@ -140,7 +140,9 @@ func tc(width, span int, shade bool, body string) string {
 }
 
 // cell is a value cell of width twips spanning span grid columns.
-func cell(width, span int, t Text) string { return tc(width, span, false, paragraphs("Cell", string(t), false)) }
+func cell(width, span int, t Text) string {
+	return tc(width, span, false, paragraphs("Cell", string(t), false))
+}
 
 // labelCell is a label cell (bold, centred, shaded) of width twips.
 func labelCell(width int, t Text) string {

@@ -70,7 +70,7 @@ const (
 	textWidth  = 9412
 	labelWidth = 1560
 	valueWidth = (textWidth - 2*labelWidth) / 2 // 3146
-	wideWidth  = textWidth - labelWidth        // 7852
+	wideWidth  = textWidth - labelWidth         // 7852
 )
 
 // row is one row of the form's field grid: one wide field, or two short
