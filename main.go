@@ -236,6 +236,7 @@ func openServicesObserved(ctx context.Context, cfg config.Config, log *slog.Logg
 		// chat in turn through Redis.
 		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
 		AdminFactor:    cfg.AdminFactor, AdminFactorPeriod: cfg.AdminFactorEvery, FactorKeys: factorKeys,
+		OfficeName: cfg.OfficeName,
 	})
 	if err != nil {
 		svc.close()

@@ -58,6 +58,10 @@ var locales embed.FS
 type Visits struct {
 	db   Store
 	form *wizard.Form[*Draft]
+
+	// SavedButtons, when set, are buttons under the record once a new
+	// visit is saved (the record form of package documents).
+	SavedButtons func(t *kit.Turn, visitID uint64) []kit.Button
 }
 
 // New builds the visit feature over db.
