@@ -19,8 +19,8 @@ func (Archive) Title() string { return "回访教育档案" }
 
 // Widths of the archive's tables, in twips (they add up to textWidth).
 var (
-	sanctionWidths = []int{1500, 1250, 1200, 1200, 1150, 1500, 1612}
-	liftWidths     = []int{1650, 1500, 1650, 1400, 1650, 1562}
+	sanctionWidths = []int{1600, 1100, 1450, 1450, 850, 1762, 1200}
+	liftWidths     = []int{1600, 1100, 2000, 1450, 1600, 1662}
 )
 
 type sanctionView struct {

@@ -117,7 +117,7 @@ func TestFormDocx_Fields(t *testing.T) {
 	text := openDocx(t, data)
 	want := []string{"受纪律处分人员谈心回访情况登记表", "东湖区纪委监委案件审理室", "张三", "东湖镇", "副镇长", "科级领导干部",
 		"东纪发〔2026〕1号", "留党察看一年", "察看期至 2027年1月5日", "#12", "退回修改", hostile, "=cmd",
-		"回访人员", "被回访人", "负责人", "签字", "认识深刻\n第二行"}
+		"回访人员", "被回访人签字", "单位负责人签字", "回访人员签字", "认识深刻\n第二行"}
 	for _, fd := range f.Visit.Fields {
 		want = append(want, fd.Label, fd.Value)
 	}

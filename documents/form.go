@@ -68,7 +68,7 @@ func (f Form) Title() string {
 // margins (1247 each) is 9412.
 const (
 	textWidth  = 9412
-	labelWidth = 1560
+	labelWidth = 1900
 	valueWidth = (textWidth - 2*labelWidth) / 2 // 3146
 	wideWidth  = textWidth - labelWidth         // 7852
 )
@@ -95,9 +95,18 @@ func viewMember(m Member) memberView {
 	return memberView{Text(m.Name), Text(m.Unit), Text(m.Post), Text(m.Category)}
 }
 
-// rows lays fields out: consecutive short fields two to a row, the
-// others one to a row.
+// rows lays fields out as an office form does: the short fields first,
+// two to a row, then the texts one to a row, each group in the order given.
 func rows(fields []Field) []row {
+	var short, long []Field
+	for _, f := range fields {
+		if f.Short {
+			short = append(short, f)
+		} else {
+			long = append(long, f)
+		}
+	}
+	fields = append(short, long...)
 	var out []row
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
@@ -138,7 +147,7 @@ func FormDocx(f Form, at time.Time) ([]byte, error) {
 	return pack(formBody, v, f.Title(), at)
 }
 
-// sortVisits puts visits in date order, then by number.
+// sortVisits puts visits in date order, those of one day as given.
 func sortVisits(vs []Visit) []Visit {
 	out := slices.Clone(vs)
 	slices.SortStableFunc(out, func(a, b Visit) int { return a.Day.Compare(b.Day) })

@@ -84,7 +84,7 @@ func fileName(title, what string, now time.Time) string {
 func plain(s string) string { return html.UnescapeString(s) }
 
 func member(tr kit.Tr, m models.Member, unit string) documents.Member {
-	return documents.Member{Name: m.Name, Unit: unit, Post: m.Post, Category: tr.T("rank_" + string(m.Rank))}
+	return documents.Member{Name: m.Name, Unit: unit, Post: m.Post, Category: tr.T("doc_rank_" + string(m.Rank))}
 }
 
 // sanctions are the sanctions in the documents' words, as of today.

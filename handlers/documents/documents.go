@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/handlers/visit"
 	"github.com/huifang/huifang/models"
 )
 
@@ -43,10 +44,6 @@ const MaxFileBytes = 50 << 20
 
 //go:embed locales/*.toml
 var locales embed.FS
-
-// Locales are the feature's message files (the command line renders the
-// documents with them too).
-var Locales = locales
 
 // Documents is the documents feature.
 type Documents struct {
@@ -184,4 +181,11 @@ func (d *Documents) send(t *kit.Turn, name string, data []byte, caption, tooLarg
 		return
 	}
 	t.Send(kit.Message{Text: caption, Document: &kit.File{Name: name, Data: data}, Protect: true})
+}
+
+// NewCatalogue is the catalogue the documents' words come from (kit's,
+// the visit record's and this feature's), for making them outside the
+// chat: the command line.
+func NewCatalogue() (*kit.Catalogue, error) {
+	return kit.NewCatalogue(kit.Locales, visit.New(nil).Feature().Locales, locales)
 }
