@@ -3,9 +3,6 @@ package documents
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,68 +38,38 @@ func sampleForm() Form {
 	}
 }
 
-// openDocx unzips a .docx, checks every XML part is well-formed and
-// returns the text of word/document.xml's <w:t> elements, one string.
+// openDocx opens a .docx as Word would need it and returns its body's
+// text (BodyText); the body templates must not be in the package.
 func openDocx(t *testing.T, data []byte) string {
 	t.Helper()
+	text, err := BodyText(data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("not a zip: %v", err)
+		t.Fatal(err)
 	}
-	names := map[string]bool{}
-	var text strings.Builder
 	for _, f := range zr.File {
-		names[f.Name] = true
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, err := io.ReadAll(rc)
-		_ = rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasSuffix(f.Name, ".xml") && !strings.HasSuffix(f.Name, ".rels") {
-			continue
-		}
-		dec := xml.NewDecoder(bytes.NewReader(body))
-		inT := false
-		for {
-			tok, err := dec.Token()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s is not well-formed XML: %v", f.Name, err)
-			}
-			if f.Name != "word/document.xml" {
-				continue
-			}
-			switch x := tok.(type) {
-			case xml.StartElement:
-				inT = x.Name.Local == "t"
-				if x.Name.Local == "br" || x.Name.Local == "p" {
-					text.WriteString("\n")
-				}
-			case xml.EndElement:
-				inT = false
-			case xml.CharData:
-				if inT {
-					text.Write(x)
-				}
-			}
+		if f.Name == formBody || f.Name == archiveBody {
+			t.Errorf("a body template was copied into the package: %s", f.Name)
 		}
 	}
-	for _, want := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
-		"word/_rels/document.xml.rels", "docProps/core.xml"} {
-		if !names[want] {
-			t.Errorf("part %s missing (have %v)", want, names)
+	return text
+}
+
+// TestBodyText_Refuses: a file that is not a well-formed .docx is refused.
+func TestBodyText_Refuses(t *testing.T) {
+	good, err := FormDocx(sampleForm(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := bytes.Replace(good, []byte("word/document.xml"), []byte("word/documenX.xml"), -1)
+	for name, data := range map[string][]byte{"not a zip": []byte("hello"), "no body": broken} {
+		if _, err := BodyText(data); err == nil {
+			t.Errorf("%s: BodyText accepted it", name)
 		}
 	}
-	if names[formBody] || names[archiveBody] {
-		t.Errorf("a body template was copied into the package: %v", names)
-	}
-	return text.String()
 }
 
 // TestFormDocx_Fields: the form opens, holds every field's label and

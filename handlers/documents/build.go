@@ -192,8 +192,8 @@ func review(tr kit.Tr, v models.Visit, names map[int64]string) string {
 	if v.Review == "" {
 		state = tr.T("doc_review_" + string(models.ReviewApproved))
 	}
-	if v.ReviewerID == nil || v.ReviewedAt == nil {
-		return state
+	if v.Review == models.ReviewPending || v.ReviewerID == nil || v.ReviewedAt == nil {
+		return state // a visit sent back for review again names no reviewer yet
 	}
 	return tr.T("doc_review_by", "State", state, "By", who(tr, names, *v.ReviewerID), "Date", tr.Date(models.DateOf(*v.ReviewedAt)))
 }
