@@ -19,7 +19,7 @@ func (Archive) Title() string { return "回访教育档案" }
 
 // Widths of the archive's tables, in twips (they add up to textWidth).
 var (
-	sanctionWidths = []int{1600, 1100, 1450, 1450, 850, 1762, 1200}
+	sanctionWidths = []int{1400, 950, 1650, 1650, 800, 1762, 1200}
 	liftWidths     = []int{1600, 1100, 2000, 1450, 1600, 1662}
 )
 

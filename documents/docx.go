@@ -149,8 +149,8 @@ func labelCell(width int, t Text) string {
 	return tc(width, 1, true, paragraphs("CellLabel", string(t), false))
 }
 
-// cells is a row's cells of the given widths, values in order; a header
-// row (head) is shaded and bold.
+// cells is a row of a list table (small type): cells of the given widths,
+// values in order; a header row (head) is shaded and bold.
 func cells(head bool, widths []int, values ...Text) string {
 	var b strings.Builder
 	for i, v := range values {
@@ -158,9 +158,9 @@ func cells(head bool, widths []int, values ...Text) string {
 		if i < len(widths) {
 			w = widths[i]
 		}
-		style := "Cell"
+		style := "CellSmall"
 		if head {
-			style = "CellLabel"
+			style = "CellSmallLabel"
 		}
 		b.WriteString(tc(w, 1, head, paragraphs(style, string(v), false)))
 	}
