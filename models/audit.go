@@ -85,3 +85,10 @@ const (
 	AuditRectified      = "rectified"       // Detail "on=<date> fen=<n>": a visit's enforcement problem corrected
 	AuditRequestsMet    = "requests_met"    // Detail "on=<date>": a visit's requests met
 )
+
+// Audit actions of the documents: each names the member (and, for a
+// form, the visit) it holds.
+const (
+	AuditDocForm    = "doc_form"    // a visit's record form
+	AuditDocArchive = "doc_archive" // a member's archive: Detail "visits=<n> sanctions=<n>"
+)

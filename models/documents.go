@@ -1,12 +1,5 @@
 package models
 
-// Audit actions of the documents: each names the member (and, for a
-// form, the visit) it holds.
-const (
-	AuditDocForm    = "doc_form"    // a visit's record form
-	AuditDocArchive = "doc_archive" // a member's archive: Detail "visits=<n> sanctions=<n>"
-)
-
 // VisitDoc is what the record form of one visit holds: the visit, its
 // member and unit, the sanctions it was about, and the names of its author
 // and reviewer (by Telegram id; absent when not registered).
