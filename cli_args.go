@@ -24,7 +24,7 @@ func splitCommandArgs(cmd string, args []string) (commandArgs, []string, error) 
 		args, err = ca.cons.parse(args)
 	case "migrate":
 		ca.grant, args, err = splitGrant(args)
-	case "import", "template", "audit", "2fa":
+	case "import", "template", "audit", "2fa", "form", "archive":
 		ca.pos, args = splitPositional(args)
 	case "remind":
 		ca.remind, args = splitRemindArgs(args)

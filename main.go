@@ -99,6 +99,8 @@ Commands:
   2fa reset ID                 remove the second factor of the administrator with Telegram id ID
                                (a lost authenticator, or a changed HUIFANG_STATE_KEY); they set
                                it up again at their next administrator's action
+  form VISIT-NO FILE.docx      write the record form of visit VISIT-NO (回访情况记录表)
+  archive MEMBER-NO FILE.docx  write the archive of member MEMBER-NO (回访教育档案)
 
 `
 
@@ -119,11 +121,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "form", "archive":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, form, archive)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -165,6 +167,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return writeTemplate(ca.pos, stdout)
 	case "remind":
 		return runRemind(ctx, cfg, log, ca.remind, stdout)
+	case "form", "archive":
+		return runDocument(ctx, cfg, log, cmd, ca.pos, stdout)
 	}
 	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)
@@ -236,7 +240,8 @@ func openServicesObserved(ctx context.Context, cfg config.Config, log *slog.Logg
 		// chat in turn through Redis.
 		SerializeChats: cfg.WebhookURL != "" && cfg.RedisURL != "",
 		AdminFactor:    cfg.AdminFactor, AdminFactorPeriod: cfg.AdminFactorEvery, FactorKeys: factorKeys,
-		ReviewOff: !cfg.Review,
+		ReviewOff:  !cfg.Review,
+		OfficeName: cfg.OfficeName,
 	})
 	if err != nil {
 		svc.close()

@@ -33,6 +33,7 @@ const (
 	DefaultAuditRetention   = "keep"
 	DefaultStartupWait      = 2 * time.Minute
 	DefaultAdminFactorEvery = 12 * time.Hour
+	DefaultOfficeName       = "纪委监委案件审理室"
 )
 
 // Limits enforced by Validate.
@@ -115,6 +116,10 @@ type Config struct {
 	// AdminFactorEvery (HUIFANG_ADMIN_2FA_EVERY, -admin-2fa-every).
 	AdminFactor      bool
 	AdminFactorEvery time.Duration
+
+	// OfficeName (HUIFANG_OFFICE_NAME, -office-name) is the office the
+	// record forms and archives name as their maker.
+	OfficeName string
 }
 
 // setting describes one variable: where it is read from, its default and how
@@ -160,6 +165,7 @@ func settings() []setting {
 		{"HUIFANG_METRICS_LISTEN", "metrics-listen", "", "host:port serving /healthz, /readyz and /metrics (Prometheus); empty: off", parseMetricsListen},
 		{"HUIFANG_ADMIN_2FA", "admin-2fa", "on", "on or off: whether serve asks administrators for a second factor (a TOTP code, /2fa) before their actions", parseAdminFactor},
 		{"HUIFANG_ADMIN_2FA_EVERY", "admin-2fa-every", DefaultAdminFactorEvery.String(), "how long an administrator's code lasts (Go duration, 1m to 24h)", parseAdminFactorEvery},
+		{"HUIFANG_OFFICE_NAME", "office-name", DefaultOfficeName, "the office named on record forms and archives (at most 64 characters)", parseOfficeName},
 	}
 }
 
@@ -397,6 +403,7 @@ func (c Config) attrs() []slog.Attr {
 		slog.String("metrics_listen", c.MetricsListen),
 		slog.Bool("admin_2fa", c.AdminFactor),
 		slog.String("admin_2fa_every", c.AdminFactorEvery.String()),
+		slog.String("office_name", c.OfficeName),
 	}
 }
 

@@ -59,6 +59,7 @@ func defaults(tb testing.TB) config.Config {
 		BulkRate:      30, BulkChatRate: 1, BulkGroupRate: 20,
 		StartupWait: 2 * time.Minute,
 		AdminFactor: true, AdminFactorEvery: 12 * time.Hour,
+		OfficeName: config.DefaultOfficeName,
 	}
 }
 
@@ -182,8 +183,11 @@ func TestLoad(t *testing.T) {
 				BulkRate: 30, BulkChatRate: 1, BulkGroupRate: 20,
 				StartupWait: 5 * time.Second, MetricsListen: ":9090",
 				AdminFactor: false, AdminFactorEvery: 30 * time.Minute,
+				OfficeName: config.DefaultOfficeName,
 			}
 		}},
+		{"OfficeName", map[string]string{"HUIFANG_OFFICE_NAME": " 东湖区纪委监委审理室 "}, nil,
+			func(c *config.Config) { c.OfficeName = "东湖区纪委监委审理室" }},
 		{"FlagOverridesEnv", map[string]string{"HUIFANG_ADMINS": "1,2", "HUIFANG_LOG_LEVEL": "error"},
 			[]string{"-admins", "3"},
 			func(c *config.Config) { c.Admins = []int64{3}; c.LogLevel = slog.LevelError }},
@@ -285,6 +289,7 @@ func TestLoad_Errors(t *testing.T) {
 		{"BulkGroupRateNaN", map[string]string{"HUIFANG_BULK_GROUP_RATE": "NaN"}, nil, []string{"HUIFANG_BULK_GROUP_RATE:"}},
 		{"BulkRateHuge", map[string]string{"HUIFANG_BULK_RATE": "1e9"}, nil, []string{"HUIFANG_BULK_RATE:"}},
 		{"AuditRetentionShort", map[string]string{"HUIFANG_AUDIT_RETENTION": "5"}, nil, []string{"HUIFANG_AUDIT_RETENTION: 5 months is below the minimum of 6"}},
+		{"OfficeNameControl", map[string]string{"HUIFANG_OFFICE_NAME": "审理室\x1b[31m"}, nil, []string{"HUIFANG_OFFICE_NAME:"}},
 		{"AuditRetentionWord", map[string]string{"HUIFANG_AUDIT_RETENTION": "forever"}, nil, []string{"HUIFANG_AUDIT_RETENTION:"}},
 		{"FlagNamed", nil, []string{"-admins=abc"}, []string{`HUIFANG_ADMINS (flag -admins): "abc" is not a Telegram user id`}},
 		{"FlagBadOverridesGoodEnv", map[string]string{"HUIFANG_LOG_FORMAT": "json"}, []string{"-log-format=yaml"}, []string{"flag -log-format"}},

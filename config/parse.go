@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func parseToken(c *Config, v string) error {
@@ -382,5 +384,17 @@ func parseMetricsListen(c *Config, v string) error {
 		}
 	}
 	c.MetricsListen = v
+	return nil
+}
+
+// maxOfficeName bounds HUIFANG_OFFICE_NAME, in characters.
+const maxOfficeName = 64
+
+func parseOfficeName(c *Config, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" || utf8.RuneCountInString(v) > maxOfficeName || strings.ContainsFunc(v, unicode.IsControl) {
+		return fmt.Errorf("%q is not an office name of 1 to %d characters without control characters", v, maxOfficeName)
+	}
+	c.OfficeName = v
 	return nil
 }

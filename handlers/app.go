@@ -11,6 +11,7 @@ import (
 
 	"github.com/huifang/huifang/handlers/access"
 	"github.com/huifang/huifang/handlers/audit"
+	"github.com/huifang/huifang/handlers/documents"
 	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/remind"
@@ -33,6 +34,7 @@ type Store interface {
 	remind.Store
 	audit.Store
 	factor.Store
+	documents.Store
 }
 
 // Options configure an App.
@@ -64,6 +66,9 @@ type Options struct {
 	// ReviewOff saves visits approved instead of pending a supervisor's
 	// review (HUIFANG_REVIEW=off); by default they wait for it.
 	ReviewOff bool
+	// OfficeName is the office the documents name as their maker
+	// (HUIFANG_OFFICE_NAME).
+	OfficeName string
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -124,12 +129,17 @@ func New(o Options) (*App, error) {
 	}
 	a.serial = o.SerializeChats
 	visits := visit.New(store)
+	visits.SavedButtons = func(t *kit.Turn, id uint64) []kit.Button { return []kit.Button{documents.FormButton(t, id)} }
+	visits.AddViewButtons(func(t *kit.Turn, rec models.VisitRecord) []kit.Button {
+		return []kit.Button{documents.FormButton(t, rec.Visit.ID)}
+	})
 	a.access = access.New(store, o.State, o.Admins)
 	a.remind = remind.New(store, visits)
 	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), visits.ReviewFeature(), status.New(store).Feature(),
-		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature()}
+		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature(),
+		documents.New(store, o.OfficeName).Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err

@@ -92,3 +92,10 @@ const (
 	AuditReviewVisit = "review_visit" // Detail "result=approved|returned version=<revisions seen>"
 	AuditListReviews = "list_reviews" // /review and the digest's pending visits: Detail "n=<visits listed>"
 )
+
+// Audit actions of the documents: each names the member (and, for a
+// form, the visit) it holds.
+const (
+	AuditDocForm    = "doc_form"    // a visit's record form
+	AuditDocArchive = "doc_archive" // a member's archive: Detail "visits=<n> sanctions=<n>"
+)

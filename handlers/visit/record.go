@@ -175,8 +175,14 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		}
 		return kit.Saving(fmt.Errorf("save visit of member %d: %w", d.MemberID, err))
 	}
-	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID) + "\n" +
-		t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review))})
+	saved := kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID) + "\n" +
+		t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review))}
+	if v.SavedButtons != nil {
+		if row := v.SavedButtons(t, rec.ID); len(row) > 0 {
+			saved.Buttons = [][]kit.Button{row}
+		}
+	}
+	t.Show(saved)
 	t.Toast("saved_short")
 	t.Replayable(NS, idCode(rec.ID))
 	end(t)
@@ -243,4 +249,19 @@ func sameAnswers(a, b *Draft) bool {
 	slices.Sort(sa)
 	slices.Sort(sb)
 	return reflect.DeepEqual(va, vb) && slices.Equal(sa, sb)
+}
+
+// AppliedFields are the fields of Fields that apply to saved visit v, in
+// order: the democratic appraisal only when it was used, the enforcement
+// problem and pay only when one was found. The record form shows these.
+func AppliedFields(v models.Visit) []*wizard.Field[*Draft] {
+	d := &Draft{}
+	fromVisit(d, v, nil)
+	out := make([]*wizard.Field[*Draft], 0, len(Fields))
+	for _, fd := range Fields {
+		if table.Applies(d, fd) {
+			out = append(out, fd)
+		}
+	}
+	return out
 }

@@ -63,6 +63,10 @@ type Visits struct {
 	form     *wizard.Form[*Draft]
 	ret      *wizard.Form[*returnDraft] // the comment of a return
 	viewRows []ViewButtons
+
+	// SavedButtons, when set, are buttons under the record once a new
+	// visit is saved (the record form of package documents).
+	SavedButtons func(t *kit.Turn, visitID uint64) []kit.Button
 }
 
 // New builds the visit feature over db.
