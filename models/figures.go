@@ -49,7 +49,7 @@ type ReportVisit struct {
 	RectifiedOn     *time.Time
 	RectifiedFen    int64
 	Review          ReviewState
-	Sanctions       []uint64 // the sanctions it was about
+	Sanctions       []uint64 `gorm:"-"` // the sanctions it was about
 }
 
 // ReportInput is everything the figures of one year and scope are
