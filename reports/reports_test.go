@@ -73,9 +73,9 @@ func TestWorkbook(t *testing.T) {
 	wants := map[string]string{
 		"A1": "单位", "B1": "回访人数", "B2": "科级领导干部", "E2": "合计",
 		"A4": "=HYPERLINK(\"x\")镇", "B4": "1", // 张三, column 科级 (his sanction's category)
-		"D5": "1",                  // －李四, other
+		"D5": "1",                       // －李四, other
 		"E6": "2", "F6": "1", "J6": "1", // two visited; the one mandatory target visited, of one
-		"AC6": "2,271",             // v7's 2,271.40 yuan corrected (format #,##0.00 shown as text by excelize: see below)
+		"AC6": "2,271", // v7's 2,271.40 yuan corrected (format #,##0.00 shown as text by excelize: see below)
 		"A6":  "合计",
 	}
 	for at, want := range wants {
