@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/remind"
+	"github.com/huifang/huifang/handlers/report"
 	"github.com/huifang/huifang/handlers/roster"
 	"github.com/huifang/huifang/handlers/status"
 	"github.com/huifang/huifang/handlers/visit"
@@ -33,6 +34,7 @@ type Store interface {
 	remind.Store
 	audit.Store
 	factor.Store
+	report.Store
 }
 
 // Options configure an App.
@@ -125,7 +127,8 @@ func New(o Options) (*App, error) {
 	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), status.New(store).Feature(),
-		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature()}
+		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature(),
+		report.New(store).Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err
