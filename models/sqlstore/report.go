@@ -33,7 +33,10 @@ func (s *Store) YearReport(ctx context.Context, v models.Viewer, year int, unitI
 			return err
 		}
 		f = models.ComputeFigures(in)
-		detail := fmt.Sprintf("year=%d unit=%d members=%d", year, unitID, len(f.MemberIDs()))
+		detail := fmt.Sprintf("year=%d n=%d", year, len(f.MemberIDs()))
+		if unitID != 0 {
+			detail += fmt.Sprintf(" unit=%d", unitID)
+		}
 		return writeAuditMembers(tx, v, models.AuditViewReport, f.MemberIDs(), nil, detail)
 	})
 	if err != nil {
