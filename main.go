@@ -90,6 +90,9 @@ Commands:
                                one reminder and digest pass as if at TIME (2027-03-01T09:00,
                                default now); --dry-run prints what would go to whom and sends
                                and records nothing
+  report [--year Y] [--unit U] [--xlsx FILE] [--png FILE]
+                               print the year-end figures (default: this year, last year in
+                               January; every unit) and write the workbook and the chart
   audit verify                 check the audit trail's hash chain; names the first broken link
   audit prune                  delete audit rows older than HUIFANG_AUDIT_RETENTION (run as the
                                database's owner: the application may not delete audit rows)
@@ -121,11 +124,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "form", "archive":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "form", "archive", "report":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, form, archive)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, form, archive, report)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -169,6 +172,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRemind(ctx, cfg, log, ca.remind, stdout)
 	case "form", "archive":
 		return runDocument(ctx, cfg, log, cmd, ca.pos, stdout)
+	case "report":
+		return runReport(ctx, cfg, log, ca.report, stdout)
 	}
 	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)

@@ -42,6 +42,9 @@ func TestRun_BadInput(t *testing.T) {
 		{[]string{"serve"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "TELEGRAM_BOT_TOKEN"},
 		{[]string{"console"}, map[string]string{"HUIFANG_SQLITE_PATH": ":memory:"}, "--user"},
 		{[]string{"console", "--user", "x"}, nil, "not a Telegram user id"},
+		{[]string{"report", "--year", "19"}, nil, "want a year from 2000 to 2100"},
+		{[]string{"report", "--xlsx"}, nil, "--xlsx needs a value"},
+		{[]string{"report", "2026"}, nil, "2026"},
 		{[]string{"serve"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "HUIFANG_STATE_KEY: must be set when REDIS_URL is set"},
 	} {
 		var out bytes.Buffer

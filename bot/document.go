@@ -36,7 +36,8 @@ var _ handlers.FileGetter = (*Telegram)(nil)
 // sendDocument sends m.Document with m.Text as its caption and m.Buttons
 // under it. A text too long for a caption goes first as messages of its own
 // and the document follows without caption. EditID is ignored: a text
-// message cannot be edited into a document.
+// message cannot be edited into a document. A File marked Photo goes by
+// sendPhoto, shown in the chat.
 func (t *Telegram) sendDocument(ctx context.Context, c *chatCall, m handlers.Message) error {
 	chatID := c.id
 	doc := m.Document
@@ -68,8 +69,12 @@ func (t *Telegram) sendDocument(ctx context.Context, c *chatCall, m handlers.Mes
 	p.AddNonEmpty("reply_markup", markup)
 	p.AddBool("protect_content", m.Protect)
 	name := safeFileName(doc.Name)
-	_, err = c.doFunc(ctx, "sendDocument", func(ctx context.Context) (*tgbotapi.APIResponse, error) {
-		return t.upload(ctx, "sendDocument", p, "document", name, doc.Data)
+	method, field := "sendDocument", "document"
+	if doc.Photo {
+		method, field = "sendPhoto", "photo"
+	}
+	_, err = c.doFunc(ctx, method, func(ctx context.Context) (*tgbotapi.APIResponse, error) {
+		return t.upload(ctx, method, p, field, name, doc.Data)
 	})
 	return err
 }

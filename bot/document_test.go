@@ -31,6 +31,11 @@ func TestTelegram_Send_Document(t *testing.T) {
 			want: []string{"sendDocument|<b>名单</b> &amp; 说明|HTML|名单 2025.csv|2|true"},
 		},
 		{
+			name: "Photo",
+			msg:  handlers.Message{Text: "图表", Protect: true, Document: &handlers.File{Name: "回访统计.png", Data: testCSV, Photo: true}},
+			want: []string{"sendPhoto|图表|HTML|回访统计.png|0|true"},
+		},
+		{
 			name: "NoCaption",
 			msg:  handlers.Message{Document: &handlers.File{Name: "a.csv", Data: testCSV}},
 			want: []string{"sendDocument|||a.csv|0|false"},
@@ -72,7 +77,7 @@ func TestTelegram_Send_Document(t *testing.T) {
 			var got []string
 			for _, s := range srv.Sent() {
 				got = append(got, fmt.Sprintf("%s|%s|%s|%s|%d|%t", s.Method, s.Text, s.ParseMode, s.Document, len(s.Buttons), s.Protect))
-				if s.Method == "sendDocument" && string(s.DocumentData) != string(testCSV) {
+				if (s.Method == "sendDocument" || s.Method == "sendPhoto") && string(s.DocumentData) != string(testCSV) {
 					t.Errorf("document data = %q", s.DocumentData)
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/remind"
+	"github.com/huifang/huifang/handlers/report"
 	"github.com/huifang/huifang/handlers/roster"
 	"github.com/huifang/huifang/handlers/status"
 	"github.com/huifang/huifang/handlers/visit"
@@ -35,6 +36,7 @@ type Store interface {
 	audit.Store
 	factor.Store
 	documents.Store
+	report.Store
 }
 
 // Options configure an App.
@@ -139,7 +141,7 @@ func New(o Options) (*App, error) {
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), visits.ReviewFeature(), status.New(store).Feature(),
 		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature(),
-		documents.New(store, o.OfficeName).Feature()}
+		documents.New(store, o.OfficeName).Feature(), report.New(store).Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err

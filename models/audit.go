@@ -47,6 +47,7 @@ const (
 	AuditSnooze       = "snooze"        // Detail "key=<item key> until=<date>"
 	AuditFollowUpDone = "followup_done" // Detail "fields=feedback_unit,branch_informed"
 	AuditHolidaysSet  = "holidays_set"  // Detail "year=<y> off=<n> work=<n>"
+	AuditViewReport   = "view_report"   // the year-end figures: Detail "year=<y> n=<members named> [unit=<id>]", naming them
 )
 
 // AuditPruned is the action of the row an audit prune writes (actor 0):

@@ -19,8 +19,13 @@ const (
 
 // sendDocument records a multipart document upload (or the re-send of a
 // known file_id) with its caption, checked as Telegram checks it, and keeps
-// the file so that getFile serves it too.
+// the file so that getFile serves it too. sendPhoto is the same with the
+// file in field "photo".
 func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
+	s.sendFile(w, r, "sendDocument", "document")
+}
+
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, method, field string) {
 	chatID, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 	if err != nil || chatID == 0 {
 		writeError(w, http.StatusBadRequest, "Bad Request: chat not found", 0)
@@ -37,7 +42,7 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, desc, 0)
 		return
 	}
-	name, data, code, desc := readDocument(r, s.knownFile)
+	name, data, code, desc := readDocument(r, field, s.knownFile)
 	if desc != "" {
 		writeError(w, code, desc, 0)
 		return
@@ -50,7 +55,7 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
 	fileID := "sent" + strconv.FormatInt(chatID, 10) + "_" + strconv.Itoa(id)
 	s.files[fileID] = data
 	s.recordLocked(Sent{
-		Method: "sendDocument", ChatID: chatID, MessageID: id, Text: caption,
+		Method: method, ChatID: chatID, MessageID: id, Text: caption,
 		ParseMode: r.FormValue("parse_mode"), Buttons: buttons,
 		Protect:  r.FormValue("protect_content") == "true",
 		Document: name, DocumentData: data,
@@ -58,7 +63,11 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	msg := botMessage(chatID, id, "")
 	msg.Caption = caption
-	msg.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: fileID, FileName: name, FileSize: len(data)}
+	if field == "photo" {
+		msg.Photo = []tgbotapi.PhotoSize{{FileID: fileID, FileUniqueID: fileID, FileSize: len(data)}}
+	} else {
+		msg.Document = &tgbotapi.Document{FileID: fileID, FileUniqueID: fileID, FileName: name, FileSize: len(data)}
+	}
 	writeResult(w, msg)
 }
 
@@ -69,13 +78,13 @@ func (s *Server) knownFile(id string) ([]byte, bool) {
 	return data, ok
 }
 
-// readDocument takes the "document" field of a sendDocument: an uploaded
+// readDocument takes the field ("document", "photo") of a sendDocument or sendPhoto: an uploaded
 // file, or the id of a file the server has. On failure it returns the HTTP
 // code and Telegram's description.
-func readDocument(r *http.Request, known func(string) ([]byte, bool)) (name string, data []byte, code int, desc string) {
-	f, h, err := r.FormFile("document")
+func readDocument(r *http.Request, field string, known func(string) ([]byte, bool)) (name string, data []byte, code int, desc string) {
+	f, h, err := r.FormFile(field)
 	if errors.Is(err, http.ErrMissingFile) {
-		id := r.FormValue("document")
+		id := r.FormValue(field)
 		if data, ok := known(id); ok && id != "" {
 			return id, append([]byte(nil), data...), 0, ""
 		}

@@ -31,6 +31,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string)
 		s.sendMessage(w, r)
 	case "sendDocument":
 		s.sendDocument(w, r)
+	case "sendPhoto":
+		s.sendFile(w, r, "sendPhoto", "photo")
 	case "editMessageText":
 		s.editMessageText(w, r)
 	case "answerCallbackQuery":

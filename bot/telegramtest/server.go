@@ -27,7 +27,7 @@ var Bot = tgbotapi.User{ID: 1000001, IsBot: true, FirstName: "Huifang", UserName
 
 // Sent is one message the bot sent or edited.
 type Sent struct {
-	Method    string // "sendMessage", "editMessageText" or "sendDocument"
+	Method    string // "sendMessage", "editMessageText", "sendDocument" or "sendPhoto"
 	ChatID    int64
 	MessageID int
 	Text      string // the caption of a document
@@ -410,7 +410,7 @@ func (s *Server) Unblock(chatID int64) {
 
 func (s *Server) isBlocked(method string, r *http.Request) bool {
 	switch method {
-	case "sendMessage", "editMessageText", "sendDocument":
+	case "sendMessage", "editMessageText", "sendDocument", "sendPhoto":
 	default:
 		return false
 	}

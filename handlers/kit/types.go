@@ -67,6 +67,9 @@ type Message struct {
 type File struct {
 	Name string
 	Data []byte
+	// Photo sends it as a picture shown in the chat (sendPhoto: a PNG or
+	// JPEG of at most 10 MB) rather than as a file.
+	Photo bool
 }
 
 // Outgoing is a message to another chat than the one being answered, such
