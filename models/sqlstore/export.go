@@ -223,7 +223,7 @@ const exportSanctionColumns = "sanctions.id, sanctions.member_id, members.name, 
 
 func (x *exporter) readSanctions() error {
 	rows, err := x.memberQuery("sanctions").Select(exportSanctionColumns).
-		Order("sanctions.member_id, sanctions.decision_date, sanctions.id").Rows()
+		Order("sanctions.id").Rows()
 	if err != nil {
 		return fmt.Errorf("query sanctions: %w", err)
 	}
@@ -348,7 +348,7 @@ func internReview(b sql.RawBytes) models.ReviewState {
 }
 
 func (x *exporter) readVisits() error {
-	rows, err := x.visitQuery().Select(exportVisitColumns).Order("visits.member_id, visits.date, visits.id").Rows()
+	rows, err := x.visitQuery().Select(exportVisitColumns).Order("visits.id").Rows()
 	if err != nil {
 		return fmt.Errorf("query visits: %w", err)
 	}
