@@ -9,8 +9,10 @@ import (
 	"net"
 	"time"
 
+	"github.com/huifang/huifang/export"
 	"github.com/huifang/huifang/handlers/access"
 	"github.com/huifang/huifang/handlers/audit"
+	"github.com/huifang/huifang/handlers/dataexport"
 	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
 	"github.com/huifang/huifang/handlers/remind"
@@ -33,6 +35,7 @@ type Store interface {
 	remind.Store
 	audit.Store
 	factor.Store
+	dataexport.Store
 }
 
 // Options configure an App.
@@ -61,6 +64,9 @@ type Options struct {
 	AdminFactor       bool
 	AdminFactorPeriod time.Duration
 	FactorKeys        *models.Keyring
+	// MaxFile bounds a file sent (an export); default 50 MB, Telegram's
+	// limit for bots.
+	MaxFile int
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -125,13 +131,14 @@ func New(o Options) (*App, error) {
 	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), status.New(store).Feature(),
-		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature()}
+		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature(),
+		dataexport.New(store, o.MaxFile).Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err
 	}
 	a.reg = reg
-	sets := []fs.FS{kit.Locales}
+	sets := []fs.FS{kit.Locales, export.Locales}
 	for _, f := range features {
 		if f.Locales != nil {
 			sets = append(sets, f.Locales)
@@ -393,6 +400,12 @@ func (a *App) groupRefusal(in Input) Response {
 	}
 	return Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("private_only")}}}
 }
+
+// Tr is the catalogue's translator of lang, for the command line's files.
+func (a *App) Tr(lang string) kit.Tr { return a.env.Cat.Lang(lang) }
+
+// Env is what every turn shares, for the command line's files.
+func (a *App) Env() *kit.Env { return a.env }
 
 // Commands lists the "/" menu per language code for setMyCommands; ""
 // is Telegram's default (Chinese).
