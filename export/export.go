@@ -93,7 +93,7 @@ func New(tr Tr, info Info) (*Workbook, error) {
 }
 
 // OnProgress makes the workbook call fn with the rows written and the
-// rows expected, every thousand rows.
+// rows expected, about fifty times, at most every thousand rows.
 func (w *Workbook) OnProgress(fn func(done, total int)) { w.progress = fn }
 
 func (w *Workbook) init() error {
@@ -146,6 +146,8 @@ func (w *Workbook) Begin(c models.ExportCounts) error {
 		return errors.New("export: Begin after rows")
 	}
 	w.counts = c
+	// About fifty reports whatever the size, at most one per thousand rows.
+	w.every = min(1000, max(1, c.Total()/50))
 	return nil
 }
 
