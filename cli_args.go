@@ -12,6 +12,7 @@ type commandArgs struct {
 	remind []string // remind's own flags
 	grant  string   // migrate's --grant
 	ready  bool     // healthcheck --ready
+	export exportArgs
 }
 
 // splitCommandArgs takes cmd's own arguments off args; the rest are
@@ -30,6 +31,8 @@ func splitCommandArgs(cmd string, args []string) (commandArgs, []string, error) 
 		ca.remind, args = splitRemindArgs(args)
 	case "healthcheck":
 		ca.ready, args = takeSwitch(args, "ready")
+	case "export":
+		ca.export, args, err = splitExportArgs(args)
 	}
 	return ca, args, err
 }

@@ -96,6 +96,9 @@ Commands:
   healthcheck [--ready]        ask the running bot's /healthz (or /readyz) on
                                HUIFANG_METRICS_LISTEN: exit 0 when it answers 200 (for
                                Docker's HEALTHCHECK: the image has no shell or curl)
+  export [--unit U] [--year Y | --from DATE --to DATE] FILE.xlsx
+                               write the data export (人员, 处分, 回访记录, 统计) of a unit and
+                               period, everything by default; audited as the command line's admin
   2fa reset ID                 remove the second factor of the administrator with Telegram id ID
                                (a lost authenticator, or a changed HUIFANG_STATE_KEY); they set
                                it up again at their next administrator's action
@@ -119,11 +122,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "export":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, export)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -165,6 +168,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return writeTemplate(ca.pos, stdout)
 	case "remind":
 		return runRemind(ctx, cfg, log, ca.remind, stdout)
+	case "export":
+		return runExport(ctx, cfg, log, ca.export, stdout)
 	}
 	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)
