@@ -3,8 +3,8 @@ package models
 import "time"
 
 // AuditExport is the action of a data export (/export, huifang export):
-// Detail "unit=<id> from=<date> to=<date> members=<n> sanctions=<n>
-// visits=<n>"; the members it contained are named in audit_members.
+// Detail "unit=<id, 0: all> since=<date, 0: all time> until=<date>
+// members=<n> sanctions=<n> visits=<n>"; the members it contained are named in audit_members.
 const AuditExport = "export"
 
 // ExportScope is what an export covers: the members of a unit's subtree

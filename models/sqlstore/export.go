@@ -33,7 +33,7 @@ func (s *Store) Export(ctx context.Context, v models.Viewer, scope models.Export
 		if counts, err = x.run(); err != nil {
 			return err
 		}
-		detail := fmt.Sprintf("unit=%d from=%s to=%s members=%d sanctions=%d visits=%d", scope.UnitID,
+		detail := fmt.Sprintf("unit=%d since=%s until=%s members=%d sanctions=%d visits=%d", scope.UnitID,
 			dateText(scope.From), dateText(scope.To), counts.Members, counts.Sanctions, counts.Visits)
 		return writeAuditMembers(tx, v, models.AuditExport, x.members, nil, detail)
 	})
@@ -43,10 +43,10 @@ func (s *Store) Export(ctx context.Context, v models.Viewer, scope models.Export
 	return counts, nil
 }
 
-// dateText is a date for an audit detail, "-" for none.
+// dateText is a date for an audit detail, "0" for none.
 func dateText(t time.Time) string {
 	if t.IsZero() {
-		return "-"
+		return "0"
 	}
 	return t.Format("2006-01-02")
 }
