@@ -13,6 +13,7 @@ type commandArgs struct {
 	grant  string   // migrate's --grant
 	ready  bool     // healthcheck --ready
 	report reportFlags
+	export exportArgs
 }
 
 // splitCommandArgs takes cmd's own arguments off args; the rest are
@@ -33,6 +34,8 @@ func splitCommandArgs(cmd string, args []string) (commandArgs, []string, error) 
 		ca.ready, args = takeSwitch(args, "ready")
 	case "report":
 		ca.report, args, err = splitReportArgs(args)
+	case "export":
+		ca.export, args, err = splitExportArgs(args)
 	}
 	return ca, args, err
 }

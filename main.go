@@ -99,6 +99,9 @@ Commands:
   healthcheck [--ready]        ask the running bot's /healthz (or /readyz) on
                                HUIFANG_METRICS_LISTEN: exit 0 when it answers 200 (for
                                Docker's HEALTHCHECK: the image has no shell or curl)
+  export [--unit U] [--year Y | --from DATE --to DATE] FILE.xlsx
+                               write the data export (人员, 处分, 回访记录, 统计) of a unit and
+                               period, everything by default; audited as the command line's admin
   2fa reset ID                 remove the second factor of the administrator with Telegram id ID
                                (a lost authenticator, or a changed HUIFANG_STATE_KEY); they set
                                it up again at their next administrator's action
@@ -124,11 +127,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "form", "archive", "report":
+	case "serve", "migrate", "demo", "console", "import", "template", "remind", "audit", "healthcheck", "2fa", "form", "archive", "report", "export":
 	case "help":
 		args = []string{"-help"}
 	default:
-		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, form, archive, report)", cmd)
+		return fmt.Errorf("unknown command %q (serve, console, migrate, demo, import, template, remind, audit, healthcheck, 2fa, form, archive, report, export)", cmd)
 	}
 	settingsOut := stderr
 	if wantsHelp(args) {
@@ -174,6 +177,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDocument(ctx, cfg, log, cmd, ca.pos, stdout)
 	case "report":
 		return runReport(ctx, cfg, log, ca.report, stdout)
+	case "export":
+		return runExport(ctx, cfg, log, ca.export, stdout)
 	}
 	log.Info("starting", "command", cmd, "version", version)
 	return serve(ctx, cfg, log)

@@ -151,6 +151,13 @@ func TestRun_CommandLineErrors(t *testing.T) {
 		{[]string{"template", "a.xlsx", "b.xlsx"}, "one file name at most"},
 		{[]string{"migrate", "--bogus"}, "huifang --help lists the settings"},
 		{[]string{"migrate", "-sqlite-path=" + filepath.Join(dir, "missing", "x.db")}, "does not exist"},
+		{[]string{"export", "--year", "2026", "--from", "2026-01-01", "--to", "2026-02-01", "x.xlsx"}, "not both"},
+		{[]string{"export", "--from", "2026-02-30", "--to", "2026-03-01", "x.xlsx"}, "is not a date"},
+		{[]string{"export", "--from", "2026-03-01", "--to", "2026-01-01", "x.xlsx"}, "--to is before --from"},
+		{[]string{"export", "--from", "2026-03-01", "x.xlsx"}, "give both --from and --to"},
+		{[]string{"export", "--year", "2026"}, "give the .xlsx file"},
+		{[]string{"export", "--year", "20x6", "x.xlsx"}, "is not a year"},
+		{[]string{"export", "a.xlsx", "b.xlsx"}, "one file"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(t.Context(), tc.args, env, strings.NewReader(""), &stdout, &stderr)

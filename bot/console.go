@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/handlers/kit"
 )
 
 // Console runs the handler in a terminal: each line typed is a text message,
@@ -33,6 +34,9 @@ type Console struct {
 	// Dir is where documents the bot sends are saved; "" is the current
 	// directory.
 	Dir string
+	// Progress times the progress lines of long work (kit.Progress); zero
+	// fields: kit's defaults.
+	Progress kit.ProgressTiming
 
 	mu    sync.Mutex
 	files consoleFiles // documents sent with /file, for GetFile
@@ -80,7 +84,8 @@ func (c *Console) Run(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		st.show(h.Handle(ctx, in))
+		pctx := kit.WithProgressSink(ctx, consoleProgress{mu: &c.mu, st: st}, c.Progress)
+		st.show(h.Handle(pctx, in))
 	}
 }
 

@@ -244,7 +244,7 @@ func (t *Telegram) handleUpdate(ctx context.Context, u tgbotapi.Update) {
 		}
 		return
 	}
-	resp := t.handler.Handle(ctx, in)
+	resp := t.handler.Handle(t.withProgress(ctx, in.ChatID), in)
 	t.deliver(ctx, in, resp)
 }
 

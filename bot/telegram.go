@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/handlers/kit"
 )
 
 // Defaults of Config.
@@ -74,6 +75,9 @@ type Config struct {
 	// Transport carries the HTTP requests; nil means a clone of
 	// http.DefaultTransport. Tests pass telegramtest.Server.Client().Transport.
 	Transport http.RoundTripper
+	// Progress times the progress messages of long work (kit.Progress);
+	// zero fields: kit's defaults.
+	Progress kit.ProgressTiming
 
 	// clock and jitter time every wait; nil: the wall clock and random
 	// jitter. Tests set fakes to assert exact waits without sleeping.

@@ -9,8 +9,10 @@ import (
 	"net"
 	"time"
 
+	"github.com/huifang/huifang/export"
 	"github.com/huifang/huifang/handlers/access"
 	"github.com/huifang/huifang/handlers/audit"
+	"github.com/huifang/huifang/handlers/dataexport"
 	"github.com/huifang/huifang/handlers/documents"
 	"github.com/huifang/huifang/handlers/factor"
 	"github.com/huifang/huifang/handlers/kit"
@@ -37,6 +39,7 @@ type Store interface {
 	factor.Store
 	documents.Store
 	report.Store
+	dataexport.Store
 }
 
 // Options configure an App.
@@ -71,6 +74,9 @@ type Options struct {
 	// OfficeName is the office the documents name as their maker
 	// (HUIFANG_OFFICE_NAME).
 	OfficeName string
+	// MaxFile bounds a file sent (an export); default 50 MB, Telegram's
+	// limit for bots.
+	MaxFile int
 }
 
 // App routes every Input to its feature. It is safe for concurrent use;
@@ -141,13 +147,14 @@ func New(o Options) (*App, error) {
 		func(t *kit.Turn, p factor.Pending) error { return a.reg.replay(t, p) })
 	features := []kit.Feature{core(a), visits.Feature(), visits.ReviewFeature(), status.New(store).Feature(),
 		roster.New(store).Feature(), a.access.Feature(), a.remind.Feature(), audit.New(store).Feature(), gate.Feature(),
-		documents.New(store, o.OfficeName).Feature(), report.New(store).Feature()}
+		documents.New(store, o.OfficeName).Feature(), report.New(store).Feature(),
+		dataexport.New(store, o.MaxFile).Feature()}
 	reg, err := newRegistry(features, gate)
 	if err != nil {
 		return nil, err
 	}
 	a.reg = reg
-	sets := []fs.FS{kit.Locales}
+	sets := []fs.FS{kit.Locales, export.Locales}
 	for _, f := range features {
 		if f.Locales != nil {
 			sets = append(sets, f.Locales)
@@ -409,6 +416,12 @@ func (a *App) groupRefusal(in Input) Response {
 	}
 	return Response{ChatID: in.ChatID, Messages: []Message{{Text: t.T("private_only")}}}
 }
+
+// Tr is the catalogue's translator of lang, for the command line's files.
+func (a *App) Tr(lang string) kit.Tr { return a.env.Cat.Lang(lang) }
+
+// Env is what every turn shares, for the command line's files.
+func (a *App) Env() *kit.Env { return a.env }
 
 // Commands lists the "/" menu per language code for setMyCommands; ""
 // is Telegram's default (Chinese).

@@ -45,7 +45,7 @@ var detailKeys = map[string]valueKind{
 	"sanctions_new": vNumber, "sanctions_updated": vNumber, "unchanged": vNumber, "rejected": vNumber,
 	"year": vNumber, "off": vNumber, "work": vNumber, "through_seq": vNumber, "events": vNumber,
 	"on": vDate, "fen": vFen, "of": vUser,
-	"visits": vNumber, "sanctions": vNumber,
+	"members": vNumber, "sanctions": vNumber, "visits": vNumber,
 }
 
 // detailText renders the detail of a row of action in tr's language.

@@ -142,3 +142,8 @@ func DatabaseForTest(ctx context.Context, s *Store) (string, error) {
 func MigrateToForTest(ctx context.Context, s *Store, id string) error {
 	return s.migrator(ctx).MigrateTo(id)
 }
+
+// PluckForTest reads one column of the rows of table matching where.
+func PluckForTest(ctx context.Context, s *Store, table, column string, dest any, where string, args ...any) error {
+	return s.db.WithContext(ctx).Table(table).Where(where, args...).Pluck(column, dest).Error
+}
