@@ -229,12 +229,26 @@ func ComputeFigures(in ReportInput) Figures {
 // scope to its row: the child of the top unit whose subtree holds it, or
 // the top unit itself.
 func (c *figureCtx) rows() {
-	depth := strings.Count(c.in.Root.Path, "/") - 1 // "/1/4/" has depth 2; "" (whole tree) -1, taken as 0
+	root := c.in.Root
+	if root.ID == 0 {
+		// The whole tree under one office (the usual case): its units, not
+		// the office alone, are the rows.
+		var tops []Unit
+		for _, u := range c.in.Units {
+			if strings.Count(u.Path, "/") == 2 {
+				tops = append(tops, u)
+			}
+		}
+		if len(tops) == 1 {
+			root = tops[0]
+		}
+	}
+	depth := strings.Count(root.Path, "/") - 1 // "/1/4/" has depth 2; "" (whole tree) -1, taken as 0
 	depth = max(depth, 0)
 	for _, u := range c.in.Units {
 		c.unitName[u.ID] = u.Name
 		parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-		row := c.in.Root.ID
+		row := root.ID
 		if len(parts) > depth {
 			if id, err := strconv.ParseUint(parts[depth], 10, 64); err == nil {
 				row = id
@@ -249,8 +263,8 @@ func (c *figureCtx) rows() {
 			c.f.Rows = append(c.f.Rows, u)
 		}
 	}
-	if c.in.Root.ID != 0 && !seen[c.in.Root.ID] {
-		c.f.Rows = append(c.f.Rows, c.in.Root)
+	if root.ID != 0 && !seen[root.ID] {
+		c.f.Rows = append(c.f.Rows, root)
 	}
 	slices.SortFunc(c.f.Rows, func(a, b Unit) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.ID, b.ID)) })
 }

@@ -163,3 +163,23 @@ func TestComputeFigures_Empty(t *testing.T) {
 		t.Errorf("empty input gave %+v", f)
 	}
 }
+
+// An administrator's report covers the whole tree (no Root): when one
+// office holds it, the rows are that office and its units, as when the
+// office is the Root, not the office alone.
+func TestComputeFigures_WholeTreeOneOffice(t *testing.T) {
+	in := figureFixture()
+	want := models.ComputeFigures(in)
+	in.Root = models.Unit{}
+	got := models.ComputeFigures(in)
+	var rows []string
+	for _, u := range got.Rows {
+		rows = append(rows, u.Name)
+	}
+	if diff := cmp.Diff([]string{"区纪委", "东湖镇", "西山镇"}, rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.Cells, got.Cells); diff != "" {
+		t.Errorf("cells differ from the office's own report (-office +whole tree):\n%s", diff)
+	}
+}
