@@ -186,11 +186,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // consoleLevel is the log level of cmd: the console's log shares its
 // user's terminal, where lifecycle lines (store open, demo loaded) would
-// come before the hint and among the answers, so it logs warnings and
-// errors only, unless asked for debug.
+// come before the hint and among the answers, so it logs errors only,
+// unless asked for debug: a slow query on a busy laptop is no news to
+// the person typing.
 func consoleLevel(cmd string, level slog.Level) slog.Level {
 	if cmd == "console" && level > slog.LevelDebug {
-		return max(level, slog.LevelWarn)
+		return max(level, slog.LevelError)
 	}
 	return level
 }

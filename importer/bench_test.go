@@ -113,7 +113,7 @@ func TestParse_10k(t *testing.T) {
 		n = 2000
 	}
 	data := bigWorkbook(t, n)
-	res, err := Parse("big.xlsx", data, testToday)
+	res, err := parseUnhurried("big.xlsx", data)
 	must(t, err)
 	if len(res.Members) != n || len(res.Sanctions) != n || len(res.Rejected) != 0 {
 		t.Fatalf("%d members, %d sanctions, rejected %v", len(res.Members), len(res.Sanctions), res.Rejected[:min(5, len(res.Rejected))])
