@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/huifang/huifang/internal/memlimit"
 	"html"
 	"strings"
 	"time"
@@ -145,6 +146,7 @@ func Info(env *kit.Env, unit string, scope models.ExportScope) export.Info {
 // hears of every thousand rows.
 func Write(ctx context.Context, db Store, v models.Viewer, scope models.ExportScope, tr export.Tr, info export.Info,
 	progress func(done, total int)) (_ []byte, _ models.ExportCounts, err error) {
+	defer memlimit.Raise(memlimit.Export)()
 	w, err := export.New(tr, info)
 	if err != nil {
 		return nil, models.ExportCounts{}, err
