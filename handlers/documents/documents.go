@@ -57,14 +57,15 @@ func New(db Store, office string) *Documents { return &Documents{db: db, office:
 
 // Feature is how the dispatcher sees the documents.
 func (d *Documents) Feature() kit.Feature {
+	p := kit.Picker{DB: d.db, Flow: Flow, NS: NS, Ask: "doc_ask_archive", Pick: actPick, Close: actClose, Show: d.sendArchive}
 	return kit.Feature{
 		Name: "documents",
 		Cmds: []kit.Cmd{
 			{Name: "form", Run: d.cmdForm},
-			{Name: "archive", Run: d.cmdArchive},
+			{Name: "archive", Run: p.Command},
 		},
-		NS: NS, Button: d.button,
-		Flows: []string{Flow}, Text: d.query,
+		NS: NS, Button: p.Button,
+		Flows: []string{Flow}, Text: p.Query,
 		Prefix: Prefix, Persistent: d.persistent,
 		Locales: locales,
 	}
@@ -124,33 +125,6 @@ func (d *Documents) sendForm(t *kit.Turn, id uint64) error {
 		return fmt.Errorf("write form of visit %d: %w", id, err)
 	}
 	d.send(t, name, data, t.T.T("doc_form_caption", "No", id), "doc_too_large_form")
-	return nil
-}
-
-// cmdArchive answers /archive [name or number].
-func (d *Documents) cmdArchive(t *kit.Turn, args string) error {
-	t.St.Flow, t.St.Step, t.St.Choices = Flow, "ask", nil
-	if args == "" {
-		t.Show(kit.Message{Text: t.T.T("doc_ask_archive")})
-		return nil
-	}
-	return d.query(t, args)
-}
-
-func (d *Documents) query(t *kit.Turn, q string) error {
-	return kit.Lookup(t, d.db, q, NS, actPick, func(id uint64) error { return d.sendArchive(t, id) }, nil)
-}
-
-func (d *Documents) button(t *kit.Turn, cb kit.Callback) error {
-	switch cb.Action {
-	case actPick:
-		if id, ok := kit.Chosen(t, cb.Arg); ok && t.St.Flow == Flow {
-			return d.sendArchive(t, id)
-		}
-	case actClose:
-		return t.RunCommand("cancel", "")
-	}
-	t.Toast("button_expired")
 	return nil
 }
 

@@ -43,13 +43,14 @@ func New(db Store) *Status { return &Status{db: db} }
 
 // Feature is how the dispatcher sees /status.
 func (s *Status) Feature() kit.Feature {
+	p := kit.Picker{DB: s.db, Flow: Flow, NS: NS, Ask: "ask_status", Pick: actPick, Close: actClose, Show: s.show}
 	return kit.Feature{
 		Name:   "status",
-		Cmds:   []kit.Cmd{{Name: "status", Run: s.cmdStatus}},
+		Cmds:   []kit.Cmd{{Name: "status", Run: p.Command}},
 		NS:     NS,
-		Button: s.button,
+		Button: p.Button,
 		Flows:  []string{Flow},
-		Text:   s.query,
+		Text:   p.Query,
 		Replay: func(t *kit.Turn, arg string) error {
 			if id, ok := kit.ParseID(arg); ok {
 				return s.show(t, id)
@@ -58,33 +59,6 @@ func (s *Status) Feature() kit.Feature {
 		},
 		Locales: locales,
 	}
-}
-
-// cmdStatus answers /status [name or number].
-func (s *Status) cmdStatus(t *kit.Turn, args string) error {
-	t.St.Flow, t.St.Step, t.St.Choices = Flow, "ask", nil
-	if args == "" {
-		t.Show(kit.Message{Text: t.T.T("ask_status")})
-		return nil
-	}
-	return s.query(t, args)
-}
-
-func (s *Status) query(t *kit.Turn, q string) error {
-	return kit.Lookup(t, s.db, q, NS, actPick, func(id uint64) error { return s.show(t, id) }, nil)
-}
-
-func (s *Status) button(t *kit.Turn, cb kit.Callback) error {
-	switch cb.Action {
-	case actPick:
-		if id, ok := kit.Chosen(t, cb.Arg); ok && t.St.Flow == Flow {
-			return s.show(t, id)
-		}
-	case actClose:
-		return t.RunCommand("cancel", "")
-	}
-	t.Toast("button_expired")
-	return nil
 }
 
 // show renders a member's status card; the store writes the audit row of
