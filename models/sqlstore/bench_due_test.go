@@ -68,17 +68,22 @@ func BenchmarkStore_DueItems(b *testing.B) {
 
 // sampleHeap records the largest HeapInuse seen until stop is called.
 func sampleHeap() (peak *atomic.Uint64, stop func()) {
+	var ms runtime.MemStats
+	return samplePeak(func() uint64 { runtime.ReadMemStats(&ms); return ms.HeapInuse })
+}
+
+// samplePeak records the largest value read returns, every 5 ms, until
+// stop is called.
+func samplePeak(read func() uint64) (peak *atomic.Uint64, stop func()) {
 	peak = new(atomic.Uint64)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
-		var ms runtime.MemStats
 		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
+			if v := read(); v > peak.Load() {
+				peak.Store(v)
 			}
 			select {
 			case <-done:
@@ -90,16 +95,25 @@ func sampleHeap() (peak *atomic.Uint64, stop func()) {
 	return peak, func() { close(done); wg.Wait() }
 }
 
+// insertUnitsUsers inserts the calendar benchmark's units and users,
+// which every roster benchmark starts from.
+func insertUnitsUsers(insert func(rows any) error) error {
+	units, users := benchUnits(), benchUsers()
+	if err := insert(&units); err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	if err := insert(&users); err != nil {
+		return fmt.Errorf("users: %w", err)
+	}
+	return nil
+}
+
 // fillBenchRoster inserts the benchmark's units, users, members,
 // sanctions and visits, with explicit ids, in one transaction.
 func fillBenchRoster(ctx context.Context, s *sqlstore.Store) error {
 	return sqlstore.BulkInsertForTest(ctx, s, benchBatch, func(insert func(rows any) error) error {
-		units, users := benchUnits(), benchUsers()
-		if err := insert(&units); err != nil {
-			return fmt.Errorf("units: %w", err)
-		}
-		if err := insert(&users); err != nil {
-			return fmt.Errorf("users: %w", err)
+		if err := insertUnitsUsers(insert); err != nil {
+			return err
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
 		for first := 1; first <= benchMembers; first += benchChunk {

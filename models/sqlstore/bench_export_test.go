@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -140,38 +139,15 @@ func residentBytes() uint64 {
 }
 
 // sampleRSS records the largest resident set size seen until stop.
-func sampleRSS() (peak *atomic.Uint64, stop func()) {
-	peak = new(atomic.Uint64)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if r := residentBytes(); r > peak.Load() {
-				peak.Store(r)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return peak, func() { close(done); wg.Wait() }
-}
+func sampleRSS() (peak *atomic.Uint64, stop func()) { return samplePeak(residentBytes) }
 
 // fillExportRoster inserts the export benchmark's units and users (those
 // of the calendar benchmark), 10,000 members, 15,000 sanctions and 30,000
 // visits, each visit linked to its member's first sanction.
 func fillExportRoster(ctx context.Context, s *sqlstore.Store) error {
 	return sqlstore.BulkInsertForTest(ctx, s, benchBatch, func(insert func(rows any) error) error {
-		units, users := benchUnits(), benchUsers()
-		if err := insert(&units); err != nil {
-			return fmt.Errorf("units: %w", err)
-		}
-		if err := insert(&users); err != nil {
-			return fmt.Errorf("users: %w", err)
+		if err := insertUnitsUsers(insert); err != nil {
+			return err
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
 		var (

@@ -52,12 +52,8 @@ func BenchmarkStore_YearReport(b *testing.B) {
 // enforcement problem, half of those corrected).
 func fillReportBench(ctx context.Context, s *sqlstore.Store) error {
 	return sqlstore.BulkInsertForTest(ctx, s, benchBatch, func(insert func(rows any) error) error {
-		units, users := benchUnits(), benchUsers()
-		if err := insert(&units); err != nil {
-			return fmt.Errorf("units: %w", err)
-		}
-		if err := insert(&users); err != nil {
-			return fmt.Errorf("users: %w", err)
+		if err := insertUnitsUsers(insert); err != nil {
+			return err
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
 		var members []models.Member
