@@ -24,13 +24,21 @@ type batch struct {
 // field Telegram added or changed, an id beyond int64) failed every call
 // and the offset never moved past it: here such an update is logged, by
 // its id only, and skipped; it is confirmed with the rest of the batch.
-func decodeBatch(result json.RawMessage, log *slog.Logger) (batch, error) {
+//
+// Updates known already (in hand or handled: a poll brings back what is
+// not yet confirmed) are not decoded again when their id can be read
+// from the head Telegram writes first; known may be nil.
+func decodeBatch(result json.RawMessage, known func(id int) bool, log *slog.Logger) (batch, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(result, &raws); err != nil {
 		return batch{}, fmt.Errorf("decode getUpdates result: %w", errorShape(err))
 	}
 	b := batch{updates: make([]tgbotapi.Update, 0, len(raws))}
 	for _, raw := range raws {
+		if id, ok := headID(raw); ok && known != nil && known(id) {
+			b.highest = max(b.highest, id)
+			continue
+		}
 		u, id, err := decodeUpdate(raw)
 		if id != 0 {
 			b.highest = max(b.highest, id)
@@ -42,6 +50,28 @@ func decodeBatch(result json.RawMessage, log *slog.Logger) (batch, error) {
 		b.updates = append(b.updates, u)
 	}
 	return b, nil
+}
+
+// headID reads the update id of an update that starts {"update_id":N, as
+// Telegram writes them; ok is false for any other shape.
+func headID(raw []byte) (id int, ok bool) {
+	const head = `{"update_id":`
+	if len(raw) <= len(head) || string(raw[:len(head)]) != head {
+		return 0, false
+	}
+	n := 0
+	for i := len(head); i < len(raw) && i < len(head)+19; i++ {
+		c := raw[i]
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int(c-'0')
+		case c == ',' || c == '}':
+			return n, i > len(head)
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // decodeUpdate decodes one update. When it cannot, it still returns the

@@ -62,6 +62,13 @@ func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, ch
 	}
 }
 
+// known reports whether update id is in hand or was handled.
+func (d *dispatcher) known(id int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.inHand[id] || d.finished[id]
+}
+
 // seen records an update that needs no handling (undecodable).
 func (d *dispatcher) seen(id int) {
 	d.mu.Lock()
@@ -134,8 +141,19 @@ func (d *dispatcher) offset() int {
 // waitIdle waits until no update is in hand, ctx ends or max passes. It
 // waits for events, not for time to pass, so it uses no clock.
 func (d *dispatcher) waitIdle(ctx context.Context, max time.Duration) {
+	d.waitSettle(ctx, max, max)
+}
+
+// waitSettle waits until no update is in hand, or an update has finished
+// once min has passed since the call, or ctx ends, or max passes: the poll
+// loop polls again soon after a chat is free for its next update, but not
+// more often than every min, since every poll brings back (and decodes)
+// the updates still in hand.
+func (d *dispatcher) waitSettle(ctx context.Context, min, max time.Duration) {
+	start := time.Now()
 	timer := time.NewTimer(max)
 	defer timer.Stop()
+	var floor <-chan time.Time // set once an update finished before min
 	for {
 		d.mu.Lock()
 		idle := len(d.inHand) == 0
@@ -145,6 +163,17 @@ func (d *dispatcher) waitIdle(ctx context.Context, max time.Duration) {
 		}
 		select {
 		case <-d.progress:
+			left := min - time.Since(start)
+			if left <= 0 {
+				return
+			}
+			if floor == nil {
+				f := time.NewTimer(left)
+				defer f.Stop()
+				floor = f.C
+			}
+		case <-floor:
+			return
 		case <-ctx.Done():
 			return
 		case <-timer.C:

@@ -20,8 +20,10 @@ const (
 	minPollGap    = time.Second
 	pollRetryBase = 500 * time.Millisecond
 	// settleWait is how long the poll loop waits for the updates in hand
-	// before it polls again.
+	// before it polls again; repollGap how long at least, once one of
+	// them has finished (see dispatcher.waitSettle).
 	settleWait   = 200 * time.Millisecond
+	repollGap    = 15 * time.Millisecond
 	pollRetryCap = 30 * time.Second
 )
 
@@ -127,9 +129,11 @@ func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.
 			// Wait for what is in hand, but not for long: the next poll
 			// gets Telegram's unconfirmed updates again with the new ones,
 			// so polling at every finished update would decode the same
-			// backlog over and over, while a slow chat (a stalled
-			// database) must not hold the others for more than a moment.
-			t.disp.waitIdle(held, settleWait)
+			// backlog over and over (decodeBatch skips those in hand
+			// cheaply, but not for free), while waiting for the whole
+			// batch keeps a user whose chat is free waiting for the
+			// slowest chat of it (a stalled database: up to settleWait).
+			t.disp.waitSettle(held, repollGap, settleWait)
 		case b.highest > 0:
 		default:
 			// An empty answer before the long-poll timeout (a proxy that
@@ -189,7 +193,7 @@ func (t *Telegram) poll(ctx context.Context) (batch, error) {
 	t.confirmed = offset
 	t.mu.Unlock()
 	t.disp.acked(offset)
-	return decodeBatch(resp.Result, t.log)
+	return decodeBatch(resp.Result, t.disp.known, t.log)
 }
 
 // advance sets the offset the next getUpdates confirms with.
