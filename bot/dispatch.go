@@ -138,12 +138,6 @@ func (d *dispatcher) offset() int {
 	return d.floor()
 }
 
-// waitIdle waits until no update is in hand, ctx ends or max passes. It
-// waits for events, not for time to pass, so it uses no clock.
-func (d *dispatcher) waitIdle(ctx context.Context, max time.Duration) {
-	d.waitSettle(ctx, max, max)
-}
-
 // waitSettle waits until no update is in hand, or an update has finished
 // once min has passed since the call, or ctx ends, or max passes: the poll
 // loop polls again soon after a chat is free for its next update, but not
