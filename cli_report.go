@@ -92,7 +92,7 @@ func runReport(ctx context.Context, cfg config.Config, log *slog.Logger, rf repo
 		if err != nil {
 			return fmt.Errorf("report: units: %w", err)
 		}
-		found := models.MatchUnits(units, rf.unit)
+		found := models.MatchScope(units, rf.unit)
 		if len(found) != 1 {
 			return fmt.Errorf("report: --unit %q matches %d units, want one", rf.unit, len(found))
 		}

@@ -124,7 +124,7 @@ func runExport(ctx context.Context, cfg config.Config, log *slog.Logger, ea expo
 		if err != nil {
 			return err
 		}
-		found := models.MatchUnits(units, ea.unit)
+		found := models.MatchScope(units, ea.unit)
 		if len(found) != 1 {
 			return fmt.Errorf("export: --unit %q names %d units; give its number or whole name", ea.unit, len(found))
 		}

@@ -94,3 +94,21 @@ func pinyinContains(name, q string) bool {
 	}
 	return false
 }
+
+// MatchScope is MatchUnits for a unit that stands for its subtree (the
+// scope of a report or an export): when one of the units found holds all
+// the others, it alone is meant ("东湖" names the township and its
+// branches: the township).
+func MatchScope(units []Unit, text string) []Unit {
+	found := MatchUnits(units, text)
+	for _, u := range found {
+		all := true
+		for _, o := range found {
+			all = all && strings.HasPrefix(o.Path, u.Path)
+		}
+		if all {
+			return []Unit{u}
+		}
+	}
+	return found
+}

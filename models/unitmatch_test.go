@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,6 +65,36 @@ func TestPinyin(t *testing.T) {
 		full, initials := models.Pinyin(name)
 		if full != want[0] || initials != want[1] {
 			t.Errorf("Pinyin(%q) = %q, %q, want %q, %q", name, full, initials, want[0], want[1])
+		}
+	}
+}
+
+// TestMatchScope: a name that finds a unit and units inside it means that
+// unit (its subtree is the scope); units side by side stay several.
+func TestMatchScope(t *testing.T) {
+	units := []models.Unit{
+		{ID: 1, Name: "示范区纪委（演示）", Path: "/1/"},
+		{ID: 2, Name: "东湖镇（演示）", Path: "/1/2/"},
+		{ID: 3, Name: "东湖村党支部（演示）", Path: "/1/2/3/"},
+		{ID: 6, Name: "东湖镇机关党支部（演示）", Path: "/1/2/6/"},
+		{ID: 4, Name: "西山街道（演示）", Path: "/1/4/"},
+		{ID: 7, Name: "西山社区党支部（演示）", Path: "/1/4/7/"},
+		{ID: 8, Name: "东湖林场", Path: "/1/8/"},
+	}
+	for q, want := range map[string][]uint64{
+		"东湖镇": {2},          // the township, not also its two branches
+		"西山":  {4},          // the street office holds the community branch
+		"党支部": {3, 6, 7},    // side by side: no one holds the others
+		"东湖":  {2, 3, 6, 8}, // the forest farm is not inside the township
+		"纪委":  {1},
+		"南山":  nil,
+	} {
+		var got []uint64
+		for _, u := range models.MatchScope(units, q) {
+			got = append(got, u.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("MatchScope(%q) = %v, want %v", q, got, want)
 		}
 	}
 }

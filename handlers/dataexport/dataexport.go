@@ -102,10 +102,7 @@ func (e *Export) unit(t *kit.Turn, text string) (models.Unit, bool, error) {
 	if err != nil {
 		return models.Unit{}, false, fmt.Errorf("export: units: %w", err)
 	}
-	found := models.MatchUnits(units, text)
-	if top, ok := covering(found); ok {
-		found = []models.Unit{top}
-	}
+	found := models.MatchScope(units, text)
 	switch len(found) {
 	case 1:
 		return found[0], true, nil
@@ -119,21 +116,6 @@ func (e *Export) unit(t *kit.Turn, text string) (models.Unit, bool, error) {
 		t.Say("x_many_units", "Text", kit.Esc(text), "Units", strings.Join(names, "、"))
 	}
 	return models.Unit{}, false, nil
-}
-
-// covering is the one unit of units whose subtree holds all the others
-// ("东湖" names the township and its branches: the township is meant).
-func covering(units []models.Unit) (models.Unit, bool) {
-	for _, u := range units {
-		all := true
-		for _, o := range units {
-			all = all && strings.HasPrefix(o.Path, u.Path)
-		}
-		if all {
-			return u, true
-		}
-	}
-	return models.Unit{}, false
 }
 
 // Info is the export's description for its statistics sheet.

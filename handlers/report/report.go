@@ -166,13 +166,13 @@ func (r *Report) cmdReport(t *kit.Turn, args string) error {
 }
 
 // pickUnit finds the typed unit among the asker's units
-// (models.MatchUnits); none or several are answered here (nil unit).
+// (models.MatchScope); none or several are answered here (nil unit).
 func (r *Report) pickUnit(t *kit.Turn, q string) (*models.Unit, error) {
 	units, err := r.db.UnitTree(t.Ctx, t.Viewer)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, fmt.Errorf("unit tree: %w", err)
 	}
-	found := models.MatchUnits(units, q)
+	found := models.MatchScope(units, q)
 	switch {
 	case len(found) == 0:
 		t.Say("rp_no_unit", "Q", kit.Esc(q))
