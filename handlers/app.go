@@ -137,10 +137,7 @@ func New(o Options) (*App, error) {
 	}
 	a.serial = o.SerializeChats
 	visits := visit.New(store)
-	visits.SavedButtons = func(t *kit.Turn, id uint64) []kit.Button { return []kit.Button{documents.FormButton(t, id)} }
-	visits.AddViewButtons(func(t *kit.Turn, rec models.VisitRecord) []kit.Button {
-		return []kit.Button{documents.FormButton(t, rec.Visit.ID)}
-	})
+	visits.AddVisitButtons(func(t *kit.Turn, id uint64) []kit.Button { return []kit.Button{documents.FormButton(t, id)} })
 	a.access = access.New(store, o.State, o.Admins)
 	a.remind = remind.New(store, visits)
 	gate := factor.New(store, factor.Options{On: o.AdminFactor, Period: o.AdminFactorPeriod, Keys: o.FactorKeys},

@@ -175,14 +175,8 @@ func (v *Visits) confirm(t *kit.Turn, d *Draft) error {
 		}
 		return kit.Saving(fmt.Errorf("save visit of member %d: %w", d.MemberID, err))
 	}
-	saved := kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID) + "\n" +
-		t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review))}
-	if v.SavedButtons != nil {
-		if row := v.SavedButtons(t, rec.ID); len(row) > 0 {
-			saved.Buttons = [][]kit.Button{row}
-		}
-	}
-	t.Show(saved)
+	t.Show(kit.Message{Text: savedText(t, d, rec.ID) + "\n\n" + t.T.T("saved", "No", rec.ID) + "\n" +
+		t.T.T("vw_state", "State", ReviewLabel(t.T, rec.Review)), Buttons: v.visitButtons(t, rec.ID)})
 	t.Toast("saved_short")
 	t.Replayable(NS, idCode(rec.ID))
 	end(t)

@@ -12,13 +12,25 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// ViewButtons add buttons to the view of a visit, one row each after the
-// view's own (the record form of the documents feature, say). Set before
-// updates flow.
-type ViewButtons func(t *kit.Turn, rec models.VisitRecord) []kit.Button
+// VisitButtons add a row of buttons about saved visit visitID (the
+// record form of the documents feature, say) under the message that says
+// it was saved and under every view of it, after the view's own. Set
+// before updates flow.
+type VisitButtons func(t *kit.Turn, visitID uint64) []kit.Button
 
-// AddViewButtons adds a row of buttons to every view of a visit.
-func (v *Visits) AddViewButtons(b ViewButtons) { v.viewRows = append(v.viewRows, b) }
+// AddVisitButtons adds a row of buttons about a saved visit.
+func (v *Visits) AddVisitButtons(b VisitButtons) { v.visitRows = append(v.visitRows, b) }
+
+// visitRows are the rows AddVisitButtons added for visit id.
+func (v *Visits) visitButtons(t *kit.Turn, id uint64) [][]kit.Button {
+	var rows [][]kit.Button
+	for _, f := range v.visitRows {
+		if row := f(t, id); len(row) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
 
 // showVisit answers /visit <no> and the open buttons: the record whole,
 // audited by the store; out of scope is told as not found.
@@ -101,7 +113,7 @@ func ReviewLabel(tr kit.Tr, s models.ReviewState) string {
 
 // viewButtons: approve and return for a reviewer of a pending visit
 // (not their own, unless an admin), edit for who may edit it, its
-// history when it has one, then the rows added by AddViewButtons.
+// history when it has one, then the rows added by AddVisitButtons.
 func (v *Visits) viewButtons(t *kit.Turn, rec models.VisitRecord) [][]kit.Button {
 	vs := rec.Visit
 	var rows [][]kit.Button
@@ -121,12 +133,7 @@ func (v *Visits) viewButtons(t *kit.Turn, rec models.VisitRecord) [][]kit.Button
 	if len(row) > 0 {
 		rows = append(rows, row)
 	}
-	for _, f := range v.viewRows {
-		if extra := f(t, rec); len(extra) > 0 {
-			rows = append(rows, extra)
-		}
-	}
-	return rows
+	return append(rows, v.visitButtons(t, vs.ID)...)
 }
 
 // canReview reports whether the turn's user may approve or return vs now.

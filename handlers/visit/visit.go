@@ -59,14 +59,10 @@ var locales embed.FS
 
 // Visits is the visit feature.
 type Visits struct {
-	db       Store
-	form     *wizard.Form[*Draft]
-	ret      *wizard.Form[*returnDraft] // the comment of a return
-	viewRows []ViewButtons
-
-	// SavedButtons, when set, are buttons under the record once a new
-	// visit is saved (the record form of package documents).
-	SavedButtons func(t *kit.Turn, visitID uint64) []kit.Button
+	db        Store
+	form      *wizard.Form[*Draft]
+	ret       *wizard.Form[*returnDraft] // the comment of a return
+	visitRows []VisitButtons
 }
 
 // New builds the visit feature over db.
