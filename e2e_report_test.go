@@ -47,7 +47,9 @@ func TestE2E_Report(t *testing.T) {
 	}
 
 	admin.say("/report 东湖")
-	admin.expect("东湖镇（演示）")
+	// 东湖 finds the township and two branches inside it: the township is
+	// meant (models.MatchScope), not a list to choose from.
+	admin.expect("年度回访统计</b>（东湖镇（演示））")
 	admin.say("/report 1999")
 	admin.expect("2000 至 2100")
 	admin.say("/report 没有这个单位")
