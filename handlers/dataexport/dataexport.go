@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/huifang/huifang/internal/memlimit"
-	"html"
-	"strings"
 	"time"
 
 	"github.com/huifang/huifang/export"
@@ -67,8 +65,8 @@ func (e *Export) run(t *kit.Turn, args string) error {
 	scope := models.ExportScope{From: req.From, To: req.To}
 	unitName := ""
 	if req.Unit != "" {
-		unit, ok, err := e.unit(t, req.Unit)
-		if err != nil || !ok {
+		unit, err := kit.PickScope(t, e.db, req.Unit)
+		if err != nil || unit == nil {
 			return err
 		}
 		scope.UnitID, unitName = unit.ID, unit.Name
@@ -93,29 +91,6 @@ func (e *Export) run(t *kit.Turn, args string) error {
 	caption := t.T.T("x_caption", "Members", counts.Members, "Sanctions", counts.Sanctions, "Visits", counts.Visits)
 	t.Send(kit.Message{Text: caption, Document: &kit.File{Name: FileName(t.T, unitName, t.Today()), Data: data}})
 	return nil
-}
-
-// unit finds the one unit the asker may see that text names; otherwise it
-// says why and reports false.
-func (e *Export) unit(t *kit.Turn, text string) (models.Unit, bool, error) {
-	units, err := e.db.UnitTree(t.Ctx, t.Viewer)
-	if err != nil {
-		return models.Unit{}, false, fmt.Errorf("export: units: %w", err)
-	}
-	found := models.MatchScope(units, text)
-	switch len(found) {
-	case 1:
-		return found[0], true, nil
-	case 0:
-		t.Say("x_no_unit", "Text", kit.Esc(text))
-	default:
-		names := make([]string, 0, min(len(found), 10))
-		for _, u := range found[:min(len(found), 10)] {
-			names = append(names, html.EscapeString(u.Name))
-		}
-		t.Say("x_many_units", "Text", kit.Esc(text), "Units", strings.Join(names, "、"))
-	}
-	return models.Unit{}, false, nil
 }
 
 // Info is the export's description for its statistics sheet.

@@ -136,7 +136,7 @@ func (r *Report) cmdReport(t *kit.Turn, args string) error {
 	}
 	var unit *models.Unit
 	if q != "" {
-		u, err := r.pickUnit(t, q)
+		u, err := kit.PickScope(t, r.db, q)
 		if err != nil || u == nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func (r *Report) cmdReport(t *kit.Turn, args string) error {
 	}
 	out, err := Build(t.Ctx, r.db, t.T, t.Viewer, year, unit, t.Today())
 	if errors.Is(err, models.ErrNotFound) {
-		t.Say("rp_no_unit", "Q", kit.Esc(q))
+		t.Say("scope_no_unit", "Q", kit.Esc(q))
 		return nil
 	}
 	if err != nil {
@@ -163,27 +163,4 @@ func (r *Report) cmdReport(t *kit.Turn, args string) error {
 		Document: &kit.File{Name: out.XLSXName, Data: out.XLSX}})
 	t.Send(kit.Message{Protect: true, Document: &kit.File{Name: out.PNGName, Data: out.PNG, Photo: true}})
 	return nil
-}
-
-// pickUnit finds the typed unit among the asker's units
-// (models.MatchScope); none or several are answered here (nil unit).
-func (r *Report) pickUnit(t *kit.Turn, q string) (*models.Unit, error) {
-	units, err := r.db.UnitTree(t.Ctx, t.Viewer)
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return nil, fmt.Errorf("unit tree: %w", err)
-	}
-	found := models.MatchScope(units, q)
-	switch {
-	case len(found) == 0:
-		t.Say("rp_no_unit", "Q", kit.Esc(q))
-		return nil, nil
-	case len(found) > 1:
-		names := make([]string, 0, min(len(found), kit.MaxMatches))
-		for _, u := range found[:min(len(found), kit.MaxMatches)] {
-			names = append(names, kit.Esc(u.Name))
-		}
-		t.Say("rp_many_units", "Q", kit.Esc(q), "Names", strings.Join(names, "、"))
-		return nil, nil
-	}
-	return &found[0], nil
 }
