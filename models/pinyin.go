@@ -1,13 +1,62 @@
 package models
 
 import (
+	_ "embed"
 	"strings"
+	"sync"
 	"unicode"
-
-	"github.com/mozillazg/go-pinyin"
 )
 
-var pinyinArgs = pinyin.NewArgs() // Normal style, no tones, ü written v
+//go:generate go run ./internal/pinyingen -o pinyin.bin
+
+// pinyinTable is github.com/mozillazg/go-pinyin's dictionary reduced to
+// the one reading Syllables uses (internal/pinyingen says why and how;
+// TestPinyinTable checks it against go-pinyin).
+//
+//go:embed pinyin.bin
+var pinyinTable string
+
+// pinyinReadings are the table's readings by index (0: none), split on
+// first use.
+var pinyinReadings = sync.OnceValue(func() []string {
+	n := u32(pinyinTable, 4)
+	return append([]string{""}, strings.Split(pinyinTable[8:8+n], " ")...)
+})
+
+// u32 reads the big-endian number at s[i:i+4].
+func u32(s string, i int) uint32 {
+	return uint32(s[i])<<24 | uint32(s[i+1])<<16 | uint32(s[i+2])<<8 | uint32(s[i+3])
+}
+
+// hanPinyin returns the toneless reading of r, "" when the table has none.
+func hanPinyin(r rune) string {
+	runs := pinyinTable[8+u32(pinyinTable, 4):]
+	count := int(u32(runs, 0))
+	runs = runs[4:]
+	index := runs[(count+1)*8:]
+	at := func(i int) (first, off uint32) { return u32(runs, i*8), u32(runs, i*8+4) }
+	// The last run whose first code point is at most r.
+	lo, hi := 0, count
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if first, _ := at(mid); first <= uint32(r) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 || r < 0 {
+		return ""
+	}
+	first, off := at(lo - 1)
+	_, next := at(lo)
+	i := uint32(r) - first
+	if i >= next-off {
+		return ""
+	}
+	k := off + i
+	return pinyinReadings()[int(index[2*k])<<8|int(index[2*k+1])]
+}
 
 // Syllables reads a name as it is typed in plain ASCII: each Han character
 // becomes its toneless pinyin (its most common reading), each other letter
@@ -16,8 +65,8 @@ var pinyinArgs = pinyin.NewArgs() // Normal style, no tones, ü written v
 func Syllables(name string) []string {
 	var out []string
 	for _, r := range name {
-		if py := pinyin.SinglePinyin(r, pinyinArgs); len(py) > 0 && py[0] != "" {
-			out = append(out, py[0])
+		if py := hanPinyin(r); py != "" {
+			out = append(out, py)
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
