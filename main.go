@@ -49,7 +49,9 @@ const (
 func main() {
 	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile(os.Getenv)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "huifang:", err)
@@ -293,6 +295,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer wait() // before svc.close: the scheduler stops first
+	// Start-up (package tables, migrations, the catalogue) leaves garbage
+	// that an idle bot would otherwise keep resident until the scavenger
+	// gets to it.
+	debug.FreeOSMemory()
 	if cfg.WebhookURL != "" {
 		log.Info("serving", "bot", tg.Username(), "webhook", cfg.WebhookURL, "listen", cfg.WebhookListen)
 		return tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.WebhookListen, Secret: cfg.WebhookSecret})
