@@ -142,9 +142,21 @@ func (d *dispatcher) offset() int {
 // once min has passed since the call, or ctx ends, or max passes: the poll
 // loop polls again soon after a chat is free for its next update, but not
 // more often than every min, since every poll brings back (and decodes)
-// the updates still in hand.
-func (d *dispatcher) waitSettle(ctx context.Context, min, max time.Duration) {
+// the updates still in hand. With few in hand such a poll costs little,
+// while waiting for them would keep the user of another chat waiting
+// behind a slow step (saving a visit): it returns after perUpdate for
+// each update in hand if that is sooner than min.
+func (d *dispatcher) waitSettle(ctx context.Context, min, max, perUpdate time.Duration) {
 	start := time.Now()
+	d.mu.Lock()
+	n := len(d.inHand)
+	d.mu.Unlock()
+	if n == 0 {
+		return
+	}
+	if soon := time.Duration(n) * perUpdate; soon < max {
+		max = soon
+	}
 	timer := time.NewTimer(max)
 	defer timer.Stop()
 	var floor <-chan time.Time // set once an update finished before min

@@ -22,9 +22,12 @@ const (
 	// settleWait is how long the poll loop waits for the updates in hand
 	// before it polls again; repollGap how long at least, once one of
 	// them has finished (see dispatcher.waitSettle).
-	settleWait   = 200 * time.Millisecond
-	repollGap    = 15 * time.Millisecond
-	pollRetryCap = 30 * time.Second
+	settleWait = 200 * time.Millisecond
+	repollGap  = 15 * time.Millisecond
+	// repollPerUpdate: with n updates in hand the loop polls again after
+	// at most n × this, finished or not (see dispatcher.waitSettle).
+	repollPerUpdate = 2 * time.Millisecond
+	pollRetryCap    = 30 * time.Second
 )
 
 // allowedUpdates are the only update kinds the bot asks Telegram for.
@@ -133,7 +136,7 @@ func (t *Telegram) pollLoop(ctx, held, work context.Context, cancelWork context.
 			// cheaply, but not for free), while waiting for the whole
 			// batch keeps a user whose chat is free waiting for the
 			// slowest chat of it (a stalled database: up to settleWait).
-			t.disp.waitSettle(held, repollGap, settleWait)
+			t.disp.waitSettle(held, repollGap, settleWait, repollPerUpdate)
 		case b.highest > 0:
 		default:
 			// An empty answer before the long-poll timeout (a proxy that
