@@ -85,13 +85,6 @@ func AuditForTest(ctx context.Context, s *Store, action string) ([]models.AuditE
 	return out, err
 }
 
-// CreateVisitSkippingPrecheckForTest runs CreateVisit without its first
-// look-up of the key, as when another replica inserts the same draft between
-// that look-up and the insert.
-func CreateVisitSkippingPrecheckForTest(ctx context.Context, s *Store, v models.Viewer, visit *models.Visit, ids []uint64) (bool, error) {
-	return s.createVisit(ctx, v, visit, ids)
-}
-
 // SchemaDriftForTest lists the columns and indexes of the structs in
 // package models that the migrations did not create.
 func SchemaDriftForTest(ctx context.Context, s *Store) ([]string, error) {

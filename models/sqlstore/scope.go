@@ -17,6 +17,16 @@ import (
 // deadlock is run again.
 const txAttempts = 3
 
+// unavailable marks err, from a statement made under ctx, as the database
+// not answering (models.ErrUnavailable) when ctx ended or the connection
+// failed: the handlers then say "try again later" rather than apologise.
+func unavailable(ctx context.Context, err error) error {
+	if ctx.Err() != nil || isConnection(err) {
+		return fmt.Errorf("%w: %w", models.ErrUnavailable, err)
+	}
+	return err
+}
+
 // inTx runs fn in one transaction, again if MySQL reports a deadlock.
 // opts (at most one) sets the transaction's isolation level. A deadlock
 // that outlives the retries is ErrStale: the caller may start over on
@@ -26,7 +36,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *gorm.DB) error, opts ...*s
 		err := s.db.WithContext(ctx).Transaction(fn, opts...)
 		switch {
 		case err != nil && (ctx.Err() != nil || isConnection(err)):
-			return fmt.Errorf("%w: %w", models.ErrUnavailable, err)
+			return unavailable(ctx, err)
 		case err == nil || !isRetryable(err):
 			return err
 		case attempt == txAttempts:

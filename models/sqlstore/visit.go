@@ -40,14 +40,14 @@ func (s *Store) CreateVisit(ctx context.Context, v models.Viewer, visit *models.
 	if len(ids) == 0 {
 		return false, errors.New("create visit: no sanction")
 	}
-	if done, err := s.replayVisit(ctx, v, visit); done || err != nil {
-		return false, err
-	}
 	return s.createVisit(ctx, v, visit, ids)
 }
 
-// createVisit inserts the visit; a unique-key violation on IdemKey (a
-// concurrent save of the same draft) turns into a replay.
+// createVisit inserts the visit. A unique-key violation on IdemKey (the
+// same draft saved again, or concurrently) turns into a replay, and so
+// does a member or sanction no longer found when the draft was saved
+// already (the member moved out of scope since): the key is not looked up
+// first, which would cost every save a round trip for the rare replay.
 func (s *Store) createVisit(ctx context.Context, v models.Viewer, visit *models.Visit, ids []uint64) (bool, error) {
 	var row models.Visit
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
@@ -64,6 +64,11 @@ func (s *Store) createVisit(ctx context.Context, v models.Viewer, visit *models.
 			return false, err
 		}
 		return false, fmt.Errorf("create visit: key taken but visit not found: %w", models.ErrStale)
+	}
+	if errors.Is(err, models.ErrNotFound) {
+		if done, rerr := s.replayVisit(ctx, v, visit); done || rerr != nil {
+			return false, rerr
+		}
 	}
 	if err != nil {
 		return false, fmt.Errorf("create visit for member %d: %w", visit.MemberID, err)

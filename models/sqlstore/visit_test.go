@@ -41,14 +41,25 @@ func TestStore_CreateVisit(t *testing.T) {
 		if err != nil || created || again.ID != v.ID {
 			t.Errorf("replay = %v, %v, id %d; want false, nil, %d", created, err, again.ID, v.ID)
 		}
-		// The unique key catches what the first look-up misses.
-		raced := newVisit(m.ID, "draft-1", today)
-		created, err = sqlstore.CreateVisitSkippingPrecheckForTest(ctx, s, d.east1, raced, []uint64{sn.ID})
-		if err != nil || created || raced.ID != v.ID {
-			t.Errorf("raced replay = %v, %v, id %d; want false, nil, %d", created, err, raced.ID, v.ID)
-		}
 		_, err = s.CreateVisit(ctx, d.up, newVisit(m.ID, "draft-1", today), []uint64{sn.ID})
 		wantErr(t, "same key, other author", err, models.ErrDuplicate)
+
+		// A draft saved before its member moved out of the author's
+		// scope is still answered as saved when it comes again.
+		west := d.westPatrol
+		if _, err := s.UpdateMember(ctx, d.admin, m.ID, models.MemberPatch{UnitID: &west}); err != nil {
+			t.Fatal(err)
+		}
+		moved := newVisit(m.ID, "draft-1", today)
+		created, err = s.CreateVisit(ctx, d.east1, moved, []uint64{sn.ID})
+		if err != nil || created || moved.ID != v.ID {
+			t.Errorf("replay after the move = %v, %v, id %d; want false, nil, %d", created, err, moved.ID, v.ID)
+		}
+		_, err = s.CreateVisit(ctx, d.east1, newVisit(m.ID, "draft-2", today), []uint64{sn.ID})
+		wantErr(t, "new draft after the move", err, models.ErrNotFound)
+		if n := count(t, s, "visits", "member_id = ?", m.ID); n != 1 {
+			t.Errorf("%d visits of the member, want 1", n)
+		}
 
 	})
 }
