@@ -88,22 +88,26 @@ func (s *Store) MarkRequestsMet(ctx context.Context, v models.Viewer, visitID ui
 // order, or the problem it found was corrected since. A sanction no visit
 // is about is not.
 func refreshEnforced(tx *gorm.DB, ids []uint64) error {
-	now := time.Now().UTC()
 	for _, id := range ids {
-		// One statement, not a read and a write: it runs in every save of
-		// a visit. The subquery walks the member's visits newest first
-		// (idx_visits_member_date) to the first about this sanction,
-		// rather than sort all of the sanction's visits: a member visited
-		// often has hundreds. It names the updated row (sanctions.id)
-		// instead of selecting from sanctions, which MySQL refuses in an
-		// UPDATE of sanctions.
-		err := tx.Exec(`UPDATE sanctions SET updated_at = ?, enforced = COALESCE((
-			SELECT v.enforcement_ok OR v.rectified_on IS NOT NULL FROM visits v
-			WHERE v.member_id = sanctions.member_id
-			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = sanctions.id)
-			ORDER BY v.date DESC, v.id DESC LIMIT 1), FALSE)
-			WHERE id = ?`, now, id).Error
+		var last []struct {
+			EnforcementOK bool
+			RectifiedOn   *time.Time
+		}
+		// Walk the member's visits newest first (idx_visits_member_date) to
+		// the first about this sanction, rather than sort all of the
+		// sanction's visits: a member visited often has hundreds. A read
+		// and a write, not one UPDATE with this as its subquery: that
+		// subquery would be a locking read, and saves of visits of one
+		// member at once then deadlock (seen in the side-by-side bench).
+		err := tx.Raw(`SELECT v.enforcement_ok, v.rectified_on FROM visits v
+			WHERE v.member_id = (SELECT member_id FROM sanctions WHERE id = ?)
+			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = ?)
+			ORDER BY v.date DESC, v.id DESC LIMIT 1`, id, id).Scan(&last).Error
 		if err != nil {
+			return fmt.Errorf("last check of sanction %d: %w", id, err)
+		}
+		enforced := len(last) == 1 && (last[0].EnforcementOK || last[0].RectifiedOn != nil)
+		if err := tx.Model(&models.Sanction{}).Where("id = ?", id).Update("enforced", enforced).Error; err != nil {
 			return fmt.Errorf("set enforcement of sanction %d: %w", id, err)
 		}
 	}

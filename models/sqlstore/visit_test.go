@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"testing"
@@ -146,6 +147,39 @@ func TestStore_CreateVisitConcurrent(t *testing.T) {
 		}
 		if n := count(t, s, "audit_events", "action = ?", models.AuditCreateVisit); n != 3 {
 			t.Errorf("create_visit audit rows = %d, want 3", n)
+		}
+	})
+}
+
+// TestStore_CreateVisitSameMember: inspectors saving different visits of
+// one member at once all succeed (no deadlock between the saves, each of
+// which also refreshes the sanction's enforcement).
+func TestStore_CreateVisitSameMember(t *testing.T) {
+	const workers = 16
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		d := loadDemo(t, s)
+		today := models.DateOf(time.Now())
+		m, sn := mustMember(t, s, d.eastOffice, "同一对象", today)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				for i := 0; i < 4; i++ {
+					v := newVisit(m.ID, fmt.Sprintf("same-%d-%d", w, i), today)
+					if _, err := s.CreateVisit(ctx, d.east1, v, []uint64{sn.ID}); err != nil {
+						t.Errorf("CreateVisit: %v", err)
+					}
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if n := count(t, s, "visits", "member_id = ?", m.ID); n != workers*4 {
+			t.Errorf("%d visits, want %d", n, workers*4)
 		}
 	})
 }
