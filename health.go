@@ -55,11 +55,11 @@ func (o *observability) handlers() handlers.Observer {
 }
 
 // bot sets the transport's Observer and wraps its polling lease.
-func (o *observability) bot(bc *bot.Config, locker models.Locker) {
+func (o *observability) bot(bc *bot.Config, locker models.Locker, held func(bool)) {
 	if o.m != nil {
 		bc.Observer = o.m
 	}
-	bc.Locker = pollLocker{o.locker(locker)}
+	bc.Locker = pollLocker{Locker: o.locker(locker), held: held}
 }
 
 // scheduler is the scheduler's Observer, nil when off.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // that bot tells "another process polls" from "Redis is down".
 func TestPollLocker(t *testing.T) {
 	ctx := t.Context()
-	l := pollLocker{models.NewMemoryLocker()}
+	var told []bool
+	l := pollLocker{Locker: models.NewMemoryLocker(), held: func(h bool) { told = append(told, h) }}
 	lease, err := l.TryLock(ctx, "telegram-poll:1", time.Minute)
 	if err != nil {
 		t.Fatalf("TryLock: %v", err)
@@ -29,5 +31,10 @@ func TestPollLocker(t *testing.T) {
 	}
 	if err := lease.Refresh(ctx, time.Minute); !errors.Is(err, bot.ErrLeaseLost) {
 		t.Errorf("Refresh after Unlock = %v, want bot.ErrLeaseLost", err)
+	}
+	// The hook (the state cache's switch) heard: taken, refreshed,
+	// given up, lost.
+	if want := []bool{true, true, false, false}; !slices.Equal(told, want) {
+		t.Errorf("held told %v, want %v", told, want)
 	}
 }

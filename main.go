@@ -280,8 +280,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	bc := botConfig(cfg, log, app)
 	bc.Commands = app.Commands()
 	// One poller per token: the lease lives where the scheduler's locks do
-	// (Redis when replicas share one).
-	obs.bot(&bc, lockerFor(svc.state))
+	// (Redis when replicas share one). While this process polls it is the
+	// only writer of chat states, and the Redis state store may answer
+	// loads from what it saved (redisstate.Store.EnableCache); webhook
+	// replicas all write, so never there.
+	obs.bot(&bc, lockerFor(svc.state), pollCache(cfg, svc.state))
 	tg, err := bot.New(ctx, bc, app)
 	if err != nil {
 		return err
@@ -317,8 +320,13 @@ func botConfig(cfg config.Config, log *slog.Logger, app *handlers.App) bot.Confi
 }
 
 // pollLocker adapts the scheduler's models.Locker to bot.Locker, mapping
-// the models' errors onto bot's.
-type pollLocker struct{ models.Locker }
+// the models' errors onto bot's. held, when set, is told whether this
+// process holds the polling lease: taken or refreshed (true), in doubt or
+// given up (false).
+type pollLocker struct {
+	models.Locker
+	held func(bool)
+}
 
 // TryLock implements bot.Locker.
 func (l pollLocker) TryLock(ctx context.Context, name string, ttl time.Duration) (bot.Lease, error) {
@@ -329,19 +337,34 @@ func (l pollLocker) TryLock(ctx context.Context, name string, ttl time.Duration)
 	if err != nil {
 		return nil, err
 	}
-	return pollLease{lock}, nil
+	l.tell(true)
+	return pollLease{Lock: lock, tell: l.tell}, nil
+}
+
+func (l pollLocker) tell(held bool) {
+	if l.held != nil {
+		l.held(held)
+	}
 }
 
 // pollLease adapts a models.Lock to bot.Lease.
-type pollLease struct{ models.Lock }
+type pollLease struct {
+	models.Lock
+	tell func(bool)
+}
 
 // Refresh implements bot.Lease.
 func (l pollLease) Refresh(ctx context.Context, ttl time.Duration) error {
-	return leaseErr(l.Lock.Refresh(ctx, ttl))
+	err := l.Lock.Refresh(ctx, ttl)
+	l.tell(err == nil)
+	return leaseErr(err)
 }
 
 // Unlock implements bot.Lease.
-func (l pollLease) Unlock(ctx context.Context) error { return leaseErr(l.Lock.Unlock(ctx)) }
+func (l pollLease) Unlock(ctx context.Context) error {
+	l.tell(false)
+	return leaseErr(l.Lock.Unlock(ctx))
+}
 
 // leaseErr marks models' "not held" as bot.ErrLeaseLost.
 func leaseErr(err error) error {

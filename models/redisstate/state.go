@@ -59,6 +59,7 @@ type Store struct {
 	rdb    *redis.Client
 	prefix string
 	keys   *models.Keyring
+	cache  stateCache // see cache.go; off until EnableCache
 }
 
 // Open connects to the Redis at redisURL
@@ -103,8 +104,11 @@ func (r *Store) Load(ctx context.Context, chatID, userID int64) ([]byte, int64, 
 }
 
 // LoadEpoch implements models.StateStore: the state and the epoch in one
-// pipelined round trip.
+// pipelined round trip, or none when the cache holds them (cache.go).
 func (r *Store) LoadEpoch(ctx context.Context, chatID, userID int64) ([]byte, int64, int64, error) {
+	if data, version, epoch, ok := r.cache.get(r.key(chatID, userID)); ok {
+		return data, version, epoch, nil
+	}
 	var (
 		hm *redis.SliceCmd
 		ep *redis.StringCmd
@@ -125,11 +129,21 @@ func (r *Store) LoadEpoch(ctx context.Context, chatID, userID int64) ([]byte, in
 	return data, version, epoch, err
 }
 
+// usersChangedScript moves the users epoch on and tells every process the
+// new value (their caches, cache.go), in one step.
+var usersChangedScript = redis.NewScript(`
+local e = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', ARGV[1], e)
+return e
+`)
+
 // UsersChanged implements models.StateStore.
 func (r *Store) UsersChanged(ctx context.Context) error {
-	if err := r.rdb.Incr(ctx, r.epochKey()).Err(); err != nil {
+	e, err := usersChangedScript.Run(ctx, r.rdb, []string{r.epochKey()}, r.usersChannel()).Int64()
+	if err != nil {
 		return fmt.Errorf("move users epoch: %w", err)
 	}
+	r.cache.raiseEpoch(e)
 	return nil
 }
 
@@ -164,16 +178,20 @@ func (r *Store) Save(ctx context.Context, chatID, userID int64, data []byte, ver
 	sealed := r.keys.Seal(data, []byte(key))
 	nv, err := saveScript.Run(ctx, r.rdb, []string{key}, version, sealed, ms).Int64()
 	if err != nil {
+		r.cache.drop(key) // saved or not: not known
 		return 0, fmt.Errorf("save state of chat %d: %w", chatID, err)
 	}
 	if nv < 0 {
+		r.cache.drop(key)
 		return 0, fmt.Errorf("save state of chat %d: version %d: %w", chatID, version, models.ErrStale)
 	}
+	r.cache.put(key, data, nv, ttl)
 	return nv, nil
 }
 
 // Delete implements models.StateStore.
 func (r *Store) Delete(ctx context.Context, chatID, userID int64, version int64) error {
+	r.cache.drop(r.key(chatID, userID))
 	res, err := deleteScript.Run(ctx, r.rdb, []string{r.key(chatID, userID)}, version).Int64()
 	if err != nil {
 		return fmt.Errorf("delete state of chat %d: %w", chatID, err)
@@ -186,6 +204,7 @@ func (r *Store) Delete(ctx context.Context, chatID, userID int64, version int64)
 
 // Close closes the connection pool.
 func (r *Store) Close() error {
+	r.DisableCache()
 	if err := r.rdb.Close(); err != nil {
 		return fmt.Errorf("close redis: %w", err)
 	}
