@@ -175,6 +175,22 @@ func TestStore_Enforcement(t *testing.T) {
 		if n := count(t, s, "visits", "id = ? AND rectified_on IS NOT NULL", rectify.VisitID); n != 1 {
 			t.Errorf("an edit cleared the rectification")
 		}
+		// A later visit that finds a new problem makes it not enforced
+		// again; one that finds it in order, enforced.
+		later := newVisit(qian.ID, "enf-2", today)
+		later.EnforcementOK, later.EnforcementProblem = false, "又恢复发放"
+		if _, err := s.CreateVisit(ctx, d.admin, later, []uint64{expelled.ID}); err != nil {
+			t.Fatalf("CreateVisit: %v", err)
+		}
+		if got := demoSanction(t, s, d, "钱七", models.GovExpulsion); got.Enforced {
+			t.Errorf("still enforced after a visit found a new problem")
+		}
+		if _, err := s.CreateVisit(ctx, d.admin, newVisit(qian.ID, "enf-3", today), []uint64{expelled.ID}); err != nil {
+			t.Fatalf("CreateVisit: %v", err)
+		}
+		if got := demoSanction(t, s, d, "钱七", models.GovExpulsion); !got.Enforced {
+			t.Errorf("not enforced after a visit found it in order")
+		}
 	})
 }
 

@@ -89,24 +89,34 @@ func (s *Store) MarkRequestsMet(ctx context.Context, v models.Viewer, visitID ui
 // is about is not.
 func refreshEnforced(tx *gorm.DB, ids []uint64) error {
 	for _, id := range ids {
-		var last []struct {
-			EnforcementOK bool
-			RectifiedOn   *time.Time
+		var got []struct {
+			Current bool  // what the sanction says now
+			Latest  *bool // what its latest visit says; nil: no visit
 		}
-		// Walk the member's visits newest first (idx_visits_member_date) to
-		// the first about this sanction, rather than sort all of the
-		// sanction's visits: a member visited often has hundreds. A read
-		// and a write, not one UPDATE with this as its subquery: that
-		// subquery would be a locking read, and saves of visits of one
-		// member at once then deadlock (seen in the side-by-side bench).
-		err := tx.Raw(`SELECT v.enforcement_ok, v.rectified_on FROM visits v
-			WHERE v.member_id = (SELECT member_id FROM sanctions WHERE id = ?)
-			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = ?)
-			ORDER BY v.date DESC, v.id DESC LIMIT 1`, id, id).Scan(&last).Error
+		// The latest visit walks the member's visits newest first
+		// (idx_visits_member_date) to the first about this sanction,
+		// rather than sort all of the sanction's visits: a member visited
+		// often has hundreds. A plain read, and a write only when the
+		// answer changes (most saves find it as it was: a round trip
+		// saved); not one UPDATE with this as its subquery, which would be
+		// a locking read: saves of visits of one member at once then
+		// deadlock (seen in the side-by-side bench).
+		err := tx.Raw(`SELECT s.enforced AS current, (
+			SELECT v.enforcement_ok OR v.rectified_on IS NOT NULL FROM visits v
+			WHERE v.member_id = s.member_id
+			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = s.id)
+			ORDER BY v.date DESC, v.id DESC LIMIT 1) AS latest
+			FROM sanctions s WHERE s.id = ?`, id).Scan(&got).Error
 		if err != nil {
 			return fmt.Errorf("last check of sanction %d: %w", id, err)
 		}
-		enforced := len(last) == 1 && (last[0].EnforcementOK || last[0].RectifiedOn != nil)
+		if len(got) == 0 {
+			continue // no such sanction
+		}
+		enforced := got[0].Latest != nil && *got[0].Latest
+		if enforced == got[0].Current {
+			continue
+		}
 		if err := tx.Model(&models.Sanction{}).Where("id = ?", id).Update("enforced", enforced).Error; err != nil {
 			return fmt.Errorf("set enforcement of sanction %d: %w", id, err)
 		}
