@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,4 +104,48 @@ func TestApp_ReplicasKeepOrder(t *testing.T) {
 	c.Expect("工作表现", "当前内容：工作很积极")
 	c.Press("返回")
 	c.Expect("思想", "当前内容：思想很端正")
+}
+
+// TestApp_CachedPollerRevocation: the polling process answers loads from
+// its state cache (redisstate.Store.EnableCache); a user revoked by
+// another process (an admin's replica, the command line) is still refused
+// at their next update there, with their draft gone, once the change is
+// published: the cache gives the new users epoch, not the old one.
+func TestApp_CachedPollerRevocation(t *testing.T) {
+	ctx := context.Background()
+	store := modelstest.OpenMySQL(t)
+	if err := store.LoadDemo(ctx, apptest.DemoAdmin, apptest.DemoInspector); err != nil {
+		t.Fatal(err)
+	}
+	prefix := "huifang_test:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
+	keys := modelstest.StateKeyring(t, modelstest.NewStateKey(t))
+	pollerState, otherState := modelstest.OpenRedisAt(t, prefix, keys), modelstest.OpenRedisAt(t, prefix, keys)
+	pollerState.EnableCache()
+	poller, other := apptest.MustApp(t, store, pollerState), apptest.MustApp(t, store, otherState)
+
+	insp := kittest.NewChat(t, poller, apptest.DemoInspector)
+	insp.Say("/visit 李四")
+	insp.Expect("开始为 <b>李四</b>")
+	_, _, before, err := pollerState.LoadEpoch(ctx, apptest.DemoInspector, apptest.DemoInspector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := kittest.NewChat(t, other, apptest.DemoAdmin)
+	admin.Upd = 900_000
+	admin.Say("/revoke 10002")
+	admin.Expect("已撤销 演示回访人员")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, _, e, _ := pollerState.LoadEpoch(ctx, apptest.DemoInspector, apptest.DemoInspector); e > before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the poller never heard of the revocation")
+		}
+	}
+	if _, _, _, err := pollerState.LoadEpoch(ctx, apptest.DemoInspector, apptest.DemoInspector); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("the poller still holds the revoked user's draft: %v", err)
+	}
+	insp.Say("/visit")
+	insp.Expect("没有使用本机器人的权限")
+	insp.Refute("李四")
 }

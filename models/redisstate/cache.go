@@ -22,7 +22,9 @@ import (
 //     the handler starts again from Redis;
 //   - the cache is emptied and used only once the epoch subscription is
 //     confirmed, and is off as soon as the lease is in doubt or the
-//     subscription fails (DisableCache, subscriber);
+//     subscription fails (DisableCache, subscriber); it is emptied too
+//     whenever the users epoch moves, since a change of a user (a
+//     revocation) may delete their state from another process;
 //   - an entry lives at most cacheMaxAge (and half the state's ttl), so a
 //     state Redis let expire is not brought back, and the cache holds at
 //     most cacheMaxEntries chats.
@@ -147,11 +149,16 @@ func (c *stateCache) setLive(live bool, epoch int64) {
 	}
 }
 
-// raiseEpoch takes a newer users epoch.
+// raiseEpoch takes a newer users epoch and empties the cache: whoever
+// changed a user may have deleted their state too (a revocation by
+// another process), and such changes are rare.
 func (c *stateCache) raiseEpoch(e int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch = max(c.epoch, e)
+	if e > c.epoch {
+		c.epoch = e
+		clear(c.entries)
+	}
 }
 
 // get returns a copy of key's entry and the epoch, if the cache is live
