@@ -117,6 +117,30 @@ func TestStore_AuditChainConcurrent(t *testing.T) {
 	})
 }
 
+// TestStore_AuditChainAfterRollback: an audit row rolled back with its
+// transaction leaves the chain where it was, and the next row follows the
+// real head (not the one the rolled-back row had moved to).
+func TestStore_AuditChainAfterRollback(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		r := loadRoster(t, s)
+		mustSearch(t, s, r.admin, "张三")
+		before := mustVerify(t, s)
+		ev := models.AuditEvent{At: time.Now(), ActorID: r.admin.TelegramID, Action: models.AuditSearch, Detail: "rolled back"}
+		if err := sqlstore.AppendRolledBackForTest(ctx, s, ev); err != nil {
+			t.Fatal(err)
+		}
+		if c := mustVerify(t, s); c.HeadSeq != before.HeadSeq || c.Events != before.Events {
+			t.Fatalf("after a rollback: %+v, want as before %+v", c, before)
+		}
+		mustSearch(t, s, r.admin, "张三")
+		mustSearch(t, s, r.admin, "张三")
+		if c := mustVerify(t, s); c.Broken != nil || c.HeadSeq != before.HeadSeq+2 {
+			t.Errorf("after two more rows: %+v, want head at %d, unbroken", c, before.HeadSeq+2)
+		}
+	})
+}
+
 // TestStore_PruneAudit: pruning keeps at least six months, deletes a
 // prefix of the chain, leaves a chain that verifies and audits itself.
 func TestStore_PruneAudit(t *testing.T) {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"gorm.io/gorm"
@@ -139,4 +140,20 @@ func MigrateToForTest(ctx context.Context, s *Store, id string) error {
 // PluckForTest reads one column of the rows of table matching where.
 func PluckForTest(ctx context.Context, s *Store, table, column string, dest any, where string, args ...any) error {
 	return s.db.WithContext(ctx).Table(table).Where(where, args...).Pluck(column, dest).Error
+}
+
+// AppendRolledBackForTest appends ev to its chain in a transaction that is
+// then rolled back, as when an audited change fails after its audit row.
+func AppendRolledBackForTest(ctx context.Context, s *Store, ev models.AuditEvent) error {
+	errRollback := errors.New("roll back")
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := appendAudit(tx, &ev); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if errors.Is(err, errRollback) {
+		return nil
+	}
+	return err
 }
