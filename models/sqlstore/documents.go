@@ -20,28 +20,11 @@ import (
 func (s *Store) FormData(ctx context.Context, v models.Viewer, id uint64) (models.VisitDoc, error) {
 	var doc models.VisitDoc
 	err := s.visitViewAudited(ctx, v, models.AuditDocForm, id, func(tx *gorm.DB) (*uint64, error) {
-		doc = models.VisitDoc{}
-		visit, ids, err := findVisit(tx, v, id, false)
+		rec, names, err := loadVisitRecord(tx, v, id)
 		if err != nil {
 			return nil, err
 		}
-		row, err := findMember(tx, v, visit.MemberID)
-		if err != nil {
-			return nil, err
-		}
-		doc.Member, doc.UnitName, doc.Visit = normaliseMember(row.Member), row.UnitName, visit
-		all, err := memberSanctions(tx, visit.MemberID)
-		if err != nil {
-			return nil, err
-		}
-		for _, sc := range all {
-			if slices.Contains(ids, sc.ID) {
-				doc.Sanctions = append(doc.Sanctions, sc)
-			}
-		}
-		if doc.Names, err = visitNames(tx, []models.Visit{visit}); err != nil {
-			return nil, err
-		}
+		doc = models.VisitDoc{Member: rec.Member, UnitName: rec.UnitName, Visit: rec.Visit, Sanctions: rec.Sanctions, Names: names}
 		return &doc.Visit.MemberID, nil
 	})
 	if err != nil {

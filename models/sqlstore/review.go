@@ -23,17 +23,8 @@ import (
 func (s *Store) ViewVisit(ctx context.Context, v models.Viewer, id uint64) (models.VisitRecord, error) {
 	var rec models.VisitRecord
 	err := s.visitViewAudited(ctx, v, models.AuditViewVisit, id, func(tx *gorm.DB) (*uint64, error) {
-		rec = models.VisitRecord{}
 		var err error
-		if rec.Visit, rec.SanctionIDs, err = findVisit(tx, v, id, false); err != nil {
-			return nil, err
-		}
-		row, err := findMember(tx, v, rec.Visit.MemberID)
-		if err != nil {
-			return nil, err
-		}
-		rec.Member, rec.UnitName = row.Member, row.UnitName
-		if err := loadRecordDetails(tx, &rec); err != nil {
+		if rec, _, err = loadVisitRecord(tx, v, id); err != nil {
 			return nil, err
 		}
 		return &rec.Visit.MemberID, nil
@@ -44,33 +35,41 @@ func (s *Store) ViewVisit(ctx context.Context, v models.Viewer, id uint64) (mode
 	return rec, nil
 }
 
-// loadRecordDetails fills the sanctions, the names and the revision count
-// of a record whose visit is loaded.
-func loadRecordDetails(tx *gorm.DB, rec *models.VisitRecord) error {
-	id := rec.Visit.ID
+// loadVisitRecord reads visit id of v's subtree whole (ViewVisit, and the
+// record form: FormData), with the names of its author and reviewer by
+// Telegram id (those who have a users row).
+func loadVisitRecord(tx *gorm.DB, v models.Viewer, id uint64) (models.VisitRecord, map[int64]string, error) {
+	var rec models.VisitRecord
+	var err error
+	if rec.Visit, rec.SanctionIDs, err = findVisit(tx, v, id, false); err != nil {
+		return rec, nil, err
+	}
+	row, err := findMember(tx, v, rec.Visit.MemberID)
+	if err != nil {
+		return rec, nil, err
+	}
+	rec.Member, rec.UnitName = normaliseMember(row.Member), row.UnitName
 	if len(rec.SanctionIDs) > 0 {
 		err := tx.Where("id IN ?", rec.SanctionIDs).Order("decision_date DESC, id DESC").Find(&rec.Sanctions).Error
 		if err != nil {
-			return fmt.Errorf("load sanctions of visit %d: %w", id, err)
+			return rec, nil, fmt.Errorf("load sanctions of visit %d: %w", id, err)
 		}
 		for i := range rec.Sanctions {
 			rec.Sanctions[i].NormaliseDates()
 		}
 	}
-	n, err := revisionCount(tx, id)
+	if rec.Revisions, err = revisionCount(tx, id); err != nil {
+		return rec, nil, err
+	}
+	names, err := visitNames(tx, []models.Visit{rec.Visit})
 	if err != nil {
-		return err
+		return rec, nil, err
 	}
-	rec.Revisions = n
-	if rec.AuthorName, err = userName(tx, rec.Visit.AuthorID); err != nil {
-		return err
-	}
+	rec.AuthorName = names[rec.Visit.AuthorID]
 	if r := rec.Visit.ReviewerID; r != nil {
-		if rec.ReviewerName, err = userName(tx, *r); err != nil {
-			return err
-		}
+		rec.ReviewerName = names[*r]
 	}
-	return nil
+	return rec, names, nil
 }
 
 // revisionCount is how many revisions visit id has.
@@ -80,19 +79,6 @@ func revisionCount(tx *gorm.DB, id uint64) (int, error) {
 		return 0, fmt.Errorf("count revisions of visit %d: %w", id, err)
 	}
 	return int(n), nil
-}
-
-// userName is the registered name of a Telegram id, "" when none.
-func userName(tx *gorm.DB, telegramID int64) (string, error) {
-	var names []string
-	err := tx.Model(&models.User{}).Where("telegram_id = ?", telegramID).Limit(1).Pluck("name", &names).Error
-	if err != nil {
-		return "", fmt.Errorf("load name of user %d: %w", telegramID, err)
-	}
-	if len(names) == 0 {
-		return "", nil
-	}
-	return names[0], nil
 }
 
 // ReviewVisit approves a pending visit of actor's subtree, or returns it
