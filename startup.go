@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/config"
+	"github.com/huifang/huifang/internal/ctxsleep"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
@@ -38,16 +39,12 @@ func newStartupWait(cfg config.Config, log *slog.Logger) startupWait {
 		now: time.Now, sleep: sleepCtx}
 }
 
-// sleepCtx waits for d or until ctx ends.
+// sleepCtx waits for d or until ctx ends (its error).
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
+	if !ctxsleep.Sleep(ctx, d) {
 		return ctx.Err()
 	}
+	return nil
 }
 
 // until calls try until it succeeds, the budget is spent, or ctx ends.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"github.com/huifang/huifang/internal/ctxsleep"
 )
 
 // clock is the time source of the sender, the poll loop and start-up:
@@ -20,22 +22,7 @@ type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
 
-func (realClock) Sleep(ctx context.Context, d time.Duration) bool { return sleep(ctx, d) }
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+func (realClock) Sleep(ctx context.Context, d time.Duration) bool { return ctxsleep.Sleep(ctx, d) }
 
 // jitterFunc draws the wait actually taken for a backoff of d; tests use
 // an exact one.

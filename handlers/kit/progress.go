@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/huifang/huifang/internal/ctxsleep"
 )
 
 // Progress of long work. Work that may take more than a couple of seconds
@@ -126,7 +128,7 @@ func (p *Progress) Finish(final string) {
 	if id == 0 || final == "" {
 		return
 	}
-	if wait := p.timing.Every - time.Since(last); wait > 0 && !sleepCtx(p.ctx, wait) {
+	if wait := p.timing.Every - time.Since(last); wait > 0 && !ctxsleep.Sleep(p.ctx, wait) {
 		return
 	}
 	_ = p.sink.Edit(p.ctx, id, final) // progress is a courtesy: a failed edit is not the work's failure
@@ -200,18 +202,6 @@ func (p *Progress) wait(d time.Duration) bool {
 	case <-p.stop:
 		return false
 	case <-p.runCtx.Done():
-		return false
-	}
-}
-
-// sleepCtx waits d or until ctx is done; it reports whether d passed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
 		return false
 	}
 }
