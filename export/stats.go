@@ -8,16 +8,6 @@ import (
 	"github.com/huifang/huifang/models"
 )
 
-// Codes counted by the statistics, in the order shown.
-var (
-	statKinds = []models.SanctionKind{models.PartyWarning, models.PartySeriousWarning, models.PartyPostRemoval,
-		models.PartyProbation, models.PartyExpulsion, models.GovWarning, models.GovDemerit, models.GovMajorDemerit,
-		models.GovDemotion, models.GovDismissal, models.GovExpulsion}
-	statMethods = []string{models.MethodTalk, models.MethodHome, models.MethodRelatives, models.MethodGroup,
-		models.MethodAppraisal, models.MethodInquiry, models.MethodPartyOrg}
-	statTypes = []string{models.TypeTalk, models.TypeRecommend, models.TypeInteractive}
-)
-
 // stats are the simple counts of the 统计 sheet. Figures about visits
 // count approved (final) visits only; pending and returned ones are
 // counted apart.
@@ -100,7 +90,7 @@ func (w *Workbook) writeStats() error {
 		{w.tr.T("x_st_key"), s.key},
 		{w.tr.T("x_st_sanctions"), s.sanctions},
 	}
-	for _, k := range statKinds {
+	for _, k := range models.SanctionKinds {
 		if n := s.kinds[k]; n > 0 {
 			rows = append(rows, [2]any{"　" + w.code("kind_", string(k)), n})
 		}
@@ -116,10 +106,10 @@ func (w *Workbook) writeStats() error {
 		[2]any{w.tr.T("x_st_final_note"), nil},
 		[2]any{w.tr.T("x_st_visited"), len(s.visited)},
 	)
-	for _, m := range statMethods {
+	for _, m := range models.Methods {
 		rows = append(rows, [2]any{w.tr.T("x_st_by_method", "Method", w.code("method_", m)), s.methods[m]})
 	}
-	for _, t := range statTypes {
+	for _, t := range models.VisitTypes {
 		rows = append(rows, [2]any{w.tr.T("x_st_by_type", "Type", w.code("type_", t)), s.types[t]})
 	}
 	rows = append(rows,

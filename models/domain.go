@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // DateOf returns t's calendar date (in t's own location) as UTC midnight,
 // the form in which every DATE column is stored and returned.
@@ -24,15 +27,7 @@ func AddMonths(t time.Time, n int) time.Time {
 }
 
 // ValidKind reports whether kind is one of the sanction kinds.
-func ValidKind(kind SanctionKind) bool {
-	switch kind {
-	case PartyWarning, PartySeriousWarning, PartyPostRemoval, PartyProbation,
-		PartyExpulsion, GovWarning, GovDemerit, GovMajorDemerit, GovDemotion,
-		GovDismissal, GovExpulsion:
-		return true
-	}
-	return false
-}
+func ValidKind(kind SanctionKind) bool { return slices.Contains(SanctionKinds, kind) }
 
 // PeriodMonths returns the length of a sanction's period in months as
 // decided. For PartyProbation it is probationMonths, which must be 12 or

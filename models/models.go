@@ -75,6 +75,16 @@ const (
 	RecommendLift       = "lift"        // 支持解除处分/恢复党员权利
 )
 
+// The codes of each list, in the order forms, sheets and checks use them:
+// the one place they are enumerated. Read only.
+var (
+	SanctionKinds = []SanctionKind{PartyWarning, PartySeriousWarning, PartyPostRemoval, PartyProbation,
+		PartyExpulsion, GovWarning, GovDemerit, GovMajorDemerit, GovDemotion, GovDismissal, GovExpulsion}
+	Ranks      = []Rank{RankSectionCadre, RankCivilServant, RankOther}
+	Methods    = []string{MethodTalk, MethodHome, MethodRelatives, MethodGroup, MethodAppraisal, MethodInquiry, MethodPartyOrg}
+	VisitTypes = []string{TypeTalk, TypeRecommend, TypeInteractive}
+)
+
 // Unit is a node of the unit tree. Path is the materialised path of ids
 // ("/1/4/9/") so that a subtree is one indexed prefix query.
 type Unit struct {

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,9 +52,7 @@ func validMethods(s string) bool {
 		return false
 	}
 	for _, m := range strings.Split(s, ",") {
-		switch m {
-		case MethodTalk, MethodHome, MethodRelatives, MethodGroup, MethodAppraisal, MethodInquiry, MethodPartyOrg:
-		default:
+		if !slices.Contains(Methods, m) {
 			return false
 		}
 	}

@@ -18,16 +18,6 @@ import (
 // Text renders a catalogue message (kit.Tr.T).
 type Text func(id string, kv ...any) string
 
-// Ranks are the columns of the figures by category, in order.
-var Ranks = []models.Rank{models.RankSectionCadre, models.RankCivilServant, models.RankOther}
-
-// Methods and Types are the rows of the sheets by method and by type.
-var (
-	Methods = []string{models.MethodTalk, models.MethodHome, models.MethodRelatives, models.MethodGroup,
-		models.MethodAppraisal, models.MethodInquiry, models.MethodPartyOrg}
-	Types = []string{models.TypeTalk, models.TypeRecommend, models.TypeInteractive}
-)
-
 // measure is one figure of the summary: its label key and its value in a
 // tally.
 type measure struct {
@@ -88,8 +78,8 @@ func Workbook(f models.Figures, tr Text) ([]byte, error) {
 		return nil, fmt.Errorf("name sheet: %w", err)
 	}
 	b.summary(summary, f)
-	b.byCode(tr("rp_sheet_method"), "method_", Methods, f.ByMethod, f.PerMonth, true)
-	b.byCode(tr("rp_sheet_type"), "type_", Types, f.ByType, f.PerMonth, false)
+	b.byCode(tr("rp_sheet_method"), "method_", models.Methods, f.ByMethod, f.PerMonth, true)
+	b.byCode(tr("rp_sheet_type"), "type_", models.VisitTypes, f.ByType, f.PerMonth, false)
 	for _, l := range models.FigureLists {
 		b.list(tr("rp_sheet_"+string(l)), l, f.Lists[l])
 	}
@@ -160,7 +150,7 @@ func (b *book) summary(sheet string, f models.Figures) {
 	b.set(sheet, 1, 1, tr("rp_unit"))
 	b.check(b.x.MergeCell(sheet, "A1", "A2"))
 	cols := []string{}
-	for _, r := range Ranks {
+	for _, r := range models.Ranks {
 		cols = append(cols, tr("rank_"+string(r)))
 	}
 	cols = append(cols, tr("rp_total"))
@@ -184,10 +174,10 @@ func (b *book) summary(sheet string, f models.Figures) {
 		b.set(sheet, 1, row, name)
 		for i, m := range measures {
 			c := 2 + i*len(cols)
-			for j, r := range Ranks {
+			for j, r := range models.Ranks {
 				b.set(sheet, c+j, row, m.value(cell(r)))
 			}
-			b.set(sheet, c+len(Ranks), row, m.value(total))
+			b.set(sheet, c+len(models.Ranks), row, m.value(total))
 		}
 		row++
 	}

@@ -78,9 +78,6 @@ func (b SanctionBrief) sanction() models.Sanction {
 
 // Answer codes offered as buttons.
 var (
-	methodCodes = []string{models.MethodTalk, models.MethodHome, models.MethodRelatives, models.MethodGroup, models.MethodAppraisal,
-		models.MethodInquiry, models.MethodPartyOrg}
-	typeCodes  = []string{models.TypeTalk, models.TypeRecommend, models.TypeInteractive}
 	conclCodes = []string{models.ConclusionGood, models.ConclusionFairlyGood, models.ConclusionAverage, models.ConclusionPoor}
 	recCodes   = []string{models.RecommendContinue, models.RecommendPost, models.RecommendAdjustPost, models.RecommendLift}
 )
@@ -105,8 +102,8 @@ var Fields = []*wizard.Field[*Draft]{
 	{Name: "sanctions", Kind: wizard.Multi, Options: sanctionOptions, Show: showSanctions,
 		Applies: func(d *Draft) bool { return len(d.Avail) > 1 }},
 	{Name: "date", Kind: wizard.Date, Col: "Date", Shortcuts: dateShortcuts, Check: checkDate},
-	{Name: "methods", Kind: wizard.Multi, Col: "Methods", Codes: methodCodes, Labels: "method_", PerRow: 2},
-	{Name: "type", Kind: wizard.Choice, Col: "Type", Codes: typeCodes, Labels: "type_"},
+	{Name: "methods", Kind: wizard.Multi, Col: "Methods", Codes: models.Methods, Labels: "method_", PerRow: 2},
+	{Name: "type", Kind: wizard.Choice, Col: "Type", Codes: models.VisitTypes, Labels: "type_"},
 	{Name: "inspectors", Kind: wizard.Text, Col: "Inspectors", Max: maxShortText, Parse: parseInspectors,
 		Shortcuts: onlyMe, PromptData: func(_ *kit.Turn, d *Draft) []any { return []any{"Name", kit.Esc(d.Me)} }},
 	{Name: "participants", Kind: wizard.Text, Col: "Participants", Max: maxShortText, Optional: true},

@@ -13,19 +13,10 @@ import (
 // next Next, which the cursors call only after using them) and interned
 // here.
 
-// kinds and ranks intern the codes of the calendar's columns: comparing
-// string(b) to a constant does not allocate.
-var (
-	kinds = []models.SanctionKind{models.PartyWarning, models.PartySeriousWarning, models.PartyPostRemoval,
-		models.PartyProbation, models.PartyExpulsion, models.GovWarning, models.GovDemerit, models.GovMajorDemerit,
-		models.GovDemotion, models.GovDismissal, models.GovExpulsion}
-	ranks = []models.Rank{models.RankSectionCadre, models.RankCivilServant, models.RankOther}
-)
-
 // internKind returns the sanction kind b spells, without allocating for
 // a known one.
 func internKind(b sql.RawBytes) models.SanctionKind {
-	for _, k := range kinds {
+	for _, k := range models.SanctionKinds {
 		if string(b) == string(k) {
 			return k
 		}
@@ -36,7 +27,7 @@ func internKind(b sql.RawBytes) models.SanctionKind {
 // internRank returns the personnel category b spells, without allocating
 // for a known one.
 func internRank(b sql.RawBytes) models.Rank {
-	for _, r := range ranks {
+	for _, r := range models.Ranks {
 		if string(b) == string(r) {
 			return r
 		}

@@ -7,7 +7,7 @@
 // every program importing it builds at start-up: 1.7 MB of heap and about
 // 3 MB of resident memory for the bot's lifetime, for a lookup the bot
 // makes only when a member's name is written. The generated table is
-// embedded data (155 KB), read in place. TestPinyinTable checks it
+// embedded data (153 KB), read in place. TestPinyinTable checks it
 // against go-pinyin for every character, so a new go-pinyin version is
 // taken by running go generate ./models.
 package main
