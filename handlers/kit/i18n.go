@@ -6,8 +6,8 @@ import (
 	"html"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -32,10 +32,12 @@ var Locales fs.FS = commonLocales
 // bundle loaded from the TOML files of kit and of every feature.
 type Catalogue struct {
 	zh, en *i18n.Localizer
-	// plain caches messages rendered without data (button labels, most
-	// questions): go-i18n matches the language and runs a template at
-	// every call, which is most of the cost of rendering a step.
-	plain sync.Map // plainKey → string
+	// simple holds the messages whose text is plain or only inserts
+	// fields ({{.Name}}), per language, split once: go-i18n matches the
+	// language and runs a text/template at every call, which was most of
+	// the cost of rendering a step. Messages with other actions ({{if}})
+	// go through go-i18n. Read-only after NewCatalogue.
+	simple map[string]map[string]simpleMsg // lang → id → message
 }
 
 // NewCatalogue loads the message files of every given file system: each
@@ -46,6 +48,7 @@ func NewCatalogue(sets ...fs.FS) (*Catalogue, error) {
 	b := i18n.NewBundle(language.Chinese)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	seen := map[string]string{}
+	simple := map[string]map[string]simpleMsg{}
 	for _, set := range sets {
 		files, err := fs.Glob(set, "locales/*.toml")
 		if err != nil {
@@ -67,27 +70,118 @@ func NewCatalogue(sets ...fs.FS) (*Catalogue, error) {
 					return nil, fmt.Errorf("message %q (%s) is defined in %s and %s", m.ID, lang, prev, f)
 				}
 				seen[key] = f
+				if sm, ok := compileSimple(m); ok {
+					if simple[lang] == nil {
+						simple[lang] = map[string]simpleMsg{}
+					}
+					simple[lang][m.ID] = sm
+				}
 			}
 		}
 	}
-	return &Catalogue{zh: i18n.NewLocalizer(b, "zh"), en: i18n.NewLocalizer(b, "en")}, nil
+	return &Catalogue{zh: i18n.NewLocalizer(b, "zh"), en: i18n.NewLocalizer(b, "en"), simple: simple}, nil
 }
 
 // Lang returns the translator of lang (zh for anything but en).
 func (c *Catalogue) Lang(lang string) Tr {
 	if lang == LangEN {
-		return Tr{lang: LangEN, loc: c.en, plain: &c.plain}
+		return Tr{lang: LangEN, loc: c.en, simple: c.simple[LangEN]}
 	}
-	return Tr{lang: LangZH, loc: c.zh, plain: &c.plain}
+	return Tr{lang: LangZH, loc: c.zh, simple: c.simple[LangZH]}
 }
 
-type plainKey struct{ lang, id string }
+// simpleMsg is a message split at its {{.Field}} actions: parts[i] is
+// text, followed by the value of fields[i] (there is one part more than
+// fields).
+type simpleMsg struct {
+	parts  []string
+	fields []string
+}
+
+// compileSimple splits m's text if it has one form (no plurals) and every
+// action in it is {{.Field}}, as text/template would read it.
+func compileSimple(m *i18n.Message) (simpleMsg, bool) {
+	if m.LeftDelim != "" || m.RightDelim != "" || m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" {
+		return simpleMsg{}, false
+	}
+	var sm simpleMsg
+	rest := m.Other
+	for {
+		open := strings.Index(rest, "{{")
+		if open < 0 {
+			sm.parts = append(sm.parts, rest)
+			return sm, true
+		}
+		end := strings.Index(rest[open:], "}}")
+		if end < 0 {
+			return simpleMsg{}, false
+		}
+		field := strings.TrimSpace(rest[open+2 : open+end])
+		if !isFieldRef(field) {
+			return simpleMsg{}, false
+		}
+		sm.parts = append(sm.parts, rest[:open])
+		sm.fields = append(sm.fields, field[1:])
+		rest = rest[open+end+2:]
+	}
+}
+
+// isFieldRef reports whether s is ".Name" with Name an identifier.
+func isFieldRef(s string) bool {
+	if len(s) < 2 || s[0] != '.' {
+		return false
+	}
+	for i, r := range s[1:] {
+		if r != '_' && !(r >= 'a' && r <= 'z') && !(r >= 'A' && r <= 'Z') && !(i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// execute fills sm's fields from kv as text/template would print them
+// from a map: fmt's default format, "<no value>" for a missing key.
+func (sm simpleMsg) execute(kv []any) string {
+	if len(sm.fields) == 0 {
+		return sm.parts[0]
+	}
+	var b strings.Builder
+	for i, f := range sm.fields {
+		b.WriteString(sm.parts[i])
+		v, ok := lookupKV(kv, f)
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x)
+		case int:
+			b.WriteString(strconv.Itoa(x))
+		default:
+			if !ok {
+				b.WriteString("<no value>")
+			} else {
+				fmt.Fprint(&b, v)
+			}
+		}
+	}
+	b.WriteString(sm.parts[len(sm.fields)])
+	return b.String()
+}
+
+// lookupKV finds key in key/value pairs; a later pair wins, as in the map
+// render builds.
+func lookupKV(kv []any, key string) (any, bool) {
+	for i := (len(kv)/2 - 1) * 2; i >= 0; i -= 2 {
+		if k, ok := kv[i].(string); ok && k == key {
+			return kv[i+1], true
+		}
+	}
+	return nil, false
+}
 
 // Tr renders catalogue messages in one language.
 type Tr struct {
-	lang  string
-	loc   *i18n.Localizer
-	plain *sync.Map
+	lang   string
+	loc    *i18n.Localizer
+	simple map[string]simpleMsg
 }
 
 // Lang is the translator's language, LangZH or LangEN.
@@ -96,14 +190,8 @@ func (t Tr) Lang() string { return t.lang }
 // T renders message id with key/value pairs as template data. Values are
 // inserted as given: callers escape user-supplied ones with Esc.
 func (t Tr) T(id string, kv ...any) string {
-	if len(kv) == 0 && t.plain != nil {
-		key := plainKey{t.lang, id}
-		if s, ok := t.plain.Load(key); ok {
-			return s.(string)
-		}
-		s := t.render(id, nil)
-		t.plain.Store(key, s)
-		return s
+	if sm, ok := t.simple[id]; ok {
+		return sm.execute(kv)
 	}
 	return t.render(id, kv)
 }
