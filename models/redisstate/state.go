@@ -60,6 +60,7 @@ type Store struct {
 	prefix string
 	keys   *models.Keyring
 	cache  stateCache // see cache.go; off until EnableCache
+	sv     *saver     // see batch.go
 }
 
 // Open connects to the Redis at redisURL
@@ -84,7 +85,9 @@ func Open(ctx context.Context, redisURL, keyPrefix string, keys *models.Keyring)
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		return nil, errors.Join(fmt.Errorf("ping redis at %s: %w", opt.Addr, err), rdb.Close())
 	}
-	return &Store{rdb: rdb, prefix: keyPrefix, keys: keys}, nil
+	r := &Store{rdb: rdb, prefix: keyPrefix, keys: keys}
+	r.startSaver()
+	return r, nil
 }
 
 func (r *Store) key(chatID, userID int64) string {
@@ -176,7 +179,7 @@ func (r *Store) Save(ctx context.Context, chatID, userID int64, data []byte, ver
 	ms := max(ttl.Milliseconds(), 1)
 	key := r.key(chatID, userID)
 	sealed := r.keys.Seal(data, []byte(key))
-	nv, err := saveScript.Run(ctx, r.rdb, []string{key}, version, sealed, ms).Int64()
+	nv, err := r.runSave(ctx, key, version, sealed, ms)
 	if err != nil {
 		r.cache.drop(key) // saved or not: not known
 		return 0, fmt.Errorf("save state of chat %d: %w", chatID, err)
@@ -205,6 +208,7 @@ func (r *Store) Delete(ctx context.Context, chatID, userID int64, version int64)
 // Close closes the connection pool.
 func (r *Store) Close() error {
 	r.DisableCache()
+	r.stopSaver()
 	if err := r.rdb.Close(); err != nil {
 		return fmt.Errorf("close redis: %w", err)
 	}
