@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -268,4 +270,87 @@ func TestTelegram_GetFile(t *testing.T) {
 	if _, err := tg.GetFile(t.Context(), "nope"); err == nil {
 		t.Error("GetFile of an unknown file succeeded")
 	}
+}
+
+type button struct {
+	Text string `json:"text"`
+	Data string `json:"callback_data"`
+}
+
+// keyboardByJSON is the encoding keyboard replaces: encoding/json over
+// the rows (HTML characters not escaped, which Telegram does not need).
+func keyboardByJSON(t testing.TB, rows [][]handlers.Button) string {
+	var kb struct {
+		Rows [][]button `json:"inline_keyboard"`
+	}
+	for _, row := range rows {
+		if len(row) == 0 {
+			continue
+		}
+		var out []button
+		for _, b := range row {
+			out = append(out, button(b))
+		}
+		kb.Rows = append(kb.Rows, out)
+	}
+	if len(kb.Rows) == 0 {
+		return ""
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(kb); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// sameKeyboard checks that got is valid JSON with the same content as
+// want. (The bytes may differ where JSON allows: encoding/json writes
+// U+FFFD as \ufffd before Go 1.27 and as is since.)
+func sameKeyboard(t *testing.T, got, want string) {
+	t.Helper()
+	if !json.Valid([]byte(got)) {
+		t.Fatalf("keyboard is not JSON: %q", got)
+	}
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("keyboard %q\n(-json +keyboard):\n%s", got, diff)
+	}
+}
+
+func TestKeyboard_MatchesJSON(t *testing.T) {
+	rows := [][]handlers.Button{
+		{{Text: "✓ 当面", Data: "v:m:1"}, {Text: `a "quoted" \ back`, Data: "x"}},
+		{},
+		{{Text: "ctl \x00\x01\b\f\n\r\t\x1f end", Data: "<&>"}},
+		{{Text: "bad \xff\xfe utf8 \u2028\u2029 ok", Data: "d"}},
+	}
+	got, err := keyboard(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameKeyboard(t, got, keyboardByJSON(t, rows))
+	if got, err := keyboard([][]handlers.Button{{}, {}}); got != "" || err != nil {
+		t.Errorf("no buttons: %q, %v", got, err)
+	}
+}
+
+func FuzzKeyboard(f *testing.F) {
+	f.Add("✓ 当面", "v:m:1", "« 返回")
+	f.Add("\x00\"\\\u2028", "\xff", "")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		rows := [][]handlers.Button{{{Text: a, Data: b}}, {{Text: c, Data: a}, {Text: b, Data: c}}}
+		got, err := keyboard(rows)
+		if err != nil {
+			return // empty or over-long data or text: refused, checked elsewhere
+		}
+		sameKeyboard(t, got, keyboardByJSON(t, rows))
+	})
 }
