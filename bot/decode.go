@@ -19,7 +19,8 @@ type batch struct {
 	highest int
 }
 
-// decodeBatch decodes a getUpdates result update by update. tgbotapi
+// decodeBatch decodes a getUpdates result (split by parseUpdates) update
+// by update. tgbotapi
 // decodes the whole array at once, so one update its types cannot hold (a
 // field Telegram added or changed, an id beyond int64) failed every call
 // and the offset never moved past it: here such an update is logged, by
@@ -28,11 +29,7 @@ type batch struct {
 // Updates known already (in hand or handled: a poll brings back what is
 // not yet confirmed) are not decoded again when their id can be read
 // from the head Telegram writes first; known may be nil.
-func decodeBatch(result json.RawMessage, known func(id int) bool, log *slog.Logger) (batch, error) {
-	var raws []json.RawMessage
-	if err := json.Unmarshal(result, &raws); err != nil {
-		return batch{}, fmt.Errorf("decode getUpdates result: %w", errorShape(err))
-	}
+func decodeBatch(raws []json.RawMessage, known func(id int) bool, log *slog.Logger) batch {
 	b := batch{updates: make([]tgbotapi.Update, 0, len(raws))}
 	for _, raw := range raws {
 		if id, ok := headID(raw); ok && known != nil && known(id) {
@@ -49,7 +46,7 @@ func decodeBatch(result json.RawMessage, known func(id int) bool, log *slog.Logg
 		}
 		b.updates = append(b.updates, u)
 	}
-	return b, nil
+	return b
 }
 
 // headID reads the update id of an update that starts {"update_id":N, as

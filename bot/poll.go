@@ -176,8 +176,8 @@ func (t *Telegram) pollFailed(ctx context.Context, err error, st *pollState) err
 	return nil
 }
 
-// poll makes one getUpdates call from the current offset and decodes the
-// answer update by update (see decodeBatch).
+// poll makes one getUpdates call from the current offset (getUpdates) and
+// decodes the answer update by update (see decodeBatch).
 func (t *Telegram) poll(ctx context.Context) (batch, error) {
 	offset := t.disp.offset()
 	t.advance(offset)
@@ -188,15 +188,15 @@ func (t *Telegram) poll(ctx context.Context) (batch, error) {
 	if err := p.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return batch{}, fmt.Errorf("getUpdates: %w", err)
 	}
-	resp, err := t.api.with(ctx, t.pollClient).MakeRequest("getUpdates", p)
+	raws, err := t.getUpdates(ctx, p)
 	if err != nil {
-		return batch{}, fmt.Errorf("getUpdates: %w", redactError(err, t.cfg.Token))
+		return batch{}, fmt.Errorf("getUpdates: %w", err)
 	}
 	t.mu.Lock()
 	t.confirmed = offset
 	t.mu.Unlock()
 	t.disp.acked(offset)
-	return decodeBatch(resp.Result, t.disp.known, t.log)
+	return decodeBatch(raws, t.disp.known, t.log), nil
 }
 
 // advance sets the offset the next getUpdates confirms with.

@@ -5,6 +5,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -146,6 +147,7 @@ type Telegram struct {
 	username   string
 	botID      int64
 	pollClient *http.Client
+	pollBuf    bytes.Buffer // the last getUpdates answer (getUpdates)
 	sendClient *http.Client
 	handler    handlers.Handler
 	send       *sender
