@@ -19,20 +19,20 @@ type batch struct {
 	highest int
 }
 
-// decodeBatch decodes a getUpdates result (split by parseUpdates) update
-// by update. tgbotapi
-// decodes the whole array at once, so one update its types cannot hold (a
-// field Telegram added or changed, an id beyond int64) failed every call
-// and the offset never moved past it: here such an update is logged, by
-// its id only, and skipped; it is confirmed with the rest of the batch.
+// decodeBatch decodes the updates of a getUpdates answer (parseUpdates)
+// one by one. tgbotapi decodes the whole array at once, so one update its
+// types cannot hold (a field Telegram added or changed, an id beyond
+// int64) failed every call and the offset never moved past it: here such
+// an update is logged, by its id only, and skipped; it is confirmed with
+// the rest of the batch.
 //
 // Updates known already (in hand or handled: a poll brings back what is
 // not yet confirmed) are not decoded again when their id can be read
-// from the head Telegram writes first; known may be nil.
+// from the head Telegram writes first.
 func decodeBatch(raws []json.RawMessage, known func(id int) bool, log *slog.Logger) batch {
 	b := batch{updates: make([]tgbotapi.Update, 0, len(raws))}
 	for _, raw := range raws {
-		if id, ok := headID(raw); ok && known != nil && known(id) {
+		if id, ok := headID(raw); ok && known(id) {
 			b.highest = max(b.highest, id)
 			continue
 		}

@@ -53,7 +53,7 @@ func FuzzHeadID(f *testing.F) {
 func TestDecodeBatch_SkipsKnown(t *testing.T) {
 	result := json.RawMessage(`[{"update_id":10,"message":{"message_id":1,"text":"a","chat":{"id":5,"type":"private"}}},` +
 		`{"update_id":11,"message":{"message_id":2,"text":"b","chat":{"id":5,"type":"private"}}}]`)
-	raws, err := parseUpdates([]byte(okHead + string(result) + "}"))
+	raws, err := parseUpdates([]byte(okHead+string(result)+"}"), 200)
 	if err != nil {
 		t.Fatal(err)
 	}

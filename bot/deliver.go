@@ -217,7 +217,6 @@ func (t *Telegram) notify(ctx context.Context, in handlers.Input, out []handlers
 	}
 }
 
-// button is the JSON of an inline keyboard button with callback data.
 // keyboard encodes an inline keyboard, or "" when there are no buttons. It
 // fails on data Telegram would reject: empty or over 64 bytes. It writes
 // the JSON itself: json.Marshal's reflection over the rows was 2–3% of the
@@ -260,49 +259,28 @@ func keyboard(rows [][]handlers.Button) (string, error) {
 	return string(buf), nil
 }
 
-// appendJSONString appends s as a JSON string as encoding/json writes it
-// without HTML escaping: quotes, backslashes, control characters, U+2028
-// and U+2029 escaped, invalid UTF-8 replaced by U+FFFD, everything else
-// as is.
+// appendJSONString appends s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 replaced by U+FFFD (as
+// encoding/json does), everything else as is.
 func appendJSONString(buf []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				buf = append(buf, '\\', c)
-			case c == '\n':
-				buf = append(buf, '\\', 'n')
-			case c == '\r':
-				buf = append(buf, '\\', 'r')
-			case c == '\t':
-				buf = append(buf, '\\', 't')
-			case c == '\b':
-				buf = append(buf, '\\', 'b')
-			case c == '\f':
-				buf = append(buf, '\\', 'f')
-			case c < 0x20:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				buf = append(buf, c)
-			}
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			buf = append(buf, '\\', c)
 			i++
-			continue
+		case c < 0x20:
+			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			i++
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:]) // RuneError for a bad byte
+			buf = utf8.AppendRune(buf, r)
+			i += size
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = utf8.AppendRune(buf, utf8.RuneError)
-		} else if r == '\u2028' || r == '\u2029' {
-			// Valid JSON, but not valid JavaScript: escaped as
-			// encoding/json does.
-			buf = append(buf, `\u202`...)
-			buf = append(buf, hex[r&0xf])
-		} else {
-			buf = append(buf, s[i:i+size]...)
-		}
-		i += size
 	}
 	return append(buf, '"')
 }

@@ -306,8 +306,9 @@ func keyboardByJSON(t testing.TB, rows [][]handlers.Button) string {
 }
 
 // sameKeyboard checks that got is valid JSON with the same content as
-// want. (The bytes may differ where JSON allows: encoding/json writes
-// U+FFFD as \ufffd before Go 1.27 and as is since.)
+// want. The bytes may differ where JSON allows: keyboard escapes control
+// characters as \u00XX where encoding/json writes \n, and encoding/json
+// escapes U+2028 and U+FFFD (the latter before Go 1.27 only).
 func sameKeyboard(t *testing.T, got, want string) {
 	t.Helper()
 	if !json.Valid([]byte(got)) {

@@ -101,15 +101,10 @@ func (t *Telegram) upload(ctx context.Context, method string, p tgbotapi.Params,
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encode upload: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(t.cfg.Endpoint, t.cfg.Token, method), &body)
-	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
 	client := &http.Client{Transport: t.cfg.Transport, Timeout: fileTimeout}
-	res, err := client.Do(req)
+	res, err := t.post(ctx, client, method, w.FormDataContentType(), &body)
 	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
+		return nil, err
 	}
 	defer res.Body.Close()
 	var resp tgbotapi.APIResponse
@@ -118,16 +113,8 @@ func (t *Telegram) upload(ctx context.Context, method string, p tgbotapi.Params,
 		// failure, so retried.
 		return nil, fmt.Errorf("decode answer (http status %d): %w", res.StatusCode, err)
 	}
-	if !resp.Ok {
-		code := resp.ErrorCode
-		if code == 0 {
-			code = res.StatusCode
-		}
-		var params tgbotapi.ResponseParameters
-		if resp.Parameters != nil {
-			params = *resp.Parameters
-		}
-		return &resp, &tgbotapi.Error{Code: code, Message: resp.Description, ResponseParameters: params}
+	if err := apiError(&resp, res.StatusCode); err != nil {
+		return &resp, err
 	}
 	return &resp, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -26,31 +25,25 @@ func (t *Telegram) getUpdates(ctx context.Context, p tgbotapi.Params) ([]json.Ra
 	for k, v := range p {
 		form.Set(k, v)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(t.cfg.Endpoint, t.cfg.Token, "getUpdates"),
-		strings.NewReader(form.Encode()))
+	res, err := t.post(ctx, t.pollClient, "getUpdates", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
+		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := t.pollClient.Do(req)
-	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
-	}
-	defer resp.Body.Close()
+	defer res.Body.Close()
 	t.pollBuf.Reset()
-	if _, err := t.pollBuf.ReadFrom(resp.Body); err != nil {
+	if _, err := t.pollBuf.ReadFrom(res.Body); err != nil {
 		return nil, redactError(err, t.cfg.Token)
 	}
-	return parseUpdates(t.pollBuf.Bytes())
+	return parseUpdates(t.pollBuf.Bytes(), res.StatusCode)
 }
 
 // okHead is how the Bot API starts a successful answer.
 const okHead = `{"ok":true,"result":`
 
 // parseUpdates reads a getUpdates answer: the raw updates, or the API's
-// error as a *tgbotapi.Error. The usual shape is split in place; any other
-// is decoded in full.
-func parseUpdates(body []byte) ([]json.RawMessage, error) {
+// error (apiError). The usual shape is split in place; any other is
+// decoded in full.
+func parseUpdates(body []byte, httpStatus int) ([]json.RawMessage, error) {
 	trimmed := bytes.TrimSpace(body)
 	if rest, ok := bytes.CutPrefix(trimmed, []byte(okHead)); ok {
 		if result, ok := bytes.CutSuffix(rest, []byte("}")); ok {
@@ -63,12 +56,8 @@ func parseUpdates(body []byte) ([]json.RawMessage, error) {
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, fmt.Errorf("decode getUpdates answer: %w", errorShape(err))
 	}
-	if !r.Ok {
-		e := &tgbotapi.Error{Code: r.ErrorCode, Message: r.Description}
-		if r.Parameters != nil {
-			e.ResponseParameters = *r.Parameters
-		}
-		return nil, e
+	if err := apiError(&r, httpStatus); err != nil {
+		return nil, err
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(r.Result, &raws); err != nil {

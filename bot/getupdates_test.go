@@ -21,7 +21,7 @@ func TestParseUpdates(t *testing.T) {
 		{"spaces", " {\"ok\":true,\"result\": [ " + u1 + " ,\n" + u2 + " ] }\n", []string{u1, u2}},
 		{"other order", `{"result":[` + u2 + `],"ok":true}`, []string{u2}},
 	} {
-		raws, err := parseUpdates([]byte(tc.body))
+		raws, err := parseUpdates([]byte(tc.body), 200)
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -37,13 +37,17 @@ func TestParseUpdates(t *testing.T) {
 		}
 	}
 
-	raws, err := parseUpdates([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}`))
+	raws, err := parseUpdates([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}`), 429)
 	var apiErr *tgbotapi.Error
 	if raws != nil || !errors.As(err, &apiErr) || apiErr.Code != 429 || apiErr.RetryAfter != 7 {
 		t.Errorf("429 answer: %v, %#v", raws, err)
 	}
+	// No error_code (a proxy in front of the API): the HTTP status counts.
+	if _, err := parseUpdates([]byte(`{"ok":false,"description":"Bad Gateway"}`), 502); !errors.As(err, &apiErr) || apiErr.Code != 502 {
+		t.Errorf("502 without a code: %#v", err)
+	}
 	for _, bad := range []string{``, `<html>502</html>`, `{"ok":true,"result":{}}`, `{"ok":true,"result":[1,]}`, `{"ok":true,"result":[`} {
-		if raws, err := parseUpdates([]byte(bad)); err == nil {
+		if raws, err := parseUpdates([]byte(bad), 502); err == nil {
 			t.Errorf("%q: %d updates, no error", bad, len(raws))
 		}
 	}

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,4 +85,37 @@ func (t *Telegram) errText(err error) string {
 		return ""
 	}
 	return redact(err.Error(), t.cfg.Token)
+}
+
+// post sends body to the Bot API method with client: for the calls bot/
+// makes itself rather than through tgbotapi (uploads, getUpdates). Errors
+// never hold the token.
+func (t *Telegram) post(ctx context.Context, client *http.Client, method, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(t.cfg.Endpoint, t.cfg.Token, method), body)
+	if err != nil {
+		return nil, redactError(err, t.cfg.Token)
+	}
+	req.Header.Set("Content-Type", contentType)
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, redactError(err, t.cfg.Token)
+	}
+	return res, nil
+}
+
+// apiError is a failed answer as tgbotapi returns it (a *tgbotapi.Error),
+// its code taken from the HTTP status when the answer names none; nil
+// for a successful answer.
+func apiError(resp *tgbotapi.APIResponse, httpStatus int) error {
+	if resp.Ok {
+		return nil
+	}
+	e := &tgbotapi.Error{Code: resp.ErrorCode, Message: resp.Description}
+	if e.Code == 0 {
+		e.Code = httpStatus
+	}
+	if resp.Parameters != nil {
+		e.ResponseParameters = *resp.Parameters
+	}
+	return e
 }

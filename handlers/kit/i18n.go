@@ -6,7 +6,6 @@ import (
 	"html"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -139,8 +138,8 @@ func isFieldRef(s string) bool {
 	return true
 }
 
-// execute fills sm's fields from kv as text/template would print them
-// from a map: fmt's default format, "<no value>" for a missing key.
+// execute fills sm's fields from kv as text/template prints them from a
+// map: fmt's default format, "<no value>" for a missing or nil value.
 func (sm simpleMsg) execute(kv []any) string {
 	if len(sm.fields) == 0 {
 		return sm.parts[0]
@@ -148,33 +147,28 @@ func (sm simpleMsg) execute(kv []any) string {
 	var b strings.Builder
 	for i, f := range sm.fields {
 		b.WriteString(sm.parts[i])
-		v, ok := lookupKV(kv, f)
-		switch x := v.(type) {
+		switch v := lookupKV(kv, f).(type) {
 		case string:
-			b.WriteString(x)
-		case int:
-			b.WriteString(strconv.Itoa(x))
+			b.WriteString(v)
+		case nil:
+			b.WriteString("<no value>")
 		default:
-			if !ok {
-				b.WriteString("<no value>")
-			} else {
-				fmt.Fprint(&b, v)
-			}
+			fmt.Fprint(&b, v)
 		}
 	}
 	b.WriteString(sm.parts[len(sm.fields)])
 	return b.String()
 }
 
-// lookupKV finds key in key/value pairs; a later pair wins, as in the map
-// render builds.
-func lookupKV(kv []any, key string) (any, bool) {
+// lookupKV finds key's value in key/value pairs (nil if absent); a later
+// pair wins, as in the map render builds.
+func lookupKV(kv []any, key string) any {
 	for i := (len(kv)/2 - 1) * 2; i >= 0; i -= 2 {
 		if k, ok := kv[i].(string); ok && k == key {
-			return kv[i+1], true
+			return kv[i+1]
 		}
 	}
-	return nil, false
+	return nil
 }
 
 // Tr renders catalogue messages in one language.

@@ -109,7 +109,7 @@ func (r *Store) saveLoop() {
 func (r *Store) saveBatch(batch []*saveCall) {
 	// A caller that has stopped waiting is not saved for: it reported
 	// the save failed (or not known).
-	live := batch[:0:0]
+	live := batch[:0]
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
 			c.err = err
@@ -118,10 +118,9 @@ func (r *Store) saveBatch(batch []*saveCall) {
 			live = append(live, c)
 		}
 	}
-	if len(live) == 0 {
+	if batch = live; len(batch) == 0 {
 		return
 	}
-	batch = live
 	ctx, cancel := batchContext(batch)
 	defer cancel()
 	cmds := make([]*redis.Cmd, len(batch))
