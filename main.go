@@ -26,6 +26,7 @@ import (
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
 	"github.com/huifang/huifang/models"
+	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
 	"github.com/huifang/huifang/scheduler"
 )
@@ -364,6 +365,22 @@ func (l pollLease) Refresh(ctx context.Context, ttl time.Duration) error {
 func (l pollLease) Unlock(ctx context.Context) error {
 	l.tell(false)
 	return leaseErr(l.Lock.Unlock(ctx))
+}
+
+// pollCache is the polling lease's hook that turns the Redis state
+// store's cache on and off (nil where there is none to turn).
+func pollCache(cfg config.Config, state models.StateStore) func(bool) {
+	rs, ok := state.(*redisstate.Store)
+	if !ok || cfg.WebhookURL != "" {
+		return nil
+	}
+	return func(held bool) {
+		if held {
+			rs.EnableCache()
+		} else {
+			rs.DisableCache()
+		}
+	}
 }
 
 // leaseErr marks models' "not held" as bot.ErrLeaseLost.

@@ -277,19 +277,3 @@ func remindNow(ctx context.Context, cfg config.Config, log *slog.Logger, svc *se
 	fmt.Fprintf(stdout, "recorded %d new deliveries, sent %d\n", recorded, sent)
 	return errors.Join(planErr, sendErr)
 }
-
-// pollCache is the polling lease's hook that turns the Redis state
-// store's cache on and off (nil where there is none to turn).
-func pollCache(cfg config.Config, state models.StateStore) func(bool) {
-	rs, ok := state.(*redisstate.Store)
-	if !ok || cfg.WebhookURL != "" {
-		return nil
-	}
-	return func(held bool) {
-		if held {
-			rs.EnableCache()
-		} else {
-			rs.DisableCache()
-		}
-	}
-}

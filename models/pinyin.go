@@ -16,11 +16,26 @@ import (
 //go:embed pinyin.bin
 var pinyinTable string
 
-// pinyinReadings are the table's readings by index (0: none), split on
-// first use.
-var pinyinReadings = sync.OnceValue(func() []string {
+// pinyinIndex is pinyinTable's layout (see internal/pinyingen's encode),
+// read on first use.
+type pinyinIndex struct {
+	readings []string // by index; 0: none
+	runs     string   // count+1 pairs of (first code point, offset in index)
+	count    int      // runs of consecutive code points
+	index    string   // two bytes per character: its reading's index
+}
+
+var pinyinLayout = sync.OnceValue(func() pinyinIndex {
 	n := u32(pinyinTable, 4)
-	return append([]string{""}, strings.Split(pinyinTable[8:8+n], " ")...)
+	runs := pinyinTable[8+n:]
+	count := int(u32(runs, 0))
+	runs = runs[4:]
+	return pinyinIndex{
+		readings: append([]string{""}, strings.Split(pinyinTable[8:8+n], " ")...),
+		runs:     runs[:(count+1)*8],
+		count:    count,
+		index:    runs[(count+1)*8:],
+	}
 })
 
 // u32 reads the big-endian number at s[i:i+4].
@@ -30,13 +45,10 @@ func u32(s string, i int) uint32 {
 
 // hanPinyin returns the toneless reading of r, "" when the table has none.
 func hanPinyin(r rune) string {
-	runs := pinyinTable[8+u32(pinyinTable, 4):]
-	count := int(u32(runs, 0))
-	runs = runs[4:]
-	index := runs[(count+1)*8:]
-	at := func(i int) (first, off uint32) { return u32(runs, i*8), u32(runs, i*8+4) }
+	t := pinyinLayout()
+	at := func(i int) (first, off uint32) { return u32(t.runs, i*8), u32(t.runs, i*8+4) }
 	// The last run whose first code point is at most r.
-	lo, hi := 0, count
+	lo, hi := 0, t.count
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if first, _ := at(mid); first <= uint32(r) {
@@ -55,7 +67,7 @@ func hanPinyin(r rune) string {
 		return ""
 	}
 	k := off + i
-	return pinyinReadings()[int(index[2*k])<<8|int(index[2*k+1])]
+	return t.readings[int(t.index[2*k])<<8|int(t.index[2*k+1])]
 }
 
 // Syllables reads a name as it is typed in plain ASCII: each Han character

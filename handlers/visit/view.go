@@ -21,7 +21,7 @@ type VisitButtons func(t *kit.Turn, visitID uint64) []kit.Button
 // AddVisitButtons adds a row of buttons about a saved visit.
 func (v *Visits) AddVisitButtons(b VisitButtons) { v.visitRows = append(v.visitRows, b) }
 
-// visitRows are the rows AddVisitButtons added for visit id.
+// visitButtons are the rows AddVisitButtons added, for visit id.
 func (v *Visits) visitButtons(t *kit.Turn, id uint64) [][]kit.Button {
 	var rows [][]kit.Button
 	for _, f := range v.visitRows {

@@ -21,9 +21,8 @@ var errIdemTaken = errors.New("idempotency key taken")
 // and CreatedAt are set here; on success visit.ID is the new id.
 //
 // Saving the same draft again is harmless: when a visit with visit.IdemKey
-// exists (checked first, and caught again as a unique-key violation when
-// two replicas race), visit.ID is set to its id and created is false, with
-// no new rows. A key used by another author or for another member is
+// exists (the insert meets its unique key, also when two replicas race),
+// visit.ID is set to its id and created is false, with no new rows. A key used by another author or for another member is
 // ErrDuplicate. The visit is saved pending review (visit.Review empty or
 // ReviewPending) or approved (ReviewApproved: review is off).
 func (s *Store) CreateVisit(ctx context.Context, v models.Viewer, visit *models.Visit, sanctionIDs []uint64) (created bool, err error) {
