@@ -192,8 +192,11 @@ func (s *Store) configurePool(sqlitePath string) error {
 	s.sqlDB = sqlDB
 	switch {
 	case s.dialect == DialectMySQL:
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		// As many kept as may be open: with fewer, every burst of busy chats
+		// closed the surplus on return and dialled it again (a connect,
+		// handshake and close per transaction at 50 busy chats).
+		sqlDB.SetMaxOpenConns(mysqlConns)
+		sqlDB.SetMaxIdleConns(mysqlConns)
 		sqlDB.SetConnMaxLifetime(5 * time.Minute) // under MySQL's wait_timeout
 		sqlDB.SetConnMaxIdleTime(time.Minute)
 	case sqlitePath == ":memory:":
@@ -208,6 +211,13 @@ func (s *Store) configurePool(sqlitePath string) error {
 	}
 	return nil
 }
+
+// mysqlConns bounds the connections to MySQL.
+const mysqlConns = 20
+
+// PoolStats reports the connection pool's counters (connections dialled,
+// closed for being idle beyond the limit, waits).
+func (s *Store) PoolStats() sql.DBStats { return s.sqlDB.Stats() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

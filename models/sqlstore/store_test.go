@@ -3,9 +3,11 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,5 +303,37 @@ func TestStore_InsertSanction(t *testing.T) {
 	}
 	if end := got[0].PeriodEnd; end == nil || !end.Equal(day(2027, 1, 4)) {
 		t.Errorf("PeriodEnd = %v, want 2027-01-04", end)
+	}
+}
+
+// TestStore_PoolKeepsConnections: a burst of transactions as wide as the
+// pool returns every connection to the idle set; none is closed for being
+// one idle connection too many (with 10 idle of 20 open, every burst
+// closed and re-dialled up to 10).
+func TestStore_PoolKeepsConnections(t *testing.T) {
+	s := modelstest.OpenMySQL(t)
+	ctx := context.Background()
+	const wide = 20
+	var wg sync.WaitGroup
+	for range 2 {
+		start := make(chan struct{})
+		for range wide {
+			wg.Go(func() {
+				<-start
+				// Each read holds a connection while the others open theirs.
+				if _, err := s.FindUser(ctx, 1); err != nil && !errors.Is(err, models.ErrNotFound) {
+					t.Error(err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+	}
+	st := s.PoolStats()
+	if st.OpenConnections < 2 {
+		t.Fatalf("burst used %d connections, the test did not run wide", st.OpenConnections)
+	}
+	if st.MaxIdleClosed != 0 {
+		t.Errorf("%d connections closed as idle beyond the limit, want 0 (open %d)", st.MaxIdleClosed, st.OpenConnections)
 	}
 }
