@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -21,11 +19,7 @@ import (
 // split in place (splitArray); errors are tgbotapi's, as MakeRequest
 // returns them. The raw updates are only valid until the next call.
 func (t *Telegram) getUpdates(ctx context.Context, p tgbotapi.Params) ([]json.RawMessage, error) {
-	form := url.Values{}
-	for k, v := range p {
-		form.Set(k, v)
-	}
-	res, err := t.post(ctx, t.pollClient, "getUpdates", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	res, err := t.post(ctx, t.pollClient, "getUpdates", formType, bytes.NewReader(appendForm(nil, p)))
 	if err != nil {
 		return nil, err
 	}
@@ -37,19 +31,13 @@ func (t *Telegram) getUpdates(ctx context.Context, p tgbotapi.Params) ([]json.Ra
 	return parseUpdates(t.pollBuf.Bytes(), res.StatusCode)
 }
 
-// okHead is how the Bot API starts a successful answer.
-const okHead = `{"ok":true,"result":`
-
 // parseUpdates reads a getUpdates answer: the raw updates, or the API's
 // error (apiError). The usual shape is split in place; any other is
 // decoded in full.
 func parseUpdates(body []byte, httpStatus int) ([]json.RawMessage, error) {
-	trimmed := bytes.TrimSpace(body)
-	if rest, ok := bytes.CutPrefix(trimmed, []byte(okHead)); ok {
-		if result, ok := bytes.CutSuffix(rest, []byte("}")); ok {
-			if raws, ok := splitArray(result); ok {
-				return raws, nil
-			}
+	if result, ok := okResult(body); ok {
+		if raws, ok := splitArray(result); ok {
+			return raws, nil
 		}
 	}
 	var r tgbotapi.APIResponse

@@ -91,10 +91,15 @@ func (t *Telegram) errText(err error) string {
 // makes itself rather than through tgbotapi (uploads, getUpdates). Errors
 // never hold the token.
 func (t *Telegram) post(ctx context.Context, client *http.Client, method, contentType string, body io.Reader) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf(t.cfg.Endpoint, t.cfg.Token, method), body)
+	u, err := t.methodURL(method)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
 		return nil, redactError(err, t.cfg.Token)
 	}
+	req.URL, req.Host = u, strings.TrimSuffix(u.Host, ":") // as NewRequest sets Host
 	req.Header.Set("Content-Type", contentType)
 	res, err := client.Do(req)
 	if err != nil {
@@ -118,4 +123,20 @@ func apiError(resp *tgbotapi.APIResponse, httpStatus int) error {
 		e.ResponseParameters = *resp.Parameters
 	}
 	return e
+}
+
+// methodURL returns a copy of method's URL, parsed once per method: parsing
+// it for every request was a sixth of a reply's request building.
+func (t *Telegram) methodURL(method string) (*url.URL, error) {
+	if u, ok := t.urls.Load(method); ok {
+		c := *u.(*url.URL)
+		return &c, nil
+	}
+	u, err := url.Parse(fmt.Sprintf(t.cfg.Endpoint, t.cfg.Token, method))
+	if err != nil {
+		return nil, redactError(err, t.cfg.Token)
+	}
+	t.urls.Store(method, u)
+	c := *u
+	return &c, nil
 }

@@ -158,6 +158,7 @@ type Telegram struct {
 	botID      int64
 	pollClient *http.Client
 	pollBuf    bytes.Buffer // the last getUpdates answer (getUpdates)
+	urls       sync.Map     // method -> *url.URL (methodURL)
 	sendClient *http.Client
 	handler    handlers.Handler
 	send       *sender
@@ -270,13 +271,3 @@ func (t *Telegram) setCommands(ctx context.Context) {
 
 // Username is the bot's @username, without the @.
 func (t *Telegram) Username() string { return t.username }
-
-// call makes one Bot API request bounded by ctx and the send timeout; the
-// sender adds the method to its errors.
-func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
-	resp, err := t.api.with(ctx, t.sendClient).MakeRequest(method, p)
-	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
-	}
-	return resp, nil
-}
