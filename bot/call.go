@@ -41,14 +41,25 @@ func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (
 	if _, err := buf.ReadFrom(res.Body); err != nil {
 		return nil, redactError(err, t.cfg.Token)
 	}
-	return parseAnswer(buf.Bytes(), res.StatusCode)
+	return parseAnswer(buf.Bytes(), res.StatusCode, !unreadResult[method])
 }
 
+// unreadResult are the methods whose successful result no caller reads:
+// the edited message an edit returns (the larger part of all answers) is
+// neither checked nor copied.
+var unreadResult = map[string]bool{"editMessageText": true, "answerCallbackQuery": true}
+
 // parseAnswer reads a Bot API answer: the response, or the API's error
-// (apiError). The result is copied out of body.
-func parseAnswer(body []byte, httpStatus int) (*tgbotapi.APIResponse, error) {
-	if result, ok := okResult(body); ok && json.Valid(result) {
-		return &tgbotapi.APIResponse{Ok: true, Result: bytes.Clone(result)}, nil
+// (apiError). With keep, the result is checked and copied out of body;
+// without, a successful answer has none.
+func parseAnswer(body []byte, httpStatus int, keep bool) (*tgbotapi.APIResponse, error) {
+	if result, ok := okResult(body); ok {
+		if !keep {
+			return &tgbotapi.APIResponse{Ok: true}, nil
+		}
+		if json.Valid(result) {
+			return &tgbotapi.APIResponse{Ok: true, Result: bytes.Clone(result)}, nil
+		}
 	}
 	var r tgbotapi.APIResponse
 	if err := json.Unmarshal(body, &r); err != nil {
@@ -56,6 +67,9 @@ func parseAnswer(body []byte, httpStatus int) (*tgbotapi.APIResponse, error) {
 	}
 	if err := apiError(&r, httpStatus); err != nil {
 		return nil, err
+	}
+	if !keep {
+		r.Result = nil
 	}
 	return &r, nil
 }
@@ -77,12 +91,12 @@ func okResult(body []byte) (result []byte, ok bool) {
 // appendForm appends p to b URL-encoded as a form, as url.Values.Encode
 // would but unsorted and without the intermediate map and strings.
 func appendForm(b []byte, p tgbotapi.Params) []byte {
-	n := 0
-	for k, v := range p {
-		n += len(k) + len(v) + 2
-	}
 	if b == nil {
-		b = make([]byte, 0, n+n/4) // room for some escapes
+		n := 0
+		for k, v := range p {
+			n += escapedLen(k) + escapedLen(v) + 2
+		}
+		b = make([]byte, 0, max(n-1, 0)) // exact (one & fewer than pairs): Chinese text triples when escaped
 	}
 	first := true
 	for k, v := range p {
@@ -102,10 +116,8 @@ func appendForm(b []byte, p tgbotapi.Params) []byte {
 func appendQueryEscape(b []byte, s string) []byte {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '_', c == '.', c == '~':
+		switch c := s[i]; {
+		case unreserved(c):
 			b = append(b, c)
 		case c == ' ':
 			b = append(b, '+')
@@ -114,4 +126,20 @@ func appendQueryEscape(b []byte, s string) []byte {
 		}
 	}
 	return b
+}
+
+// escapedLen is the length of s after appendQueryEscape.
+func escapedLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !unreserved(c) && c != ' ' {
+			n += 2
+		}
+	}
+	return n
+}
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
 }

@@ -42,6 +42,9 @@ func TestAppendForm(t *testing.T) {
 			t.Errorf("appendQueryEscape(%q) = %q, url.QueryEscape %q", s, got, want)
 		}
 	}
+	if b := appendForm(nil, p); len(b) != cap(b) {
+		t.Errorf("form of %d bytes allocated %d, want exact", len(b), cap(b))
+	}
 	if got := appendForm(nil, nil); len(got) != 0 {
 		t.Errorf("no parameters encode as %q, want empty", got)
 	}
@@ -85,9 +88,32 @@ func TestParseAnswer(t *testing.T) {
 		{name: "truncated result", body: `{"ok":true,"result":{"message_id":7}`, status: 200, wantOther: true},
 		{name: "invalid result", body: `{"ok":true,"result":tru}`, status: 200, wantOther: true},
 	} {
+		t.Run(tc.name+"/unread", func(t *testing.T) {
+			// A method whose result nobody reads: the same outcome, no result.
+			resp, err := parseAnswer([]byte(tc.body), tc.status, false)
+			var tgErr *tgbotapi.Error
+			switch {
+			case tc.wantErr != nil:
+				if !errors.As(err, &tgErr) || !cmp.Equal(tc.wantErr, tgErr) {
+					t.Errorf("err = %v, want %+v", err, tc.wantErr)
+				}
+			case tc.wantOther && tc.name != "truncated result" && tc.name != "invalid result":
+				if err == nil || errors.As(err, &tgErr) {
+					t.Errorf("err = %v (%T), want a decoding error", err, err)
+				}
+			case tc.wantOther: // ok:true, only the unread result is broken
+				if err != nil || !resp.Ok || resp.Result != nil {
+					t.Errorf("resp = %+v, %v; want ok without result", resp, err)
+				}
+			default:
+				if err != nil || !resp.Ok || resp.Result != nil {
+					t.Errorf("resp = %+v, %v; want ok without result", resp, err)
+				}
+			}
+		})
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(tc.body)
-			resp, err := parseAnswer(body, tc.status)
+			resp, err := parseAnswer(body, tc.status, true)
 			var tgErr *tgbotapi.Error
 			switch {
 			case tc.wantErr != nil:
