@@ -28,11 +28,12 @@ type dispatcher struct {
 	progress chan struct{}
 	slots    chan struct{}
 	wg       sync.WaitGroup
+	pool     *workers
 }
 
 func newDispatcher(handle func(context.Context, tgbotapi.Update)) *dispatcher {
 	return &dispatcher{handle: handle, queues: map[int64][]tgbotapi.Update{}, inHand: map[int]bool{},
-		finished: map[int]bool{}, progress: make(chan struct{}, 1), slots: make(chan struct{}, maxHandling)}
+		finished: map[int]bool{}, progress: make(chan struct{}, 1), slots: make(chan struct{}, maxHandling), pool: newWorkers()}
 }
 
 // dispatch queues the updates not seen before (Telegram returns those in
@@ -52,7 +53,7 @@ func (d *dispatcher) dispatch(ctx context.Context, updates []tgbotapi.Update, ch
 		d.queues[chat] = append(d.queues[chat], u)
 		if len(d.queues[chat]) == 1 {
 			d.wg.Add(1)
-			go d.work(ctx, chat)
+			d.pool.run(func() { d.work(ctx, chat) })
 		}
 	}
 	if len(updates) > 0 {

@@ -71,6 +71,7 @@ type sender struct {
 	lastSweep time.Time
 	replying  int           // reply calls under way
 	quiet     chan struct{} // closed and replaced when replying drops to 0
+	pool      *workers      // runs the jobs
 	running   sync.WaitGroup
 }
 
@@ -96,6 +97,7 @@ func newSender(call callFunc, l limits, maxWait time.Duration, clk clock, jitter
 		obs:       noObserver{},
 		chats:     make(map[int64]*chatState),
 		quiet:     make(chan struct{}),
+		pool:      newWorkers(),
 	}
 }
 
@@ -169,7 +171,7 @@ func (s *sender) submit(ctx context.Context, chatID int64, cl class, fn func(con
 	q.pushLocked(j)
 	s.running.Add(1)
 	s.mu.Unlock()
-	go func() {
+	s.pool.run(func() {
 		defer s.running.Done()
 		<-j.turn
 		j.err = fn(ctx, &chatCall{s: s, chat: chat, id: chatID, cl: cl})
@@ -183,7 +185,7 @@ func (s *sender) submit(ctx context.Context, chatID int64, cl class, fn func(con
 		j.parked = true // settled is closed either way
 		s.mu.Unlock()
 		close(j.done)
-	}()
+	})
 	return j
 }
 
