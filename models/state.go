@@ -12,6 +12,10 @@ import (
 // StateStore keeps each chat's conversation state between updates, with
 // optimistic concurrency: every stored value has a version, and a write
 // succeeds only against the version the writer read.
+//
+// The data a load returns may be shared with the store (a cache): the
+// caller reads it and does not change it. Likewise the store may keep the
+// data given to Save: the caller does not change it afterwards.
 type StateStore interface {
 	// Load returns the state of (chatID, userID) and its version, or
 	// ErrNotFound when there is none or it has expired.

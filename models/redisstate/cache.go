@@ -161,8 +161,9 @@ func (c *stateCache) raiseEpoch(e int64) {
 	}
 }
 
-// get returns a copy of key's entry and the epoch, if the cache is live
-// and holds a fresh one.
+// get returns key's entry and the epoch, if the cache is live and holds a
+// fresh one. The data is the entry's own, not a copy (see
+// models.StateStore: loaded data is read only).
 func (c *stateCache) get(key string) (data []byte, version, epoch int64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -177,10 +178,11 @@ func (c *stateCache) get(key string) (data []byte, version, epoch int64, ok bool
 		delete(c.entries, key)
 		return nil, 0, 0, false
 	}
-	return append([]byte(nil), e.data...), e.version, c.epoch, true
+	return e.data, e.version, c.epoch, true
 }
 
-// put keeps what was saved under key (version), for at most ttl/2.
+// put keeps what was saved under key (version), for at most ttl/2. It
+// keeps data itself: the saver does not change it afterwards.
 func (c *stateCache) put(key string, data []byte, version int64, ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -199,7 +201,7 @@ func (c *stateCache) put(key string, data []byte, version int64, ttl time.Durati
 			return // full of recent chats: this one is read from Redis
 		}
 	}
-	c.entries[key] = cacheEntry{data: append([]byte(nil), data...), version: version, until: now.Add(min(cacheMaxAge, ttl/2))}
+	c.entries[key] = cacheEntry{data: data, version: version, until: now.Add(min(cacheMaxAge, ttl/2))}
 }
 
 // drop forgets key: it was written elsewhere, deleted, or a save failed.
