@@ -96,6 +96,7 @@ type App struct {
 	access *access.Access
 	remind *remind.Remind
 	users  userCache
+	states decodedStates
 	obs    Observer
 }
 
@@ -297,6 +298,9 @@ func (a *App) decodeState(in Input, raw []byte, version int64, err error) (kit.S
 	if err != nil {
 		return kit.State{}, 0
 	}
+	if st, ok := a.states.take(in.ChatID, in.UserID, raw); ok {
+		return st, version
+	}
 	st, err := kit.DecodeState(raw)
 	if err != nil {
 		// An unreadable or older state is replaced; the user starts over.
@@ -355,6 +359,7 @@ func (a *App) save(t *kit.Turn, version int64, err error) (Response, error) {
 	if _, err := a.state.Save(t.Ctx, in.ChatID, in.UserID, data, version, a.ttl); err != nil {
 		return Response{}, fmt.Errorf("save state of chat %d: %w", in.ChatID, err)
 	}
+	a.states.put(in.ChatID, in.UserID, data, st.Stored())
 	return t.Resp, nil
 }
 

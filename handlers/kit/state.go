@@ -178,3 +178,23 @@ func (s *State) MarkSeen(updateID int, now time.Time) {
 		s.Seen = s.Seen[len(s.Seen)-maxSeen:]
 	}
 }
+
+// Stored returns the state as decoding what Encode last wrote would give
+// it back: parts encoded only (none decoded), empty lists as absent. It
+// is what a cache of decoded states may hand to the next update in place
+// of decoding; s must have just been encoded and is not used afterwards
+// (the result shares its parts).
+func (s *State) Stored() State {
+	c := *s
+	c.live = nil
+	if len(c.Choices) == 0 {
+		c.Choices = nil
+	}
+	if len(c.Seen) == 0 {
+		c.Seen = nil
+	}
+	if len(c.Parts) == 0 {
+		c.Parts = nil
+	}
+	return c
+}

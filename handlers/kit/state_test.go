@@ -1,9 +1,12 @@
 package kit
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseCallback(t *testing.T) {
@@ -133,5 +136,58 @@ func TestState_Seen(t *testing.T) {
 	}
 	if !st.SeenUpdate(7, now.Add(time.Hour)) {
 		t.Fatal("an old update an hour later not taken for a replay")
+	}
+}
+
+// TestState_Stored: what Stored returns equals what decoding the encoded
+// state gives, whatever mix of decoded and encoded parts and empty lists
+// the state held.
+func TestState_Stored(t *testing.T) {
+	type part struct {
+		A string            `json:"a"`
+		L []int             `json:"l,omitempty"`
+		M map[string]string `json:"m,omitempty"`
+	}
+	for name, build := range map[string]func() State{
+		"empty": func() State { return State{} },
+		"empty lists": func() State {
+			return State{Choices: []uint64{}, Seen: []int{}, Parts: map[string]json.RawMessage{}}
+		},
+		"full": func() State {
+			st := State{Seq: 4, Flow: "visit", Step: "s", Choices: []uint64{3, 1}, Pending: "/status",
+				Lang: "en", LastUpdate: 9, Replay: &Replay{NS: "vi", Arg: "7"}, Lost: true, CutUntil: 5,
+				// An encoded part as decoding gives it: as json.Marshal wrote it.
+				Parts: map[string]json.RawMessage{"old": json.RawMessage(`{"a":"kept \u003cas\u003e it was"}`)}}
+			st.MarkSeen(8, time.Unix(1_800_000_000, 0))
+			st.MarkSeen(9, time.Unix(1_800_000_001, 0))
+			SetPart(&st, "new", &part{A: "王五 & co", L: []int{}, M: map[string]string{}})
+			return st
+		},
+		"part read and changed": func() State {
+			st := State{Parts: map[string]json.RawMessage{"p": json.RawMessage(`{"a":"x","l":[1]}`)}}
+			p := Part[part](&st, "p")
+			p.A, p.L = "y", nil
+			return st
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			st := build()
+			data, err := st.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := DecodeState(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := st.Stored()
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(State{})); diff != "" {
+				t.Errorf("Stored differs from the decoded state (-decoded +stored):\n%s", diff)
+			}
+			again, err := got.Encode()
+			if err != nil || string(again) != string(data) {
+				t.Errorf("Stored encodes as %s, %v; want %s", again, err, data)
+			}
+		})
 	}
 }
