@@ -3,6 +3,9 @@ package bot
 import (
 	"encoding/json"
 	"testing"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestHeadID(t *testing.T) {
@@ -64,5 +67,41 @@ func TestDecodeBatch_SkipsKnown(t *testing.T) {
 	b = decodeBatch(raws, func(id int) bool { return id == 11 }, nil)
 	if len(b.updates) != 1 || b.updates[0].UpdateID != 10 || b.highest != 11 {
 		t.Fatalf("batch %+v", b)
+	}
+}
+
+// TestDecodeUpdate_Callback: a button press keeps what is read of it (its
+// id, presser, data, and the id, date and chat of its message) and drops
+// the message's text and keyboard; a message keeps everything.
+func TestDecodeUpdate_Callback(t *testing.T) {
+	raw := `{"update_id":41,"callback_query":{"id":"4000000000000000001","from":{"id":77,"is_bot":false,"first_name":"王五","language_code":"zh-hans"},` +
+		`"message":{"message_id":9,"from":{"id":1,"is_bot":true,"first_name":"bot"},"chat":{"id":77,"type":"private"},"date":1800000000,` +
+		`"text":"第一步 <b>x</b>","entities":[{"type":"bold","offset":4,"length":1}],` +
+		`"reply_markup":{"inline_keyboard":[[{"text":"确认","callback_data":"v1:3:vi:cf"}]]}},` +
+		`"chat_instance":"-609783","data":"v1:3:vi:cf"}}`
+	u, id, err := decodeUpdate([]byte(raw))
+	if err != nil || id != 41 {
+		t.Fatalf("decodeUpdate = %d, %v", id, err)
+	}
+	want := tgbotapi.Update{UpdateID: 41, CallbackQuery: &tgbotapi.CallbackQuery{
+		ID: "4000000000000000001", From: &tgbotapi.User{ID: 77, FirstName: "王五", LanguageCode: "zh-hans"},
+		Message:      &tgbotapi.Message{MessageID: 9, Date: 1800000000, Chat: &tgbotapi.Chat{ID: 77, Type: "private"}},
+		ChatInstance: "-609783", Data: "v1:3:vi:cf",
+	}}
+	if diff := cmp.Diff(want, u); diff != "" {
+		t.Errorf("callback update differs (-want +got):\n%s", diff)
+	}
+
+	msg := `{"update_id":42,"message":{"message_id":10,"from":{"id":77,"is_bot":false,"first_name":"王五"},"chat":{"id":77,"type":"private"},"date":1800000001,"text":"/visit 王五"}}`
+	u, _, err = decodeUpdate([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full tgbotapi.Update
+	if err := json.Unmarshal([]byte(msg), &full); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(full, u); diff != "" {
+		t.Errorf("message update differs from tgbotapi's decoding (-tgbotapi +got):\n%s", diff)
 	}
 }
