@@ -79,16 +79,8 @@ func (s *Store) createVisit(ctx context.Context, v models.Viewer, visit *models.
 // insertVisit checks scope and sanctions, then inserts the visit, its links
 // and the audit row.
 func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) error {
-	if _, err := findMember(tx, v, row.MemberID); err != nil {
+	if err := checkSanctions(tx, v, row.MemberID, ids); err != nil {
 		return err
-	}
-	var n int64
-	err := tx.Model(&models.Sanction{}).Where("member_id = ? AND id IN ?", row.MemberID, ids).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("check sanctions: %w", err)
-	}
-	if int(n) != len(ids) {
-		return fmt.Errorf("sanctions of member %d: %w", row.MemberID, models.ErrNotFound)
 	}
 	row.NormaliseDates()
 	row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = nil, nil, 0 // tasks are marked done later, never with the visit
@@ -110,6 +102,28 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 		return err
 	}
 	return writeAudit(tx, v, models.AuditCreateVisit, &row.MemberID, &row.ID, "")
+}
+
+// checkSanctions checks, in one query, that v may see member memberID and
+// that ids are all that member's sanctions (ErrNotFound if not).
+func checkSanctions(tx *gorm.DB, v models.Viewer, memberID uint64, ids []uint64) error {
+	q, err := scopedMembers(tx, v)
+	if err != nil {
+		return err
+	}
+	var hits []int64
+	err = q.Select("(SELECT COUNT(*) FROM sanctions WHERE sanctions.member_id = members.id AND sanctions.id IN ?)", ids).
+		Where("members.id = ?", memberID).Limit(1).Scan(&hits).Error
+	if err != nil {
+		return fmt.Errorf("check member %d and sanctions: %w", memberID, err)
+	}
+	if len(hits) == 0 {
+		return fmt.Errorf("member %d: %w", memberID, models.ErrNotFound)
+	}
+	if int(hits[0]) != len(ids) {
+		return fmt.Errorf("sanctions of member %d: %w", memberID, models.ErrNotFound)
+	}
+	return nil
 }
 
 // replayVisit looks for a visit saved earlier under visit.IdemKey. done is
