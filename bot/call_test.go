@@ -144,3 +144,36 @@ func TestParseAnswer(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseAnswer: no answer panics, and a successful one reads as
+// tgbotapi's decoding of the whole answer does.
+func FuzzParseAnswer(f *testing.F) {
+	f.Add(`{"ok":true,"result":{"message_id":7}}`, 200)
+	f.Add(`{"ok":false,"error_code":429,"parameters":{"retry_after":3}}`, 429)
+	f.Add(`{"ok":true,"result":true,"x":1}`, 200)
+	f.Fuzz(func(t *testing.T, body string, status int) {
+		resp, err := parseAnswer([]byte(body), status, true)
+		if err != nil {
+			return
+		}
+		var full tgbotapi.APIResponse
+		if json.Unmarshal([]byte(body), &full) != nil {
+			// The fast path takes {"ok":true,"result":<valid JSON>} whole;
+			// a full decoder may refuse what follows (duplicate keys etc.).
+			if _, ok := okResult([]byte(body)); !ok {
+				t.Fatalf("answer %q accepted but not decodable", body)
+			}
+			return
+		}
+		if !resp.Ok || !full.Ok {
+			t.Fatalf("answer %q: ok %v, tgbotapi %v", body, resp.Ok, full.Ok)
+		}
+		if len(resp.Result) == 0 && len(full.Result) == 0 {
+			return // ok without a result
+		}
+		var a, b any
+		if json.Unmarshal(resp.Result, &a) != nil || json.Unmarshal(full.Result, &b) != nil || !cmp.Equal(a, b) {
+			t.Fatalf("answer %q: result %s, tgbotapi %s", body, resp.Result, full.Result)
+		}
+	})
+}

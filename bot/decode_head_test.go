@@ -105,3 +105,38 @@ func TestDecodeUpdate_Callback(t *testing.T) {
 		t.Errorf("message update differs from tgbotapi's decoding (-tgbotapi +got):\n%s", diff)
 	}
 }
+
+// FuzzDecodeUpdate: no input panics, and whatever decodes reads the same
+// ids, chat and data as tgbotapi's own decoding of the whole update.
+func FuzzDecodeUpdate(f *testing.F) {
+	f.Add(`{"update_id":41,"callback_query":{"id":"1","from":{"id":77},"message":{"message_id":9,"chat":{"id":77,"type":"private"},"date":1,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","callback_data":"b"}]]}},"data":"v1:3:vi:cf"}}`)
+	f.Add(`{"update_id":42,"message":{"message_id":10,"from":{"id":77},"chat":{"id":77,"type":"private"},"date":1,"text":"/visit"}}`)
+	f.Add(`{"update_id":43,"callback_query":{"id":"1","from":{"id":77},"inline_message_id":"x","data":"d"}}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, id, err := decodeUpdate([]byte(raw))
+		if err != nil {
+			return
+		}
+		var full tgbotapi.Update
+		if json.Unmarshal([]byte(raw), &full) != nil {
+			return // tgbotapi refuses something in a part not read here
+		}
+		if id != full.UpdateID || u.UpdateID != full.UpdateID {
+			t.Fatalf("update id %d/%d, tgbotapi %d", id, u.UpdateID, full.UpdateID)
+		}
+		if !cmp.Equal(u.Message, full.Message) {
+			t.Fatalf("message differs: %s", cmp.Diff(full.Message, u.Message))
+		}
+		if (u.CallbackQuery == nil) != (full.CallbackQuery == nil) {
+			t.Fatalf("callback %v, tgbotapi %v", u.CallbackQuery, full.CallbackQuery)
+		}
+		if cq, fq := u.CallbackQuery, full.CallbackQuery; cq != nil {
+			if cq.ID != fq.ID || cq.Data != fq.Data || !cmp.Equal(cq.From, fq.From) || (cq.Message == nil) != (fq.Message == nil) {
+				t.Fatalf("callback differs: %+v, tgbotapi %+v", cq, fq)
+			}
+			if cq.Message != nil && (cq.Message.MessageID != fq.Message.MessageID || !cmp.Equal(cq.Message.Chat, fq.Message.Chat)) {
+				t.Fatalf("callback message differs: %+v, tgbotapi %+v", cq.Message, fq.Message)
+			}
+		}
+	})
+}
