@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -314,4 +316,41 @@ func TestStore_MigrateRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStore_EnforcementFollowsLatestVisit: after every new visit, in any
+// order of dates, a sanction is enforced exactly when its latest visit (by
+// date, then the later saved) found it so; a visit dated before another
+// leaves the enforcement as the later one set it.
+func TestStore_EnforcementFollowsLatestVisit(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		d := loadDemo(t, s)
+		today := models.DateOf(time.Now())
+		qian := mustSearch(t, s, d.admin, "钱七")[0].Member
+		expelled := demoSanction(t, s, d, "钱七", models.GovExpulsion)
+		rng := rand.New(rand.NewPCG(7, 11))
+		type saved struct {
+			date time.Time
+			ok   bool
+		}
+		var latest *saved
+		for i := range 14 {
+			v := newVisit(qian.ID, fmt.Sprintf("latest-%d", i), today.AddDate(0, 0, -rng.IntN(4)))
+			v.EnforcementOK = rng.IntN(2) == 0
+			if !v.EnforcementOK {
+				v.EnforcementProblem = "仍在发放"
+			}
+			if _, err := s.CreateVisit(ctx, d.admin, v, []uint64{expelled.ID}); err != nil {
+				t.Fatalf("visit %d: %v", i, err)
+			}
+			if latest == nil || !v.Date.Before(latest.date) { // same day: the later saved
+				latest = &saved{v.Date, v.EnforcementOK}
+			}
+			if got := demoSanction(t, s, d, "钱七", models.GovExpulsion).Enforced; got != latest.ok {
+				t.Fatalf("after visit %d (dated %s, ok %v): enforced %v, want %v (latest dated %s)",
+					i, v.Date.Format(time.DateOnly), v.EnforcementOK, got, latest.ok, latest.date.Format(time.DateOnly))
+			}
+		}
+	})
 }

@@ -79,10 +79,11 @@ func (s *Store) createVisit(ctx context.Context, v models.Viewer, visit *models.
 // insertVisit checks scope and sanctions, then inserts the visit, its links
 // and the audit row.
 func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) error {
-	if err := checkSanctions(tx, v, row.MemberID, ids); err != nil {
+	row.NormaliseDates()
+	checks, err := checkSanctions(tx, v, row.MemberID, ids, row.Date)
+	if err != nil {
 		return err
 	}
-	row.NormaliseDates()
 	row.RequestsMetOn, row.RectifiedOn, row.RectifiedFen = nil, nil, 0 // tasks are marked done later, never with the visit
 	row.RequestsOpen = row.RequestsPending()
 	if err := tx.Create(row).Error; err != nil {
@@ -98,32 +99,71 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 	if err := tx.Create(&links).Error; err != nil {
 		return fmt.Errorf("link visit %d to sanctions: %w", row.ID, err)
 	}
-	if err := refreshEnforced(tx, ids); err != nil {
-		return err
+	for _, c := range checks {
+		if err := c.settle(tx, row); err != nil {
+			return err
+		}
 	}
 	return writeAudit(tx, v, models.AuditCreateVisit, &row.MemberID, &row.ID, "")
 }
 
-// checkSanctions checks, in one query, that v may see member memberID and
-// that ids are all that member's sanctions (ErrNotFound if not).
-func checkSanctions(tx *gorm.DB, v models.Viewer, memberID uint64, ids []uint64) error {
-	q, err := scopedMembers(tx, v)
-	if err != nil {
-		return err
+// sanctionCheck is what checkSanctions reads of one sanction of a new
+// visit: whether it is enforced now, and what the latest of its visits
+// dated after the new one says (nil: none is).
+type sanctionCheck struct {
+	ID       uint64
+	Enforced bool
+	Later    *bool
+}
+
+// settle sets the sanction's enforcement after the new visit row was
+// saved, as refreshEnforced would find it, without reading again: a
+// sanction is enforced when its latest visit (by date, then id) found it
+// so. The new visit has the highest id the transaction can see, so it is
+// the latest unless a visit is dated after it (Later); a new visit never
+// carries a rectification mark.
+func (c sanctionCheck) settle(tx *gorm.DB, row *models.Visit) error {
+	enforced := row.EnforcementOK
+	if c.Later != nil {
+		enforced = *c.Later
 	}
-	var hits []int64
-	err = q.Select("(SELECT COUNT(*) FROM sanctions WHERE sanctions.member_id = members.id AND sanctions.id IN ?)", ids).
-		Where("members.id = ?", memberID).Limit(1).Scan(&hits).Error
-	if err != nil {
-		return fmt.Errorf("check member %d and sanctions: %w", memberID, err)
+	if enforced == c.Enforced {
+		return nil
 	}
-	if len(hits) == 0 {
-		return fmt.Errorf("member %d: %w", memberID, models.ErrNotFound)
-	}
-	if int(hits[0]) != len(ids) {
-		return fmt.Errorf("sanctions of member %d: %w", memberID, models.ErrNotFound)
+	if err := tx.Model(&models.Sanction{}).Where("id = ?", c.ID).Update("enforced", enforced).Error; err != nil {
+		return fmt.Errorf("set enforcement of sanction %d: %w", c.ID, err)
 	}
 	return nil
+}
+
+// checkSanctions checks, in one query, that v may see member memberID and
+// that ids are all that member's sanctions (ErrNotFound if not), and
+// reads what settling their enforcement after a visit dated date needs.
+// It is the transaction's first read, like refreshEnforced's was its
+// last: both see the snapshot taken then, plus the transaction's own rows.
+func checkSanctions(tx *gorm.DB, v models.Viewer, memberID uint64, ids []uint64, date time.Time) ([]sanctionCheck, error) {
+	if len(ids) == 0 {
+		_, err := findMember(tx, v, memberID)
+		return nil, err
+	}
+	q, err := scopedSanctions(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	var checks []sanctionCheck
+	err = q.Select(`sanctions.id AS id, sanctions.enforced AS enforced, (
+			SELECT lv.enforcement_ok OR lv.rectified_on IS NOT NULL FROM visits lv
+			WHERE lv.member_id = sanctions.member_id AND lv.date > ?
+			AND EXISTS (SELECT 1 FROM visit_sanctions lvs WHERE lvs.visit_id = lv.id AND lvs.sanction_id = sanctions.id)
+			ORDER BY lv.date DESC, lv.id DESC LIMIT 1) AS later`, date).
+		Where("sanctions.member_id = ? AND sanctions.id IN ?", memberID, ids).Scan(&checks).Error
+	if err != nil {
+		return nil, fmt.Errorf("check member %d and sanctions: %w", memberID, err)
+	}
+	if len(checks) != len(ids) {
+		return nil, fmt.Errorf("sanctions of member %d: %w", memberID, models.ErrNotFound)
+	}
+	return checks, nil
 }
 
 // replayVisit looks for a visit saved earlier under visit.IdemKey. done is
