@@ -108,24 +108,25 @@ func insertVisit(tx *gorm.DB, v models.Viewer, row *models.Visit, ids []uint64) 
 }
 
 // sanctionCheck is what checkSanctions reads of one sanction of a new
-// visit: whether it is enforced now, and what the latest of its visits
-// dated after the new one says (nil: none is).
+// visit: whether it is enforced now, and of its latest visit so far (nil:
+// none) whether it is dated after the new one and what it found.
 type sanctionCheck struct {
 	ID       uint64
 	Enforced bool
-	Later    *bool
+	Later    *bool // the latest visit is dated after the new one
+	LatestOK *bool // the latest visit found the sanction enforced
 }
 
 // settle sets the sanction's enforcement after the new visit row was
 // saved, as refreshEnforced would find it, without reading again: a
 // sanction is enforced when its latest visit (by date, then id) found it
 // so. The new visit has the highest id the transaction can see, so it is
-// the latest unless a visit is dated after it (Later); a new visit never
-// carries a rectification mark.
+// the latest unless one is dated after it; a new visit never carries a
+// rectification mark.
 func (c sanctionCheck) settle(tx *gorm.DB, row *models.Visit) error {
 	enforced := row.EnforcementOK
-	if c.Later != nil {
-		enforced = *c.Later
+	if c.Later != nil && *c.Later && c.LatestOK != nil {
+		enforced = *c.LatestOK
 	}
 	if enforced == c.Enforced {
 		return nil
@@ -151,11 +152,16 @@ func checkSanctions(tx *gorm.DB, v models.Viewer, memberID uint64, ids []uint64,
 		return nil, err
 	}
 	var checks []sanctionCheck
-	err = q.Select(`sanctions.id AS id, sanctions.enforced AS enforced, (
-			SELECT lv.enforcement_ok OR lv.rectified_on IS NOT NULL FROM visits lv
-			WHERE lv.member_id = sanctions.member_id AND lv.date > ?
-			AND EXISTS (SELECT 1 FROM visit_sanctions lvs WHERE lvs.visit_id = lv.id AND lvs.sanction_id = sanctions.id)
-			ORDER BY lv.date DESC, lv.id DESC LIMIT 1) AS later`, date).
+	// The latest visit as refreshEnforced finds it: newest first along
+	// the member's visits, to the first about this sanction. The date is
+	// compared in the select list, not the WHERE clause, where it made
+	// MariaDB range-scan every visit since that date.
+	const latest = `FROM visits lv WHERE lv.member_id = sanctions.member_id
+		AND EXISTS (SELECT 1 FROM visit_sanctions lvs WHERE lvs.visit_id = lv.id AND lvs.sanction_id = sanctions.id)
+		ORDER BY lv.date DESC, lv.id DESC LIMIT 1`
+	err = q.Select(`sanctions.id AS id, sanctions.enforced AS enforced,
+		(SELECT lv.date > ? `+latest+`) AS later,
+		(SELECT lv.enforcement_ok OR lv.rectified_on IS NOT NULL `+latest+`) AS latest_ok`, date).
 		Where("sanctions.member_id = ? AND sanctions.id IN ?", memberID, ids).Scan(&checks).Error
 	if err != nil {
 		return nil, fmt.Errorf("check member %d and sanctions: %w", memberID, err)
