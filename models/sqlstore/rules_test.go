@@ -124,16 +124,20 @@ func TestStore_SanctionCategory(t *testing.T) {
 	})
 }
 
+// expelledMember is the demo member 钱七 and their expulsion, a sanction
+// whose enforcement visits check.
+func expelledMember(t *testing.T, s *sqlstore.Store, d demo) (models.Member, models.Sanction) {
+	t.Helper()
+	return mustSearch(t, s, d.admin, "钱七")[0].Member, demoSanction(t, s, d, "钱七", models.GovExpulsion)
+}
+
 // TestStore_Enforcement: the check of a 降级-or-heavier sanction is due
 // until a visit records it; a problem it finds is open until marked
 // corrected, and the sanction is enforced once it is.
 func TestStore_Enforcement(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
-		ctx := context.Background()
-		d := loadDemo(t, s)
-		today := models.DateOf(time.Now())
-		qian := mustSearch(t, s, d.admin, "钱七")[0].Member
-		expelled := demoSanction(t, s, d, "钱七", models.GovExpulsion)
+		ctx, d, today := context.Background(), loadDemo(t, s), models.DateOf(time.Now())
+		qian, expelled := expelledMember(t, s, d)
 		wantItem(t, mustDue(t, s, today), today, models.DueEnforcement, qian.ID, true)
 		v := newVisit(qian.ID, "enf-1", today)
 		v.EnforcementOK, v.EnforcementProblem, v.PayCorrectedFen = false, "仍在发放工资", 300000
@@ -324,11 +328,8 @@ func TestStore_MigrateRules(t *testing.T) {
 // leaves the enforcement as the later one set it.
 func TestStore_EnforcementFollowsLatestVisit(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
-		ctx := context.Background()
-		d := loadDemo(t, s)
-		today := models.DateOf(time.Now())
-		qian := mustSearch(t, s, d.admin, "钱七")[0].Member
-		expelled := demoSanction(t, s, d, "钱七", models.GovExpulsion)
+		ctx, d, today := context.Background(), loadDemo(t, s), models.DateOf(time.Now())
+		qian, expelled := expelledMember(t, s, d)
 		rng := rand.New(rand.NewPCG(7, 11))
 		type saved struct {
 			date time.Time
