@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -34,24 +36,36 @@ func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (
 	if err != nil {
 		return nil, err
 	}
+	return t.answer(res, !unreadResult[method])
+}
+
+// maxAnswer bounds the answer read: a sent message, a file's record.
+const maxAnswer = 1 << 20
+
+// answer reads res's body into a pooled buffer and parses it
+// (parseAnswer); keep as there.
+func (t *Telegram) answer(res *http.Response, keep bool) (*tgbotapi.APIResponse, error) {
 	defer res.Body.Close()
 	buf := answers.Get().(*bytes.Buffer)
 	defer answers.Put(buf)
 	buf.Reset()
-	if _, err := buf.ReadFrom(res.Body); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(res.Body, maxAnswer)); err != nil {
 		return nil, redactError(err, t.cfg.Token)
 	}
-	return parseAnswer(buf.Bytes(), res.StatusCode, !unreadResult[method])
+	return parseAnswer(buf.Bytes(), res.StatusCode, keep)
 }
 
-// unreadResult are the methods whose successful result no caller reads:
-// the edited message an edit returns (the larger part of all answers) is
-// neither checked nor copied.
-var unreadResult = map[string]bool{"editMessageText": true, "answerCallbackQuery": true}
+// unreadResult are the methods whose successful result no caller of call
+// reads: the edited message an edit returns (the larger part of all
+// answers) is neither checked nor copied, nor the update a confirming
+// getUpdates brings back (the poller reads its own, getUpdates).
+var unreadResult = map[string]bool{"editMessageText": true, "answerCallbackQuery": true, "getUpdates": true}
 
 // parseAnswer reads a Bot API answer: the response, or the API's error
-// (apiError). With keep, the result is checked and copied out of body;
-// without, a successful answer has none.
+// (apiError); an answer that is not the API's JSON (a proxy's error page)
+// is an error of its own, retried as a network failure. With keep, the
+// result is checked and copied out of body; without, a successful answer
+// has none.
 func parseAnswer(body []byte, httpStatus int, keep bool) (*tgbotapi.APIResponse, error) {
 	if result, ok := okResult(body); ok {
 		if !keep {

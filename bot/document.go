@@ -3,9 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"mime/multipart"
 	"net/http"
@@ -106,17 +104,7 @@ func (t *Telegram) upload(ctx context.Context, method string, p tgbotapi.Params,
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	var resp tgbotapi.APIResponse
-	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&resp); err != nil {
-		// Not the API's JSON (a proxy's error page): treated as a network
-		// failure, so retried.
-		return nil, fmt.Errorf("decode answer (http status %d): %w", res.StatusCode, err)
-	}
-	if err := apiError(&resp, res.StatusCode); err != nil {
-		return &resp, err
-	}
-	return &resp, nil
+	return t.answer(res, true)
 }
 
 // safeFileName makes name fit to send or to save: the base name only (no

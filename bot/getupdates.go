@@ -40,11 +40,8 @@ func parseUpdates(body []byte, httpStatus int) ([]json.RawMessage, error) {
 			return raws, nil
 		}
 	}
-	var r tgbotapi.APIResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("decode getUpdates answer: %w", errorShape(err))
-	}
-	if err := apiError(&r, httpStatus); err != nil {
+	r, err := parseAnswer(body, httpStatus, true)
+	if err != nil {
 		return nil, err
 	}
 	var raws []json.RawMessage

@@ -11,10 +11,9 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// ctxDoer is the tgbotapi.HTTPClient of one call: tgbotapi has no context, so
-// every call runs on a shallow copy of the BotAPI whose Client carries the
-// caller's ctx into the request. Cancelling ctx aborts the request, a long
-// poll included.
+// ctxDoer is the tgbotapi.HTTPClient of the getMe tgbotapi makes when the
+// BotAPI is built (connect): tgbotapi has no context, so the Client
+// carries the caller's ctx into the request.
 type ctxDoer struct {
 	ctx    context.Context
 	client *http.Client
@@ -29,20 +28,6 @@ func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
 		return nil, redactError(err, d.token)
 	}
 	return resp, nil
-}
-
-// api runs calls against one BotAPI with a per-call context.
-type api struct {
-	base  *tgbotapi.BotAPI
-	token string
-}
-
-// with returns a copy of the BotAPI whose requests use ctx and client.
-func (a api) with(ctx context.Context, client *http.Client) *tgbotapi.BotAPI {
-	b := *a.base
-	b.Client = ctxDoer{ctx: ctx, client: client, token: a.token}
-	b.Debug = false
-	return &b
 }
 
 // redactedError hides the token in an error's text while keeping the chain
@@ -87,9 +72,9 @@ func (t *Telegram) errText(err error) string {
 	return redact(err.Error(), t.cfg.Token)
 }
 
-// post sends body to the Bot API method with client: for the calls bot/
-// makes itself rather than through tgbotapi (uploads, getUpdates). Errors
-// never hold the token.
+// post sends body to the Bot API method with client: every call but the
+// getMe tgbotapi makes when the BotAPI is built (connect). Errors never
+// hold the token.
 func (t *Telegram) post(ctx context.Context, client *http.Client, method, contentType string, body io.Reader) (*http.Response, error) {
 	u, err := t.methodURL(method)
 	if err != nil {

@@ -225,8 +225,8 @@ func (t *Telegram) confirm() {
 		return
 	}
 	// The answer is not read: what it holds is delivered again next time.
-	if _, err := t.api.with(ctx, t.sendClient).MakeRequest("getUpdates", p); err != nil {
-		t.log.Warn("confirm handled updates", "err", t.errText(redactError(err, t.cfg.Token)))
+	if _, err := t.call(ctx, "getUpdates", p); err != nil {
+		t.log.Warn("confirm handled updates", "err", t.errText(err))
 		return
 	}
 	t.mu.Lock()

@@ -153,7 +153,6 @@ func defaultTransport() *http.Transport {
 // handler and sends its responses.
 type Telegram struct {
 	cfg        Config
-	api        api
 	username   string
 	botID      int64
 	pollClient *http.Client
@@ -198,7 +197,6 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	if err != nil {
 		return nil, err
 	}
-	t.api = api{base: base, token: cfg.Token}
 	t.username = base.Self.UserName
 	t.botID = base.Self.ID
 	t.send = newSender(t.call, limits{global: cfg.GlobalRate, chat: cfg.ChatRate, group: cfg.GroupRate}, cfg.MaxRetryAfter, cfg.clock, cfg.jitter)
