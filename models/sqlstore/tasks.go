@@ -83,43 +83,56 @@ func (s *Store) MarkRequestsMet(ctx context.Context, v models.Viewer, visitID ui
 	return nil
 }
 
+// latestVisit ends a subquery on the latest visit (by date, then id),
+// alias lv, of the sanction the enclosing query reads (table sanctions).
+// It walks visits newest first along an index (the member's by date, or
+// all by date, as the optimiser judges) to the first about this sanction,
+// rather than sort all of the sanction's visits: a member visited often
+// has hundreds.
+const latestVisit = `FROM visits lv WHERE lv.member_id = sanctions.member_id
+	AND EXISTS (SELECT 1 FROM visit_sanctions lvs WHERE lvs.visit_id = lv.id AND lvs.sanction_id = sanctions.id)
+	ORDER BY lv.date DESC, lv.id DESC LIMIT 1`
+
+// latestEnforced is whether the latest visit of the sanction found it
+// enforced: its check found the execution in order, or the problem it
+// found was corrected since (NULL: no visit).
+const latestEnforced = `(SELECT lv.enforcement_ok OR lv.rectified_on IS NOT NULL ` + latestVisit + `)`
+
 // refreshEnforced sets whether each sanction of ids is enforced from its
-// latest visit (by date, then id): its check found the execution in
-// order, or the problem it found was corrected since. A sanction no visit
-// is about is not.
+// latest visit (latestEnforced). A sanction no visit is about is not.
 func refreshEnforced(tx *gorm.DB, ids []uint64) error {
 	for _, id := range ids {
 		var got []struct {
 			Current bool  // what the sanction says now
 			Latest  *bool // what its latest visit says; nil: no visit
 		}
-		// The latest visit walks the member's visits newest first
-		// (idx_visits_member_date) to the first about this sanction,
-		// rather than sort all of the sanction's visits: a member visited
-		// often has hundreds. A plain read, and a write only when the
-		// answer changes (most saves find it as it was: a round trip
-		// saved); not one UPDATE with this as its subquery, which would be
-		// a locking read: saves of visits of one member at once then
-		// deadlock (seen in the side-by-side bench).
-		err := tx.Raw(`SELECT s.enforced AS current, (
-			SELECT v.enforcement_ok OR v.rectified_on IS NOT NULL FROM visits v
-			WHERE v.member_id = s.member_id
-			AND EXISTS (SELECT 1 FROM visit_sanctions vs WHERE vs.visit_id = v.id AND vs.sanction_id = s.id)
-			ORDER BY v.date DESC, v.id DESC LIMIT 1) AS latest
-			FROM sanctions s WHERE s.id = ?`, id).Scan(&got).Error
+		// A plain read, and a write only when the answer changes (most
+		// saves find it as it was: a round trip saved); not one UPDATE
+		// with this as its subquery, which would be a locking read: saves
+		// of visits of one member at once then deadlock (seen in the
+		// side-by-side bench).
+		err := tx.Raw(`SELECT sanctions.enforced AS current, `+latestEnforced+` AS latest
+			FROM sanctions WHERE sanctions.id = ?`, id).Scan(&got).Error
 		if err != nil {
 			return fmt.Errorf("last check of sanction %d: %w", id, err)
 		}
 		if len(got) == 0 {
 			continue // no such sanction
 		}
-		enforced := got[0].Latest != nil && *got[0].Latest
-		if enforced == got[0].Current {
-			continue
+		if err := setEnforced(tx, id, got[0].Current, got[0].Latest != nil && *got[0].Latest); err != nil {
+			return err
 		}
-		if err := tx.Model(&models.Sanction{}).Where("id = ?", id).Update("enforced", enforced).Error; err != nil {
-			return fmt.Errorf("set enforcement of sanction %d: %w", id, err)
-		}
+	}
+	return nil
+}
+
+// setEnforced writes sanction id's enforcement when it changes from now.
+func setEnforced(tx *gorm.DB, id uint64, now, enforced bool) error {
+	if enforced == now {
+		return nil
+	}
+	if err := tx.Model(&models.Sanction{}).Where("id = ?", id).Update("enforced", enforced).Error; err != nil {
+		return fmt.Errorf("set enforcement of sanction %d: %w", id, err)
 	}
 	return nil
 }

@@ -128,13 +128,7 @@ func (c sanctionCheck) settle(tx *gorm.DB, row *models.Visit) error {
 	if c.Later != nil && *c.Later && c.LatestOK != nil {
 		enforced = *c.LatestOK
 	}
-	if enforced == c.Enforced {
-		return nil
-	}
-	if err := tx.Model(&models.Sanction{}).Where("id = ?", c.ID).Update("enforced", enforced).Error; err != nil {
-		return fmt.Errorf("set enforcement of sanction %d: %w", c.ID, err)
-	}
-	return nil
+	return setEnforced(tx, c.ID, c.Enforced, enforced)
 }
 
 // checkSanctions checks, in one query, that v may see member memberID and
@@ -152,16 +146,10 @@ func checkSanctions(tx *gorm.DB, v models.Viewer, memberID uint64, ids []uint64,
 		return nil, err
 	}
 	var checks []sanctionCheck
-	// The latest visit as refreshEnforced finds it: newest first along
-	// the member's visits, to the first about this sanction. The date is
-	// compared in the select list, not the WHERE clause, where it made
-	// MariaDB range-scan every visit since that date.
-	const latest = `FROM visits lv WHERE lv.member_id = sanctions.member_id
-		AND EXISTS (SELECT 1 FROM visit_sanctions lvs WHERE lvs.visit_id = lv.id AND lvs.sanction_id = sanctions.id)
-		ORDER BY lv.date DESC, lv.id DESC LIMIT 1`
+	// The date is compared in the select list, not the WHERE clause of
+	// latestVisit, where it made MariaDB range-scan every visit since.
 	err = q.Select(`sanctions.id AS id, sanctions.enforced AS enforced,
-		(SELECT lv.date > ? `+latest+`) AS later,
-		(SELECT lv.enforcement_ok OR lv.rectified_on IS NOT NULL `+latest+`) AS latest_ok`, date).
+		(SELECT lv.date > ? `+latestVisit+`) AS later, `+latestEnforced+` AS latest_ok`, date).
 		Where("sanctions.member_id = ? AND sanctions.id IN ?", memberID, ids).Scan(&checks).Error
 	if err != nil {
 		return nil, fmt.Errorf("check member %d and sanctions: %w", memberID, err)
