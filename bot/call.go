@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -30,30 +28,20 @@ var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // and, in the usual shape, only checked. Errors are tgbotapi's, as
 // MakeRequest returns them, and never hold the token.
 func (t *Telegram) call(ctx context.Context, method string, p tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	buf := answers.Get().(*bytes.Buffer)
+	defer answers.Put(buf)
+	buf.Reset()
 	// The request body is not pooled: the transport may still hold it
-	// after Do returns.
-	res, err := t.post(ctx, t.sendClient, method, formType, bytes.NewReader(appendForm(nil, p)))
+	// after the answer is read.
+	status, err := t.exchange(ctx, t.cfg.SendTimeout, method, formType, bytes.NewReader(appendForm(nil, p)), buf, maxAnswer)
 	if err != nil {
 		return nil, err
 	}
-	return t.answer(res, !unreadResult[method])
+	return parseAnswer(buf.Bytes(), status, !unreadResult[method])
 }
 
 // maxAnswer bounds the answer read: a sent message, a file's record.
 const maxAnswer = 1 << 20
-
-// answer reads res's body into a pooled buffer and parses it
-// (parseAnswer); keep as there.
-func (t *Telegram) answer(res *http.Response, keep bool) (*tgbotapi.APIResponse, error) {
-	defer res.Body.Close()
-	buf := answers.Get().(*bytes.Buffer)
-	defer answers.Put(buf)
-	buf.Reset()
-	if _, err := buf.ReadFrom(io.LimitReader(res.Body, maxAnswer)); err != nil {
-		return nil, redactError(err, t.cfg.Token)
-	}
-	return parseAnswer(buf.Bytes(), res.StatusCode, keep)
-}
 
 // unreadResult are the methods whose successful result no caller of call
 // reads: the edited message an edit returns (the larger part of all

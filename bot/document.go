@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"mime/multipart"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -99,12 +98,14 @@ func (t *Telegram) upload(ctx context.Context, method string, p tgbotapi.Params,
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encode upload: %w", err)
 	}
-	client := &http.Client{Transport: t.cfg.Transport, Timeout: fileTimeout}
-	res, err := t.post(ctx, client, method, w.FormDataContentType(), &body)
+	buf := answers.Get().(*bytes.Buffer)
+	defer answers.Put(buf)
+	buf.Reset()
+	status, err := t.exchange(ctx, fileTimeout, method, w.FormDataContentType(), &body, buf, maxAnswer)
 	if err != nil {
 		return nil, err
 	}
-	return t.answer(res, true)
+	return parseAnswer(buf.Bytes(), status, true)
 }
 
 // safeFileName makes name fit to send or to save: the base name only (no

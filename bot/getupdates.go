@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -19,16 +21,13 @@ import (
 // split in place (splitArray); errors are tgbotapi's, as MakeRequest
 // returns them. The raw updates are only valid until the next call.
 func (t *Telegram) getUpdates(ctx context.Context, p tgbotapi.Params) ([]json.RawMessage, error) {
-	res, err := t.post(ctx, t.pollClient, "getUpdates", formType, bytes.NewReader(appendForm(nil, p)))
+	// The request may legitimately last the whole long-poll timeout.
+	t.pollBuf.Reset()
+	status, err := t.exchange(ctx, t.cfg.PollTimeout+10*time.Second, "getUpdates", formType, bytes.NewReader(appendForm(nil, p)), &t.pollBuf, math.MaxInt64)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	t.pollBuf.Reset()
-	if _, err := t.pollBuf.ReadFrom(res.Body); err != nil {
-		return nil, redactError(err, t.cfg.Token)
-	}
-	return parseUpdates(t.pollBuf.Bytes(), res.StatusCode)
+	return parseUpdates(t.pollBuf.Bytes(), status)
 }
 
 // parseUpdates reads a getUpdates answer: the raw updates, or the API's

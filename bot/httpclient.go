@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -72,25 +74,37 @@ func (t *Telegram) errText(err error) string {
 	return redact(err.Error(), t.cfg.Token)
 }
 
-// post sends body to the Bot API method with client: every call but the
-// getMe tgbotapi makes when the BotAPI is built (connect). Errors never
-// hold the token.
-func (t *Telegram) post(ctx context.Context, client *http.Client, method, contentType string, body io.Reader) (*http.Response, error) {
+// exchange makes one Bot API request, every one but the getMe tgbotapi
+// makes when the BotAPI is built (connect), and reads its answer into dst
+// (at most limit bytes), all within timeout; it returns the HTTP status.
+// It calls the transport itself: http.Client.Do would copy the URL and
+// headers, start its own timer and wrap the request for redirects, which
+// the Bot API never sends (a 3xx is then an answer that is not the API's
+// JSON, as any proxy page is). The timeout is the request's context, so it
+// covers reading the answer as the Client's did. Errors never hold the
+// token.
+func (t *Telegram) exchange(ctx context.Context, timeout time.Duration, method, contentType string, body io.Reader, dst *bytes.Buffer, limit int64) (int, error) {
 	u, err := t.methodURL(method)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "", body)
 	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
+		return 0, redactError(err, t.cfg.Token)
 	}
 	req.URL, req.Host = u, strings.TrimSuffix(u.Host, ":") // as NewRequest sets Host
 	req.Header.Set("Content-Type", contentType)
-	res, err := client.Do(req)
+	res, err := t.cfg.Transport.RoundTrip(req)
 	if err != nil {
-		return nil, redactError(err, t.cfg.Token)
+		return 0, redactError(err, t.cfg.Token)
 	}
-	return res, nil
+	defer res.Body.Close()
+	if _, err := dst.ReadFrom(io.LimitReader(res.Body, limit)); err != nil {
+		return 0, redactError(err, t.cfg.Token)
+	}
+	return res.StatusCode, nil
 }
 
 // apiError is a failed answer as tgbotapi returns it (a *tgbotapi.Error),

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,7 +44,9 @@ func TestRedactError(t *testing.T) {
 	}
 }
 
-// failingTransport fails every request once armed, as a dead network does.
+// failingTransport fails every request once armed, as a dead network does,
+// with an error quoting the request URL as net/http's Client and some
+// proxies' errors do.
 type failingTransport struct {
 	armed atomic.Bool
 	next  http.RoundTripper
@@ -51,13 +54,13 @@ type failingTransport struct {
 
 func (f *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if f.armed.Load() {
-		return nil, errors.New("connection reset by peer")
+		return nil, fmt.Errorf("Post %q: connection reset by peer", r.URL)
 	}
 	return f.next.RoundTrip(r)
 }
 
-// TestTelegram_Run_LogsNoToken checks the log of a failing poll loop:
-// net/http quotes the request URL, which holds the token, in its errors.
+// TestTelegram_Run_LogsNoToken checks the log of a failing poll loop whose
+// errors quote the request URL, which holds the token.
 func TestTelegram_Run_LogsNoToken(t *testing.T) {
 	srv := telegramtest.NewServer(t, testToken)
 	ft := &failingTransport{next: srv.Client().Transport}

@@ -152,16 +152,14 @@ func defaultTransport() *http.Transport {
 // Telegram is the Bot API transport: it long-polls for updates, runs the
 // handler and sends its responses.
 type Telegram struct {
-	cfg        Config
-	username   string
-	botID      int64
-	pollClient *http.Client
-	pollBuf    bytes.Buffer // the last getUpdates answer (getUpdates)
-	urls       sync.Map     // method -> *url.URL (methodURL)
-	sendClient *http.Client
-	handler    handlers.Handler
-	send       *sender
-	log        *slog.Logger
+	cfg      Config
+	username string
+	botID    int64
+	pollBuf  bytes.Buffer // the last getUpdates answer (getUpdates)
+	urls     sync.Map     // method -> *url.URL (methodURL)
+	handler  handlers.Handler
+	send     *sender
+	log      *slog.Logger
 	// onUndelivered is the handler, when it wants to hear of replies that
 	// could not be delivered.
 	onUndelivered UndeliveredHandler
@@ -184,11 +182,8 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 	}
 	cfg = cfg.withDefaults()
 	t := &Telegram{
-		cfg:        cfg,
-		log:        cfg.Logger,
-		sendClient: &http.Client{Timeout: cfg.SendTimeout, Transport: cfg.Transport},
-		// The poll request may legitimately last the whole long-poll timeout.
-		pollClient: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second, Transport: cfg.Transport},
+		cfg: cfg,
+		log: cfg.Logger,
 	}
 	t.handler = logging(t.log)(recoverer(t.log, cfg.Apology)(Observed(cfg.Observer, h)))
 	t.onUndelivered, _ = h.(UndeliveredHandler)
@@ -210,8 +205,9 @@ func New(ctx context.Context, cfg Config, h handlers.Handler) (*Telegram, error)
 // be reached or fails: a bot started before its network or proxy is up
 // waits for it rather than exiting.
 func (t *Telegram) connect(ctx context.Context) (*tgbotapi.BotAPI, error) {
+	httpClient := &http.Client{Timeout: t.cfg.SendTimeout, Transport: t.cfg.Transport}
 	for attempt := 1; ; attempt++ {
-		client := ctxDoer{ctx: ctx, client: t.sendClient, token: t.cfg.Token}
+		client := ctxDoer{ctx: ctx, client: httpClient, token: t.cfg.Token}
 		base, err := tgbotapi.NewBotAPIWithClient(t.cfg.Token, t.cfg.Endpoint, client)
 		if err == nil {
 			base.Debug = false
