@@ -17,9 +17,8 @@ import (
 // two looks that still counts as quiet: an idle bot, polling every 5 s and
 // scraped for metrics, allocated some 250 KB in 10 s; a form step is some
 // 11 KB (BenchmarkApp_FormStep), a scheduler pass over a large roster
-// many MB.
-// A quiet spell is freed once, so a steady trickle of steps costs one
-// collection, not one per look.
+// many MB. A quiet spell is freed once, so a steady trickle of steps
+// costs one collection, not one per look.
 const (
 	Check = 10 * time.Second
 	Quiet = 1 << 20
