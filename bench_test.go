@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/huifang/huifang/bot"
 	"github.com/huifang/huifang/handlers"
+	"github.com/huifang/huifang/internal/cputime"
 	"github.com/huifang/huifang/metrics"
 	"github.com/huifang/huifang/models/modelstest"
 )
@@ -99,11 +99,11 @@ func (c cpuMeter) report() {
 }
 
 func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
+	cpu, ok := cputime.Self()
+	if !ok {
+		b.Fatal("this platform does not report process CPU time")
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu
 }
 
 // BenchmarkE2E_FormStep is the same step through the real Telegram client

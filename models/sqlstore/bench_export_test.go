@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/huifang/huifang/internal/memlimit"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -12,12 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/huifang/huifang/export"
 	"github.com/huifang/huifang/handlers/kit"
+	"github.com/huifang/huifang/internal/cputime"
+	"github.com/huifang/huifang/internal/memlimit"
 	"github.com/huifang/huifang/models"
 	"github.com/huifang/huifang/models/modelstest"
 	"github.com/huifang/huifang/models/sqlstore"
@@ -115,11 +115,8 @@ func BenchmarkStore_Export(b *testing.B) {
 // cpuTime is the user and system CPU time of the process so far: on a
 // loaded machine a better measure of the work than the wall clock.
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpu, _ := cputime.Self()
+	return cpu
 }
 
 // residentBytes is the process's resident set size (VmRSS), 0 where
