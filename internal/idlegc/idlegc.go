@@ -24,9 +24,10 @@ const (
 	Quiet = 1 << 20
 )
 
-// Run frees memory (debug.FreeOSMemory) at the first look after which the
-// process allocated at most Quiet bytes, and then not again until it has
-// been busy; it returns when ctx ends.
+// Run frees memory (debug.FreeOSMemory) at once, for what start-up left
+// (package tables, migrations, the catalogue), then at the first look
+// after which the process allocated at most Quiet bytes, and not again
+// until it has been busy; it returns when ctx ends.
 func Run(ctx context.Context) {
 	t := time.NewTicker(Check)
 	defer t.Stop()
@@ -34,7 +35,8 @@ func Run(ctx context.Context) {
 }
 
 func run(ctx context.Context, tick <-chan time.Time, allocs func() uint64, free func(), quiet uint64) {
-	w := watcher{last: allocs(), quiet: quiet}
+	free()
+	w := watcher{last: allocs(), quiet: quiet, freed: true}
 	for {
 		select {
 		case <-ctx.Done():
@@ -56,7 +58,7 @@ type watcher struct {
 }
 
 // look takes the bytes allocated so far and reports whether to free now:
-// at the first quiet look after start or after being busy.
+// at the first quiet look after being busy.
 func (w *watcher) look(now uint64) bool {
 	busy := now-w.last > w.quiet
 	w.last = now

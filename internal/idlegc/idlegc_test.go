@@ -33,8 +33,9 @@ func TestWatcher_FreesOncePerQuietSpell(t *testing.T) {
 
 // TestRun_FreesWhenQuietAndStops runs the loop itself, look by look: the
 // test hands it each reading of the allocation counter and sees whether
-// it freed before it asked for the next look. What freeing allocates does
-// not count as the process being busy, and run returns when ctx ends.
+// it freed before it asked for the next look. It frees at start and after
+// each busy spell; what freeing allocates does not count as the process
+// being busy, and run returns when ctx ends.
 func TestRun_FreesWhenQuietAndStops(t *testing.T) {
 	values := make(chan uint64)
 	freed := make(chan struct{})
@@ -75,17 +76,24 @@ func TestRun_FreesWhenQuietAndStops(t *testing.T) {
 		}
 		return false
 	}
-	send(0) // the reading at start
+	select { // start-up's garbage is freed at once
+	case <-freed:
+	case <-timeout:
+		t.Fatal("run did not free at start")
+	}
+	send(0) // the reading after that free
 	steps := []struct {
 		v, after uint64
 		free     bool
 	}{
-		{0, 5000, true},    // quiet: frees, and freeing allocates 5000
-		{5000, 0, false},   // nothing since: quiet, already freed
-		{5000, 0, false},   // still
-		{7000, 0, false},   // busy
-		{7000, 7100, true}, // quiet after work: frees
-		{7100, 0, false},   // freeing's own bytes are not work
+		{0, 0, false},        // quiet, already freed at start
+		{500, 0, false},      // still the same quiet spell
+		{7000, 0, false},     // busy
+		{7000, 12000, true},  // quiet after work: frees, and freeing allocates 5000
+		{12000, 0, false},    // freeing's own bytes are not work: still quiet, freed
+		{12000, 0, false},    // and not again
+		{20000, 0, false},    // busy
+		{20100, 20100, true}, // quiet
 	}
 	for i, st := range steps {
 		if got := look(st.v, st.after); got != st.free {
